@@ -1,0 +1,519 @@
+//! Laying the document out on pages: blocks become rows of positioned items,
+//! rows are paginated under keep rules, and every page gets its header and
+//! footer.
+//!
+//! Pagination works on "rows" (one line of text, one row of key figures):
+//! each row says whether a page break may come before it. Headings keep
+//! their next row, paragraphs forbid breaks that would leave one line alone
+//! (widows and orphans), and quotes and key-figure panels forbid all inner
+//! breaks unless they are taller than a page. The result is plain data
+//! (positioned glyph runs, rectangles, links, anchors) for the PDF writer.
+
+use std::collections::BTreeMap;
+
+use crate::compose::{Block, Document, KeyFigure, Reference};
+use crate::fonts::{Face, Fonts, Glyph};
+use crate::linebreak::{Align, Color, Line, Link, Span, Typesetter};
+
+/// Page furniture and type sizes, in points.
+mod style {
+    pub const MARGIN_X: f32 = 76.0;
+    pub const MARGIN_TOP: f32 = 72.0;
+    pub const MARGIN_BOTTOM: f32 = 72.0;
+    pub const HEADER_BASELINE: f32 = 36.0;
+    pub const FOOTER_BASELINE: f32 = 40.0;
+
+    pub const BODY: f32 = 10.5;
+    pub const BODY_LEADING: f32 = 15.0;
+    pub const PARAGRAPH_GAP: f32 = 7.0;
+    pub const SMALL: f32 = 8.0;
+}
+use style::*;
+
+/// A laid-out document: pages of positioned items in points, with the origin
+/// at the top-left of the page and y growing downwards.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+    /// Headings, in order, for the PDF outline.
+    pub outline: Vec<OutlineEntry>,
+    /// Where each numbered reference entry starts, for citation links.
+    pub anchors: BTreeMap<usize, Anchor>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// Glyphs starting at `x` on the baseline `y`.
+    Text { x: f32, y: f32, size: f32, face: Face, color: Color, glyphs: Vec<Glyph> },
+    /// A filled rectangle; `(x, y)` is its top-left corner.
+    Rect { x: f32, y: f32, w: f32, h: f32, color: Color },
+    /// A clickable area; `(x, y)` is its top-left corner.
+    Link { x: f32, y: f32, w: f32, h: f32, link: Link },
+}
+
+/// A position in the document: page index (0-based) and distance from the top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    pub page: usize,
+    pub y: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub level: usize,
+    pub anchor: Anchor,
+}
+
+/// Something to record where a row lands.
+#[derive(Debug, Clone)]
+enum Mark {
+    Reference(usize),
+    Heading { title: String, level: usize },
+}
+
+/// The unit of pagination: items positioned relative to the row's top.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    height: f32,
+    /// Space above the row, dropped at the top of a page.
+    space_before: f32,
+    /// No page break may come directly before this row.
+    keep: bool,
+    items: Vec<Item>,
+    marks: Vec<Mark>,
+}
+
+/// Lays out a composed document.
+pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
+    let (width, height) = doc.paper.size_pt();
+    let mut b = Builder { ts, fonts: ts.fonts, measure: width - 2.0 * MARGIN_X, rows: Vec::new(), keep_next: false };
+    b.title_block(doc);
+    for block in &doc.blocks {
+        match block {
+            Block::KeyFigures(figures) => b.key_figures(figures),
+            Block::Heading { number, level, text } => b.heading(number.as_deref(), *level, text),
+            Block::Paragraph(spans) => {
+                b.paragraph(spans, 0.0, BODY_LEADING, PARAGRAPH_GAP);
+            }
+            Block::Bullets(items) => b.bullets(items),
+            Block::Quote { paragraphs, attribution } => b.quote(paragraphs, attribution),
+            Block::References(refs) => b.references(refs),
+        }
+    }
+    let body_height = height - MARGIN_TOP - MARGIN_BOTTOM;
+    let breaks = paginate(&b.rows, body_height);
+    let mut out = Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new() };
+    for (index, range) in breaks.iter().enumerate() {
+        let mut page = Page::default();
+        let mut y = MARGIN_TOP;
+        for (i, row) in b.rows[range.clone()].iter().enumerate() {
+            if i > 0 {
+                y += row.space_before;
+            }
+            for mark in &row.marks {
+                let anchor = Anchor { page: index, y };
+                match mark {
+                    Mark::Reference(n) => {
+                        out.anchors.insert(*n, anchor);
+                    }
+                    Mark::Heading { title, level } => {
+                        out.outline.push(OutlineEntry { title: title.clone(), level: *level, anchor })
+                    }
+                }
+            }
+            page.items.extend(row.items.iter().map(|item| offset(item, MARGIN_X, y)));
+            y += row.height;
+        }
+        out.pages.push(page);
+    }
+    let total = out.pages.len();
+    for (index, page) in out.pages.iter_mut().enumerate() {
+        b.furniture(doc, page, index + 1, total, width, height);
+    }
+    out
+}
+
+/// Chooses page breaks: returns the range of rows on each page.
+///
+/// Rows are added while they fit; on overflow the break moves back to the
+/// last row that allows one. If no row on the page allows a break (a single
+/// block taller than a page), the page is cut where it overflows.
+fn paginate(rows: &[Row], body_height: f32) -> Vec<std::ops::Range<usize>> {
+    let mut pages = Vec::new();
+    let mut start = 0;
+    let mut y = 0.0;
+    let mut i = 0;
+    while i < rows.len() {
+        let row = &rows[i];
+        let space = if i == start { 0.0 } else { row.space_before };
+        if i == start || y + space + row.height <= body_height + 0.01 {
+            y += space + row.height;
+            i += 1;
+            continue;
+        }
+        let at = (start + 1..=i).rev().find(|&j| !rows[j].keep).unwrap_or(i);
+        pages.push(start..at);
+        start = at;
+        i = at;
+        y = 0.0;
+    }
+    if start < rows.len() || pages.is_empty() {
+        pages.push(start..rows.len());
+    }
+    pages
+}
+
+fn offset(item: &Item, dx: f32, dy: f32) -> Item {
+    let mut item = item.clone();
+    match &mut item {
+        Item::Text { x, y, .. } | Item::Rect { x, y, .. } | Item::Link { x, y, .. } => {
+            *x += dx;
+            *y += dy;
+        }
+    }
+    item
+}
+
+struct Builder<'a> {
+    ts: &'a Typesetter<'a>,
+    fonts: &'a Fonts,
+    measure: f32,
+    rows: Vec<Row>,
+    /// The next row must stay with the previous one (after a heading).
+    keep_next: bool,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, mut row: Row) {
+        if self.keep_next {
+            row.keep = true;
+            self.keep_next = false;
+        }
+        self.rows.push(row);
+    }
+
+    /// Items for one set line: glyph runs at baseline `y`, plus link areas.
+    fn line_items(&self, line: &Line, x: f32, y: f32, size: f32) -> Vec<Item> {
+        let mut items = Vec::new();
+        for run in &line.runs {
+            items.push(Item::Text {
+                x: x + run.x,
+                y,
+                size,
+                face: run.face,
+                color: run.color,
+                glyphs: run.glyphs.clone(),
+            });
+            if let Some(link) = &run.link {
+                let ascent = self.fonts.vmetrics(run.face).ascent * size / 1000.0;
+                items.push(Item::Link { x: x + run.x, y: y - ascent, w: run.width, h: ascent + size * 0.3, link: link.clone() });
+            }
+        }
+        items
+    }
+
+    /// Rows for a block of lines, one per line, with the baseline placed in the leading.
+    fn line_rows(&self, lines: &[Line], x: f32, size: f32, leading: f32) -> Vec<Row> {
+        let baseline = leading * 0.5 + size * 0.36;
+        lines
+            .iter()
+            .map(|line| Row { height: leading, items: self.line_items(line, x, baseline, size), ..Row::default() })
+            .collect()
+    }
+
+    fn title_block(&mut self, doc: &Document) {
+        let mut rows = Vec::new();
+        let title = self.ts.paragraph(&[Span::new(&doc.title, Face::SansBold).color(Color::ACCENT)], 22.0, self.measure, Align::Left);
+        rows.extend(self.line_rows(&title, 0.0, 22.0, 27.0));
+        if let Some(subtitle) = &doc.subtitle {
+            let lines = self.ts.paragraph(&[Span::new(subtitle, Face::Sans).color(Color::GREY)], 13.0, self.measure, Align::Left);
+            let mut sub = self.line_rows(&lines, 0.0, 13.0, 17.0);
+            sub[0].space_before = 6.0;
+            rows.extend(sub);
+        }
+        let meta: Vec<&str> = [Some(doc.date.as_str()), doc.author.as_deref()].into_iter().flatten().collect();
+        let lines = self.ts.paragraph(&[Span::new(meta.join("  ·  "), Face::Sans).color(Color::GREY)], 9.5, self.measure, Align::Left);
+        let mut meta_rows = self.line_rows(&lines, 0.0, 9.5, 13.0);
+        meta_rows[0].space_before = 8.0;
+        rows.extend(meta_rows);
+        rows.push(Row {
+            height: 1.0,
+            space_before: 10.0,
+            items: vec![Item::Rect { x: 0.0, y: 0.0, w: self.measure, h: 1.0, color: Color::ACCENT }],
+            ..Row::default()
+        });
+        for (i, row) in rows.into_iter().enumerate() {
+            self.push(Row { keep: i > 0, ..row });
+        }
+    }
+
+    fn key_figures(&mut self, figures: &[KeyFigure]) {
+        const GAP: f32 = 10.0;
+        const PAD: f32 = 9.0;
+        let columns = match figures.len() {
+            1..=3 => figures.len(),
+            4 => 2,
+            _ => 3,
+        };
+        let cell = (self.measure - GAP * (columns - 1) as f32) / columns as f32;
+        let inner = cell - 2.0 * PAD;
+        for (r, chunk) in figures.chunks(columns).enumerate() {
+            let cells: Vec<(Vec<Line>, Vec<Line>)> = chunk
+                .iter()
+                .map(|kf| {
+                    let value = self.ts.paragraph(&[Span::new(&kf.value, Face::SansBold).color(Color::ACCENT)], 20.0, inner, Align::Left);
+                    let label = self.ts.paragraph(&kf.label, 8.5, inner, Align::Left);
+                    (value, label)
+                })
+                .collect();
+            let height = cells.iter().map(|(v, l)| 24.0 * v.len() as f32 + 11.5 * l.len() as f32).fold(0.0, f32::max) + 2.0 * PAD + 6.0;
+            let mut items = Vec::new();
+            for (c, (value, label)) in cells.iter().enumerate() {
+                let x = c as f32 * (cell + GAP);
+                items.push(Item::Rect { x, y: 0.0, w: cell, h: height, color: Color::PANEL });
+                items.push(Item::Rect { x, y: 0.0, w: cell, h: 3.0, color: Color::ACCENT });
+                let mut y = PAD + 3.0;
+                for line in value {
+                    items.extend(self.line_items(line, x + PAD, y + 19.0, 20.0));
+                    y += 24.0;
+                }
+                y += 4.0;
+                for line in label {
+                    items.extend(self.line_items(line, x + PAD, y + 8.5, 8.5));
+                    y += 11.5;
+                }
+            }
+            self.push(Row { height, space_before: if r == 0 { 16.0 } else { GAP }, keep: r > 0, items, marks: Vec::new() });
+        }
+    }
+
+    fn heading(&mut self, number: Option<&str>, level: usize, text: &[Span]) {
+        let (size, leading, space) = match level {
+            1 => (14.0, 18.0, 18.0),
+            2 => (11.5, 15.0, 12.0),
+            _ => (10.5, 14.0, 10.0),
+        };
+        let color = if level == 1 { Color::ACCENT } else { Color::TEXT };
+        let text: Vec<Span> = text.iter().map(|s| Span { face: Face::SansBold, color, ..s.clone() }).collect();
+        // Heading text starts at a fixed indent per level so that headings
+        // line up, unless the number is unusually long.
+        let indent = match number {
+            Some(n) => (self.fonts.width(Face::SansBold, size, n) + size * 0.6).max(size * (1.2 + 0.8 * level as f32)),
+            None => 0.0,
+        };
+        let lines = self.ts.paragraph(&text, size, self.measure - indent, Align::Left);
+        let mut rows = self.line_rows(&lines, indent, size, leading);
+        if let Some(n) = number {
+            let baseline = leading * 0.5 + size * 0.36;
+            let line = self.ts.line(&[Span::new(n, Face::SansBold).color(color)], size);
+            rows[0].items.extend(self.line_items(&line, 0.0, baseline, size));
+        }
+        let plain: String = text.iter().map(|s| s.text.as_str()).collect::<String>().replace('\u{a0}', " ");
+        let title = match number {
+            Some(n) => format!("{n} {plain}"),
+            None => plain,
+        };
+        rows[0].marks.push(Mark::Heading { title, level });
+        rows[0].space_before = space;
+        // A heading is one unit and stays with what follows it.
+        for (i, row) in rows.into_iter().enumerate() {
+            self.push(Row { keep: i > 0, ..row });
+        }
+        if let Some(last) = self.rows.last_mut() {
+            last.height += 3.0;
+        }
+        self.keep_next = true;
+    }
+
+    /// A paragraph whose lines may break across pages, but never leaving a
+    /// single line at the foot (orphan) or head (widow) of a page.
+    fn paragraph(&mut self, spans: &[Span], indent: f32, leading: f32, space: f32) -> usize {
+        let lines = self.ts.paragraph(spans, BODY, self.measure - indent, Align::Justify);
+        self.push_lines(&lines, indent, leading, space)
+    }
+
+    fn push_lines(&mut self, lines: &[Line], indent: f32, leading: f32, space: f32) -> usize {
+        let n = lines.len();
+        let first = self.rows.len();
+        for (k, mut row) in self.line_rows(lines, indent, BODY, leading).into_iter().enumerate() {
+            row.keep = k > 0 && (k < 2 || n - k < 2);
+            if k == 0 {
+                row.space_before = space;
+            }
+            self.push(row);
+        }
+        first
+    }
+
+    fn bullets(&mut self, items: &[Vec<Span>]) {
+        const INDENT: f32 = 16.0;
+        for (i, spans) in items.iter().enumerate() {
+            let lines = self.ts.paragraph(spans, BODY, self.measure - INDENT, Align::Left);
+            let first = self.push_lines(&lines, INDENT, BODY_LEADING, if i == 0 { 4.0 } else { 5.0 });
+            if first < self.rows.len() {
+                let bullet = self.ts.line(&[Span::new("•", Face::Serif).color(Color::ACCENT)], BODY);
+                let baseline = BODY_LEADING * 0.5 + BODY * 0.36;
+                let items = self.line_items(&bullet, 4.0, baseline, BODY);
+                self.rows[first].items.extend(items);
+            }
+        }
+    }
+
+    fn quote(&mut self, paragraphs: &[Vec<Span>], attribution: &[Span]) {
+        const INDENT: f32 = 22.0;
+        let measure = self.measure - 2.0 * INDENT;
+        let mut rows = Vec::new();
+        for (i, p) in paragraphs.iter().enumerate() {
+            let lines = self.ts.paragraph(p, BODY, measure, Align::Justify);
+            let mut prows = self.line_rows(&lines, INDENT, BODY, BODY_LEADING);
+            if i > 0 {
+                prows[0].space_before = 5.0;
+            }
+            rows.extend(prows);
+        }
+        let lines = self.ts.paragraph(attribution, 9.0, measure, Align::Left);
+        let mut arows = self.line_rows(&lines, INDENT, 9.0, 13.0);
+        if let Some(first) = arows.first_mut() {
+            first.space_before = 4.0;
+        }
+        rows.extend(arows);
+        // The rule beside the quote is drawn per row (covering the space
+        // above it too), so it stays continuous however the rows are placed.
+        for (i, mut row) in rows.into_iter().enumerate() {
+            let above = if i == 0 { 0.0 } else { row.space_before };
+            row.items.push(Item::Rect { x: 0.0, y: -above, w: 2.5, h: row.height + above, color: Color::ACCENT });
+            row.keep = i > 0;
+            if i == 0 {
+                row.space_before = 12.0;
+            }
+            self.push(row);
+        }
+        // Space after the quote before the next paragraph.
+        if let Some(next_gap) = self.rows.last_mut() {
+            next_gap.height += 6.0;
+        }
+    }
+
+    fn references(&mut self, refs: &[Reference]) {
+        const INDENT: f32 = 26.0;
+        const SIZE: f32 = 9.0;
+        const LEADING: f32 = 12.5;
+        for r in refs {
+            let mut spans = vec![Span::new(format!("{}, ", r.publisher), Face::Serif), Span::new(&r.title, Face::SerifItalic)];
+            if let Some(date) = &r.date {
+                spans.push(Span::new(format!(", {date}"), Face::Serif));
+            }
+            spans.push(Span::new(".", Face::Serif));
+            if let Some(url) = &r.url {
+                spans.push(Span::new(" ", Face::Serif));
+                spans.push(Span::new(url, Face::Sans).color(Color::ACCENT).link(Link::Uri(url.clone())));
+            }
+            let lines = self.ts.paragraph(&spans, SIZE, self.measure - INDENT, Align::Left);
+            let mut rows = self.line_rows(&lines, INDENT, SIZE, LEADING);
+            let number = self.ts.line(&[Span::new(format!("[{}]", r.number), Face::Serif)], SIZE);
+            let baseline = LEADING * 0.5 + SIZE * 0.36;
+            rows[0].items.extend(self.line_items(&number, INDENT - 6.0 - number.width, baseline, SIZE));
+            rows[0].marks.push(Mark::Reference(r.number));
+            rows[0].space_before = 4.0;
+            for (i, row) in rows.into_iter().enumerate() {
+                self.push(Row { keep: i > 0, ..row });
+            }
+        }
+    }
+
+    /// Header (marking) and footer (title, marking, "Page N of M").
+    fn furniture(&self, doc: &Document, page: &mut Page, number: usize, total: usize, width: f32, height: f32) {
+        let x0 = MARGIN_X;
+        let x1 = width - MARGIN_X;
+        let centre = |line: &Line| width / 2.0 - line.width / 2.0;
+        let footer_y = height - FOOTER_BASELINE;
+        page.items.push(Item::Rect { x: x0, y: footer_y - 13.0, w: x1 - x0, h: 0.5, color: Color::RULE });
+        let page_label = self.ts.line(&[Span::new(format!("Page {number} of {total}"), Face::Sans).color(Color::GREY)], SMALL);
+        page.items.extend(self.line_items(&page_label, x1 - page_label.width, footer_y, SMALL));
+        let mut title_room = x1 - x0 - page_label.width - 16.0;
+        if let Some(marking) = &doc.marking {
+            let header = self.ts.line(&[Span::new(marking, Face::SansBold)], 9.0);
+            page.items.extend(self.line_items(&header, centre(&header), HEADER_BASELINE, 9.0));
+            let footer = self.ts.line(&[Span::new(marking, Face::SansBold)], SMALL);
+            page.items.extend(self.line_items(&footer, centre(&footer), footer_y, SMALL));
+            title_room = (width / 2.0 - footer.width / 2.0) - x0 - 16.0;
+        }
+        let title = fit(self.ts, &doc.title, Face::Sans, SMALL, title_room);
+        let title_line = self.ts.line(&[Span::new(title, Face::Sans).color(Color::GREY)], SMALL);
+        page.items.extend(self.line_items(&title_line, x0, footer_y, SMALL));
+    }
+}
+
+/// Shortens `text` at a word boundary, adding "…", until it fits `max` points.
+fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
+    if ts.fonts.width(face, size, text) <= max {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for n in (1..words.len()).rev() {
+        let candidate = format!("{}…", words[..n].join(" ").trim_end_matches([',', ':', ';']));
+        if ts.fonts.width(face, size, &candidate) <= max {
+            return candidate;
+        }
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        let candidate = format!("{out}{c}…");
+        if ts.fonts.width(face, size, &candidate) > max {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{out}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(height: f32, keep: bool) -> Row {
+        Row { height, keep, ..Row::default() }
+    }
+
+    #[test]
+    fn breaks_move_back_to_an_allowed_row() {
+        // Rows 2..4 are one unit (keep); the page holds 3 rows.
+        let rows = vec![row(10.0, false), row(10.0, false), row(10.0, false), row(10.0, true), row(10.0, true)];
+        assert_eq!(paginate(&rows, 30.0), vec![0..2, 2..5]);
+    }
+
+    #[test]
+    fn a_unit_taller_than_a_page_is_cut() {
+        let rows = vec![row(10.0, false), row(10.0, true), row(10.0, true), row(10.0, true)];
+        assert_eq!(paginate(&rows, 25.0), vec![0..2, 2..4]);
+    }
+
+    #[test]
+    fn space_before_is_dropped_at_the_top_of_a_page() {
+        let mut rows = vec![row(10.0, false), row(10.0, false)];
+        rows[1].space_before = 100.0;
+        assert_eq!(paginate(&rows, 15.0), vec![0..1, 1..2]);
+        assert_eq!(paginate(&rows, 200.0), vec![0..2]);
+    }
+
+    #[test]
+    fn fit_shortens_with_an_ellipsis() {
+        let fonts = Fonts::new();
+        let hyph = crate::linebreak::Hyphenator::for_language("en-GB");
+        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
+        let long = "Police numbers in London are at their lowest per head in twenty years";
+        let short = fit(&ts, long, Face::Sans, 8.0, 120.0);
+        assert!(short.ends_with('…'));
+        assert!(fonts.width(Face::Sans, 8.0, &short) <= 120.0);
+        assert_eq!(fit(&ts, "Short", Face::Sans, 8.0, 120.0), "Short");
+    }
+}

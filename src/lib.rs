@@ -1,0 +1,108 @@
+//! `briefing` turns a JSON manifest into a finished PDF briefing.
+//!
+//! The pipeline runs one way, one module per stage, with plain data between
+//! them:
+//!
+//! ```text
+//! manifest  JSON text        -> Manifest (typed, validated, located diagnostics)
+//! compose   Manifest         -> Document (numbered headings, styled spans, references)
+//! layout    Document + fonts -> Layout (pages of positioned glyphs, rectangles, links)
+//! pdf       Layout           -> PDF bytes (subset fonts, outline, metadata)
+//! output    bytes            -> file, written atomically
+//! ```
+//!
+//! Text setting lives in `fonts` (shaping) and `linebreak` (hyphenation,
+//! optimal-fit breaking, justification); `markup` parses the inline syntax
+//! and `diag` carries located problems back to the user.
+
+pub mod compose;
+pub mod diag;
+pub mod fonts;
+pub mod layout;
+pub mod linebreak;
+pub mod manifest;
+pub mod markup;
+pub mod output;
+pub mod pdf;
+
+use diag::Diagnostic;
+use fonts::Fonts;
+use linebreak::{Hyphenator, Typesetter};
+use manifest::{Manifest, Paper};
+
+/// The London briefing compiled into the binary, used when no manifest is given.
+pub const BUILTIN_MANIFEST: &str = include_str!("../data/london-2018/briefing.json");
+/// The name diagnostics use for the built-in manifest.
+pub const BUILTIN_NAME: &str = "<built-in>/data/london-2018/briefing.json";
+
+/// Choices made on the command line, validated before any work starts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides the manifest's paper size.
+    pub paper: Option<Paper>,
+    /// Seconds since the epoch for the PDF dates (from `SOURCE_DATE_EPOCH`);
+    /// otherwise the manifest's date is used. The clock is never read.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// A manifest that parsed and validated, with any warnings found on the way.
+pub struct Loaded {
+    pub manifest: Manifest,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses and validates manifest text; `file` names it in diagnostics.
+/// On failure, returns every problem found (errors and warnings).
+pub fn load(file: &str, src: &str, fonts: &Fonts) -> Result<Loaded, Vec<Diagnostic>> {
+    let manifest = manifest::parse(file, src)?;
+    let diags = manifest::validate(file, src, &manifest, &|c| fonts.covers(c));
+    if diag::has_errors(&diags) {
+        return Err(diags);
+    }
+    Ok(Loaded { manifest, warnings: diags })
+}
+
+/// Renders a validated manifest to PDF bytes.
+pub fn build(manifest: &Manifest, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
+    let mut manifest = manifest.clone();
+    if let Some(paper) = options.paper {
+        manifest.paper = paper;
+    }
+    let document = compose::compose(&manifest);
+    let hyphenator = Hyphenator::for_language(&manifest.lang);
+    let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
+    let layout = layout::layout(&document, &typesetter);
+    let meta = pdf::Metadata {
+        title: markup::plain_text(&manifest.title),
+        author: manifest.author.clone().unwrap_or_default(),
+        subject: manifest.subtitle.as_deref().map(markup::plain_text).unwrap_or_default(),
+        keywords: manifest.keywords.clone(),
+        lang: manifest.lang.clone(),
+        date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&manifest.date)),
+    };
+    pdf::render(&layout, fonts, &meta)
+}
+
+/// Midnight UTC at the start of a `YYYY-MM-DD` date, in seconds since the epoch.
+fn manifest_epoch(date: &str) -> i64 {
+    let Some((y, Some(m), Some(d))) = manifest::parse_date(date) else { return 0 };
+    // Days from civil date (Howard Hinnant's algorithm), proleptic Gregorian.
+    let (y, m, d) = (if m <= 2 { y - 1 } else { y } as i64, m as i64, d as i64);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468) * 86_400
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_dates_become_epoch_seconds() {
+        assert_eq!(manifest_epoch("1970-01-01"), 0);
+        assert_eq!(manifest_epoch("2018-06-27"), 1_530_057_600);
+        assert_eq!(manifest_epoch("2000-03-01"), 951_868_800);
+    }
+}

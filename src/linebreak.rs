@@ -1,0 +1,574 @@
+//! Breaking a paragraph of styled text into lines: shaping, en-GB
+//! hyphenation, optimal-fit line breaking and justification.
+//!
+//! A paragraph is split into words at spaces; each word is shaped in its own
+//! faces and cut into fragments at hyphenation points. textwrap's optimal-fit
+//! algorithm (the Knuth–Plass idea of minimising the total badness of all
+//! lines, not just the current one) chooses the breaks; then the spaces of
+//! every line but the last are stretched to fill the measure exactly.
+
+use hyphenation::{Hyphenator as _, Language, Load, Standard};
+use textwrap::core::Fragment as _;
+use textwrap::wrap_algorithms::{Penalties, wrap_first_fit, wrap_optimal_fit};
+
+use crate::fonts::{Face, Fonts, Glyph, advance_sum};
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Color(pub u8, pub u8, pub u8);
+
+impl Color {
+    /// GOV.UK text colour: near-black, softer than pure black on paper.
+    pub const TEXT: Color = Color(0x0b, 0x0c, 0x0c);
+    /// Analysis Function dark blue, the accent colour.
+    pub const ACCENT: Color = Color(0x12, 0x43, 0x6d);
+    pub const GREY: Color = Color(0x50, 0x5a, 0x5f);
+    pub const RULE: Color = Color(0xb1, 0xb4, 0xb6);
+    pub const PANEL: Color = Color(0xf3, 0xf2, 0xf1);
+}
+
+/// Where a piece of text links to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Link {
+    /// A web address.
+    Uri(String),
+    /// The reference list entry with this number.
+    Reference(usize),
+}
+
+/// A run of input text in one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub face: Face,
+    pub color: Color,
+    pub link: Option<Link>,
+}
+
+impl Span {
+    pub fn new(text: impl Into<String>, face: Face) -> Self {
+        Span {
+            text: text.into(),
+            face,
+            color: Color::TEXT,
+            link: None,
+        }
+    }
+
+    pub fn color(mut self, color: Color) -> Self {
+        self.color = color;
+        self
+    }
+
+    pub fn link(mut self, link: Link) -> Self {
+        self.link = Some(link);
+        self
+    }
+}
+
+/// Shaped glyphs in one style, placed at `x` points from the start of the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub x: f32,
+    pub face: Face,
+    pub color: Color,
+    pub link: Option<Link>,
+    pub glyphs: Vec<Glyph>,
+    /// Width in points at the paragraph's size.
+    pub width: f32,
+}
+
+/// One set line: runs in order, and the width they occupy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub runs: Vec<Run>,
+    pub width: f32,
+}
+
+/// How lines other than the last fill the measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Left,
+}
+
+/// Loads hyphenation patterns once; cheap to share.
+pub struct Hyphenator {
+    dict: Option<Standard>,
+}
+
+impl Hyphenator {
+    /// Patterns for a BCP 47 language tag: en-US for `en-US`, otherwise British
+    /// English (the tool's audience); no hyphenation for other languages.
+    pub fn for_language(lang: &str) -> Self {
+        let language = match lang {
+            "en-US" => Some(Language::EnglishUS),
+            l if l == "en" || l.starts_with("en-") => Some(Language::EnglishGB),
+            _ => None,
+        };
+        Hyphenator {
+            dict: language.and_then(|l| Standard::from_embedded(l).ok()),
+        }
+    }
+
+    /// Byte offsets inside `word` where it may be hyphenated.
+    fn breaks(&self, word: &str) -> Vec<usize> {
+        match &self.dict {
+            Some(dict) => dict.hyphenate(word).breaks,
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Everything the line breaker needs.
+pub struct Typesetter<'a> {
+    pub fonts: &'a Fonts,
+    pub hyphenator: &'a Hyphenator,
+}
+
+/// A piece of a word in one span's style.
+#[derive(Debug, Clone)]
+struct Piece {
+    span: usize,
+    glyphs: Vec<Glyph>,
+    width: f32,
+}
+
+/// The unit of line breaking: a word, or the part of a word between two
+/// hyphenation points.
+#[derive(Debug, Clone)]
+struct Fragment {
+    pieces: Vec<Piece>,
+    width: f32,
+    /// Width of the space after this fragment (0 inside a word).
+    space: f32,
+    /// Face of the hyphen to add if the line breaks here, with its width.
+    hyphen: Option<(Face, f32)>,
+}
+
+impl textwrap::core::Fragment for Fragment {
+    fn width(&self) -> f64 {
+        self.width as f64
+    }
+    fn whitespace_width(&self) -> f64 {
+        self.space as f64
+    }
+    fn penalty_width(&self) -> f64 {
+        self.hyphen.map_or(0.0, |(_, w)| w as f64)
+    }
+}
+
+/// Slack for float rounding when checking that a line fits.
+const EPSILON: f32 = 1e-3;
+
+impl Typesetter<'_> {
+    /// Breaks `spans` into lines no wider than `measure` points at `size`.
+    pub fn paragraph(&self, spans: &[Span], size: f32, measure: f32, align: Align) -> Vec<Line> {
+        // Ragged text has room to spare, so it is not hyphenated.
+        let fragments = self.fragments(spans, size, measure, align == Align::Justify);
+        if fragments.is_empty() {
+            return Vec::new();
+        }
+        let breaks = self.choose_breaks(&fragments, size, measure);
+        let last = breaks.len() - 1;
+        breaks
+            .into_iter()
+            .enumerate()
+            .map(|(i, frags)| {
+                let justify = align == Align::Justify && i != last;
+                self.assemble(spans, frags, measure, justify)
+            })
+            .collect()
+    }
+
+    /// A single unbroken line (labels, footers, values).
+    pub fn line(&self, spans: &[Span], size: f32) -> Line {
+        let fragments = self.fragments(spans, size, f32::INFINITY, false);
+        self.assemble(spans, &fragments, f32::INFINITY, false)
+    }
+
+    fn choose_breaks<'f>(&self, fragments: &'f [Fragment], size: f32, measure: f32) -> Vec<&'f [Fragment]> {
+        // textwrap's penalties are tuned for gaps measured in characters; our
+        // widths are points, so scale them by the square of an en (half the size).
+        let en2 = ((size / 2.0) * (size / 2.0)).max(1.0) as usize;
+        let defaults = Penalties::new();
+        let penalties = Penalties {
+            nline_penalty: defaults.nline_penalty * en2,
+            overflow_penalty: usize::MAX / 4,
+            short_last_line_fraction: defaults.short_last_line_fraction,
+            short_last_line_penalty: defaults.short_last_line_penalty * en2,
+            hyphen_penalty: defaults.hyphen_penalty * en2 * 4,
+        };
+        let widths = [measure as f64];
+        let fits = |lines: &[&[Fragment]]| lines.iter().all(|l| natural_width(l) <= measure + EPSILON);
+        match wrap_optimal_fit(fragments, &widths, &penalties) {
+            Ok(lines) if fits(&lines) => lines,
+            // Optimal fit trades overflow against badness; if it ever chose to
+            // overflow, first fit never does (every fragment fits on its own).
+            _ => wrap_first_fit(fragments, &widths),
+        }
+    }
+
+    /// Builds the positioned runs of one line.
+    fn assemble(&self, spans: &[Span], frags: &[Fragment], measure: f32, justify: bool) -> Line {
+        let natural = natural_width(frags);
+        let gaps = frags[..frags.len().saturating_sub(1)].iter().filter(|f| f.space > 0.0).count();
+        let stretch = if justify && gaps > 0 { (measure - natural) / gaps as f32 } else { 0.0 };
+        let mut runs: Vec<Run> = Vec::new();
+        let mut x = 0.0;
+        for (i, frag) in frags.iter().enumerate() {
+            for piece in &frag.pieces {
+                let span = &spans[piece.span];
+                // Glue pieces of the same span that touch (a word split at a
+                // hyphenation point that did not break) into one run.
+                match runs.last_mut() {
+                    Some(run) if run.link == span.link && run.face == span.face && run.color == span.color && (run.x + run.width - x).abs() < EPSILON => {
+                        run.glyphs.extend(piece.glyphs.iter().cloned());
+                        run.width += piece.width;
+                    }
+                    _ => runs.push(Run {
+                        x,
+                        face: span.face,
+                        color: span.color,
+                        link: span.link.clone(),
+                        glyphs: piece.glyphs.clone(),
+                        width: piece.width,
+                    }),
+                }
+                x += piece.width;
+            }
+            if i + 1 < frags.len() {
+                if frag.space > 0.0 {
+                    x += frag.space + stretch;
+                }
+            } else if let (Some((face, width)), Some(run)) = (frag.hyphen, runs.last_mut()) {
+                let mut hyphen = self.fonts.shape(face, "-");
+                run.glyphs.append(&mut hyphen);
+                run.width += width;
+                x += width;
+            }
+        }
+        let width = if justify && gaps > 0 { measure } else { x };
+        Line { runs, width }
+    }
+
+    /// Cuts the paragraph into words and words into fragments.
+    fn fragments(&self, spans: &[Span], size: f32, measure: f32, hyphenate: bool) -> Vec<Fragment> {
+        let mut fragments = Vec::new();
+        for word in words(spans) {
+            let mut pieces = Vec::new();
+            for (span, text) in &word.pieces {
+                let glyphs = self.fonts.shape(spans[*span].face, text);
+                pieces.push((*span, text.len(), glyphs));
+            }
+            let breaks = self.break_points(&word, &pieces, hyphenate);
+            let mut frags = split_word(&pieces, &breaks, size);
+            let last_face = spans[word.pieces.last().map_or(0, |p| p.0)].face;
+            for (frag, soft) in frags.iter_mut().zip(breaks.iter().map(|b| b.1)) {
+                if soft {
+                    frag.hyphen = Some((last_face_of(frag, spans), self.fonts.width(last_face_of(frag, spans), size, "-")));
+                }
+            }
+            if let Some(last) = frags.last_mut() {
+                last.space = word
+                    .space_face
+                    .map_or(0.0, |span| self.fonts.width(spans[span].face, size, " "));
+            }
+            for frag in frags {
+                self.push_fitting(&mut fragments, frag, size, measure, last_face);
+            }
+        }
+        fragments
+    }
+
+    /// Adds `frag`, cutting it between glyphs if it is wider than the measure
+    /// (a long URL, say), so no line ever overflows.
+    fn push_fitting(&self, out: &mut Vec<Fragment>, frag: Fragment, size: f32, measure: f32, face: Face) {
+        let hyphen = self.fonts.width(face, size, "-");
+        if frag.width + frag.hyphen.map_or(0.0, |h| h.1) <= measure + EPSILON {
+            out.push(frag);
+            return;
+        }
+        let mut current = Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: Some((face, hyphen)) };
+        let last_piece = frag.pieces.len() - 1;
+        for (pi, piece) in frag.pieces.iter().enumerate() {
+            let clusters = split_clusters(&piece.glyphs);
+            let last_cluster = clusters.len().saturating_sub(1);
+            for (ci, cluster) in clusters.into_iter().enumerate() {
+                let w = advance_sum(&cluster) * size / 1000.0;
+                let is_end = pi == last_piece && ci == last_cluster;
+                let reserve = if is_end { frag.hyphen.map_or(0.0, |h| h.1) } else { hyphen };
+                if current.width + w + reserve > measure + EPSILON && current.width > 0.0 {
+                    out.push(std::mem::replace(
+                        &mut current,
+                        Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: Some((face, hyphen)) },
+                    ));
+                }
+                match current.pieces.last_mut() {
+                    Some(p) if p.span == piece.span => {
+                        p.glyphs.extend(cluster);
+                        p.width += w;
+                    }
+                    _ => current.pieces.push(Piece { span: piece.span, glyphs: cluster, width: w }),
+                }
+                current.width += w;
+            }
+        }
+        current.space = frag.space;
+        current.hyphen = frag.hyphen;
+        out.push(current);
+    }
+
+    /// Offsets (into the word's text) where the word may break, and whether a
+    /// hyphen must be added there (`true`) or the word already has one.
+    fn break_points(&self, word: &Word, pieces: &[(usize, usize, Vec<Glyph>)], hyphenate: bool) -> Vec<(usize, bool)> {
+        let text: String = word.pieces.iter().map(|p| p.1.as_str()).collect();
+        let mut points: Vec<(usize, bool)> = Vec::new();
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let is_url = text.contains("://") || text.starts_with("www.");
+        for w in chars.windows(3) {
+            let after = if is_url {
+                // Web addresses break after their punctuation, never with an added hyphen.
+                matches!(w[1].1, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#') && w[2].1 != '/'
+            } else {
+                // After a hard hyphen or dash between letters or digits: no hyphen added.
+                matches!(w[1].1, '-' | '–' | '/') && w[0].1.is_alphanumeric() && w[2].1.is_alphanumeric()
+            };
+            if after {
+                points.push((w[2].0, false));
+            }
+        }
+        // Inside runs of letters: en-GB patterns. Acronyms and names with
+        // inner capitals (e.g. "HMICFRS", "McDonald") are left whole.
+        let runs = if hyphenate && !is_url { letter_runs(&text) } else { Vec::new() };
+        for (start, run) in runs {
+            if run.chars().count() < 5 || run.chars().skip(1).any(char::is_uppercase) {
+                continue;
+            }
+            points.extend(self.hyphenator.breaks(run).into_iter().map(|b| (start + b, true)));
+        }
+        points.sort();
+        points.dedup_by_key(|p| p.0);
+        // Only break between glyph clusters (never inside a ligature).
+        let mut boundaries = Vec::new();
+        let mut offset = 0;
+        for (_, len, glyphs) in pieces {
+            boundaries.extend(glyphs.iter().map(|g| offset + g.cluster));
+            offset += len;
+        }
+        points.retain(|(p, _)| *p > 0 && *p < text.len() && boundaries.contains(p));
+        points
+    }
+}
+
+/// The face at the end of a fragment, for the hyphen it may need.
+fn last_face_of(frag: &Fragment, spans: &[Span]) -> Face {
+    frag.pieces.last().map_or(Face::Serif, |p| spans[p.span].face)
+}
+
+/// Width of a line made of `frags`, without justification.
+fn natural_width(frags: &[Fragment]) -> f32 {
+    let Some(last) = frags.last() else { return 0.0 };
+    frags.iter().map(|f| f.width + f.space).sum::<f32>() - last.space + last.penalty_width() as f32
+}
+
+/// A word: pieces of text from consecutive spans with no space between them,
+/// and the span whose space follows it (None at the end of the paragraph).
+struct Word {
+    pieces: Vec<(usize, String)>,
+    space_face: Option<usize>,
+}
+
+/// Splits spans into words at breakable white space; runs of white space collapse to one.
+fn words(spans: &[Span]) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut current = Word { pieces: Vec::new(), space_face: None };
+    for (i, span) in spans.iter().enumerate() {
+        for c in span.text.chars() {
+            if matches!(c, ' ' | '\n' | '\t' | '\r') {
+                if !current.pieces.is_empty() {
+                    current.space_face = Some(i);
+                    words.push(std::mem::replace(&mut current, Word { pieces: Vec::new(), space_face: None }));
+                }
+                continue;
+            }
+            if c == '\u{ad}' {
+                continue; // soft hyphens: the hyphenation patterns decide
+            }
+            match current.pieces.last_mut() {
+                Some((s, text)) if *s == i => text.push(c),
+                _ => current.pieces.push((i, c.to_string())),
+            }
+        }
+    }
+    if !current.pieces.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Maximal runs of alphabetic characters (with their byte offsets).
+fn letter_runs(text: &str) -> Vec<(usize, &str)> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s, &text[s..]));
+    }
+    runs
+}
+
+/// Cuts a shaped word into fragments at the break offsets.
+fn split_word(pieces: &[(usize, usize, Vec<Glyph>)], breaks: &[(usize, bool)], size: f32) -> Vec<Fragment> {
+    let mut frags: Vec<Fragment> = Vec::new();
+    let mut current = Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None };
+    let mut next_break = breaks.iter().map(|b| b.0).peekable();
+    let mut offset = 0;
+    for (span, len, glyphs) in pieces {
+        for g in glyphs {
+            let at = offset + g.cluster;
+            if next_break.peek() == Some(&at) && g.text.len() > 0 {
+                next_break.next();
+                frags.push(std::mem::replace(
+                    &mut current,
+                    Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None },
+                ));
+            }
+            let w = g.advance * size / 1000.0;
+            match current.pieces.last_mut() {
+                Some(p) if p.span == *span => {
+                    p.glyphs.push(g.clone());
+                    p.width += w;
+                }
+                _ => current.pieces.push(Piece { span: *span, glyphs: vec![g.clone()], width: w }),
+            }
+            current.width += w;
+        }
+        offset += len;
+    }
+    frags.push(current);
+    frags
+}
+
+/// Groups glyphs into clusters (a glyph with text starts a new cluster).
+fn split_clusters(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
+    let mut out: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match out.last_mut() {
+            Some(c) if g.text.is_empty() => c.push(g.clone()),
+            _ => out.push(vec![g.clone()]),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "The Metropolitan Police Service had fewer officers per head of population in 2018 than at any point in the previous twenty years, according to figures released by City Hall. Spending per head fell by a fifth between 2012 and 2016, faster than in any other force in England and Wales, while recorded violence against the person rose sharply over the same period. Incomprehensibilities notwithstanding, the characteristically uncompromising administrative reorganisation continued.";
+
+    fn setter<'a>(fonts: &'a Fonts, hyph: &'a Hyphenator) -> Typesetter<'a> {
+        Typesetter { fonts, hyphenator: hyph }
+    }
+
+    fn line_text(line: &Line) -> String {
+        line.runs.iter().map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>()).collect::<Vec<_>>().join(" ")
+    }
+
+    fn extent(line: &Line, size: f32) -> f32 {
+        line.runs.last().map_or(0.0, |r| r.x + advance_sum(&r.glyphs) * size / 1000.0)
+    }
+
+    #[test]
+    fn no_line_is_wider_than_the_measure_and_justified_lines_fill_it() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let ts = setter(&fonts, &hyph);
+        let spans = [
+            Span::new(TEXT, Face::Serif),
+            Span::new(" An italic clause ", Face::SerifItalic),
+            Span::new("and a bold one.", Face::SerifBold),
+        ];
+        for measure in [120.0, 180.0, 260.0, 340.0, 453.0] {
+            for size in [9.0, 10.0, 12.0] {
+                let lines = ts.paragraph(&spans, size, measure, Align::Justify);
+                assert!(lines.len() > 1);
+                for (i, line) in lines.iter().enumerate() {
+                    let end = extent(line, size);
+                    assert!(end <= measure + 0.01, "line {i} at {measure}/{size}: {end} > {measure}: {}", line_text(line));
+                    if i + 1 < lines.len() && line.runs.len() > 1 {
+                        assert!((end - measure).abs() < 0.01, "line {i} not justified: {end} vs {measure}");
+                    }
+                }
+                let last = lines.last().unwrap();
+                assert!(extent(last, size) <= measure);
+            }
+        }
+    }
+
+    #[test]
+    fn last_line_is_ragged() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 300.0, Align::Justify);
+        let last = lines.last().unwrap();
+        assert!(extent(last, 10.0) < 299.0);
+    }
+
+    #[test]
+    fn narrow_measures_hyphenate() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 110.0, Align::Justify);
+        let hyphenated: Vec<String> = lines.iter().map(line_text).filter(|t| t.ends_with('-')).collect();
+        assert!(!hyphenated.is_empty(), "no hyphenation at 110 pt");
+        // Every hyphen added at a line end is inside a word of the source text.
+        for line in &hyphenated {
+            let stem = line.rsplit(' ').next().unwrap().trim_end_matches('-');
+            assert!(TEXT.contains(stem), "{stem}");
+        }
+    }
+
+    #[test]
+    fn no_hyphenation_without_patterns() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("cy");
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 110.0, Align::Justify);
+        assert!(lines.iter().map(line_text).all(|t| !t.ends_with('-') || t.ends_with("--")));
+    }
+
+    #[test]
+    fn overlong_words_are_broken_not_clipped() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let url = "https://www.example.gov.uk/government/statistics/police-workforce-england-and-wales-31-march-2018";
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(url, Face::Sans)], 9.0, 100.0, Align::Left);
+        assert!(lines.len() > 2);
+        for line in &lines {
+            assert!(extent(line, 9.0) <= 100.01);
+        }
+        let joined: String = lines.iter().map(line_text).collect::<String>().replace('-', "");
+        assert_eq!(joined, url.replace('-', ""));
+    }
+
+    #[test]
+    fn styles_survive_breaking() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let spans = [Span::new("plain ", Face::Serif), Span::new("bold", Face::SerifBold), Span::new(", plain.", Face::Serif)];
+        let line = &setter(&fonts, &hyph).paragraph(&spans, 10.0, 400.0, Align::Justify)[0];
+        let faces: Vec<Face> = line.runs.iter().map(|r| r.face).collect();
+        assert_eq!(faces, vec![Face::Serif, Face::SerifBold, Face::Serif, Face::Serif]);
+        assert_eq!(line_text(line), "plain bold , plain.");
+    }
+}

@@ -1,0 +1,296 @@
+//! Writing a laid-out document as PDF: fonts subset and embedded, pages
+//! translated to printpdf operations, then finished through lopdf (outline,
+//! language, document ID) so the bytes depend only on the input.
+//!
+//! printpdf without its layout features embeds whole fonts and picks random
+//! resource names, so this module subsets with allsorts itself, names fonts
+//! from the glyph set, and derives the `/ID` from the file's own bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use md5::{Digest, Md5};
+use printpdf::{
+    Actions, BorderArray, Codepoint, Destination, FontId, LinkAnnotation, Mm, Op, OffsetDateTime, PaintMode, ParsedFont,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix, WindingOrder,
+};
+
+use crate::fonts::{Face, Fonts};
+use crate::layout::{Item, Layout, OutlineEntry};
+use crate::linebreak::{Color, Link};
+
+/// Document information written to the PDF's metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    pub lang: String,
+    /// Seconds since the Unix epoch, for the creation and modification dates.
+    pub date: i64,
+}
+
+/// Something that went wrong inside the PDF writer (never the user's fault).
+#[derive(Debug)]
+pub struct PdfError(pub String);
+
+impl std::fmt::Display for PdfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not write the PDF: {}", self.0)
+    }
+}
+
+/// A subset font ready to embed: its resource name and old-to-new glyph ids.
+struct Subset {
+    id: FontId,
+    glyphs: BTreeMap<u16, u16>,
+    /// printpdf's `/W` width per new glyph id, in thousandths of an em (truncated as printpdf does).
+    widths: BTreeMap<u16, i64>,
+}
+
+/// Renders the layout to PDF bytes.
+pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>, PdfError> {
+    let mut doc = PdfDocument::new(&meta.title);
+    let subsets = embed_fonts(&mut doc, layout, fonts)?;
+    let pages = layout
+        .pages
+        .iter()
+        .map(|page| PdfPage::new(Mm::from(Pt(layout.width)), Mm::from(Pt(layout.height)), page_ops(&page.items, layout, &subsets)))
+        .collect();
+    doc.with_pages(pages);
+    let date = OffsetDateTime::from_unix_timestamp(meta.date).map_err(|e| PdfError(e.to_string()))?;
+    let info = &mut doc.metadata.info;
+    info.document_title = meta.title.clone();
+    info.author = meta.author.clone();
+    info.subject = meta.subject.clone();
+    info.keywords = meta.keywords.clone();
+    info.creator = format!("briefing {}", env!("CARGO_PKG_VERSION"));
+    info.producer = format!("briefing {} (printpdf)", env!("CARGO_PKG_VERSION"));
+    info.creation_date = date;
+    info.modification_date = date;
+    info.metadata_date = date;
+
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    finish(&mut lo, layout, meta)?;
+    lo.compress();
+    // The document ID is a hash of the file without it: identical input gives
+    // identical bytes, and any change gives a new ID.
+    let draft = save(&mut lo)?;
+    let id = Md5::digest(&draft).to_vec();
+    let id_string = || Object::String(id.clone(), StringFormat::Hexadecimal);
+    lo.trailer.set("ID", Object::Array(vec![id_string(), id_string()]));
+    save(&mut lo)
+}
+
+fn save(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
+    let mut out = Vec::new();
+    lo.save_to(&mut out).map_err(|e| PdfError(e.to_string()))?;
+    Ok(out)
+}
+
+/// Subsets each used face to the glyphs on the pages and registers it under
+/// a deterministic name (`ABCDEF+NotoSerif-Regular`, the tag from the glyph set).
+fn embed_fonts(doc: &mut PdfDocument, layout: &Layout, fonts: &Fonts) -> Result<BTreeMap<Face, Subset>, PdfError> {
+    let mut used: BTreeMap<Face, BTreeSet<u16>> = BTreeMap::new();
+    for item in layout.pages.iter().flat_map(|p| &p.items) {
+        if let Item::Text { face, glyphs, .. } = item {
+            used.entry(*face).or_default().extend(glyphs.iter().map(|g| g.id));
+        }
+    }
+    let mut subsets = BTreeMap::new();
+    for (face, gids) in used {
+        let ids: Vec<u16> = std::iter::once(0).chain(gids.into_iter().filter(|&g| g != 0)).collect();
+        let bytes = subset_font(fonts.data(face), &ids)?;
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+            .ok_or_else(|| PdfError(format!("the subset of {} does not parse", face.postscript_name())))?;
+        let upem = parsed.pdf_font_metrics.units_per_em.max(1) as f32;
+        let glyphs: BTreeMap<u16, u16> = ids.iter().enumerate().map(|(new, &old)| (old, new as u16)).collect();
+        let widths = glyphs
+            .values()
+            .map(|&new| (new, parsed.get_glyph_width(new).map_or(0, |w| (w as f32 * 1000.0 / upem) as i64)))
+            .collect();
+        let id = FontId(format!("{}+{}", subset_tag(face, &ids), face.postscript_name()));
+        doc.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
+        subsets.insert(face, Subset { id, glyphs, widths });
+    }
+    Ok(subsets)
+}
+
+fn subset_font(data: &[u8], ids: &[u16]) -> Result<Vec<u8>, PdfError> {
+    let fail = |e: &dyn std::fmt::Display| PdfError(format!("font subsetting failed: {e}"));
+    let font = ReadScope::new(data).read::<FontData<'_>>().map_err(|e| fail(&e))?;
+    let provider = font.table_provider(0).map_err(|e| fail(&e))?;
+    subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| fail(&e))
+}
+
+/// Six capital letters derived from the face and its glyph set, as PDF subset names require.
+fn subset_tag(face: Face, ids: &[u16]) -> String {
+    let mut hasher = Md5::new();
+    hasher.update(face.postscript_name());
+    for id in ids {
+        hasher.update(id.to_be_bytes());
+    }
+    hasher.finalize().iter().take(6).map(|b| (b'A' + b % 26) as char).collect()
+}
+
+fn rgb(c: Color) -> printpdf::Color {
+    printpdf::Color::Rgb(printpdf::Rgb::new(c.0 as f32 / 255.0, c.1 as f32 / 255.0, c.2 as f32 / 255.0, None))
+}
+
+/// Translates one page's items. Rectangles come first (they are backgrounds
+/// and rules), then all text in one text object, then links.
+fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -> Vec<Op> {
+    let h = layout.height;
+    let mut ops = Vec::new();
+    for item in items {
+        if let Item::Rect { x, y, w, h: rh, color } = item {
+            ops.push(Op::SetFillColor { col: rgb(*color) });
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(*x),
+                    y: Pt(h - y - rh),
+                    width: Pt(*w),
+                    height: Pt(*rh),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: Some(WindingOrder::NonZero),
+                },
+            });
+        }
+    }
+    ops.push(Op::StartTextSection);
+    let mut current_color = None;
+    for item in items {
+        let Item::Text { x, y, size, face, color, glyphs } = item else { continue };
+        let Some(sub) = subsets.get(face) else { continue };
+        if current_color != Some(*color) {
+            ops.push(Op::SetFillColor { col: rgb(*color) });
+            current_color = Some(*color);
+        }
+        let codepoints = glyphs
+            .iter()
+            .map(|g| {
+                let gid = sub.glyphs.get(&g.id).copied().unwrap_or(0);
+                // TJ adjustments move the pen from printpdf's truncated /W
+                // width to the exact shaped advance (kerning included).
+                let have = sub.widths.get(&gid).copied().unwrap_or(0) as f32;
+                let offset = ((have - g.advance) * 100.0).round() / 100.0;
+                Codepoint { gid, offset, cid: (!g.text.is_empty()).then(|| g.text.clone()) }
+            })
+            .collect();
+        ops.push(Op::SetFont { font: PdfFontHandle::External(sub.id.clone()), size: Pt(*size) });
+        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(h - y)) });
+        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(codepoints)] });
+    }
+    ops.push(Op::EndTextSection);
+    for item in items {
+        let Item::Link { x, y, w, h: lh, link } = item else { continue };
+        let action = match link {
+            Link::Uri(url) => Actions::Uri(url.clone()),
+            Link::Reference(n) => match layout.anchors.get(n) {
+                Some(a) => Actions::Goto(Destination::Xyz { page: a.page + 1, left: Some(0.0), top: Some(h - a.y + 4.0), zoom: None }),
+                None => continue,
+            },
+        };
+        let rect = Rect { x: Pt(*x), y: Pt(h - y - lh), width: Pt(*w), height: Pt(*lh), mode: None, winding_order: None };
+        ops.push(Op::LinkAnnotation { link: LinkAnnotation::new(rect, action, Some(BorderArray::Solid([0.0, 0.0, 0.0])), None, None) });
+    }
+    ops
+}
+
+/// What printpdf cannot do: language, a nested outline, and opening with it shown.
+fn finish(lo: &mut lopdf::Document, layout: &Layout, meta: &Metadata) -> Result<(), PdfError> {
+    let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
+    let outline = if layout.outline.is_empty() { None } else { Some(build_outline(lo, &layout.outline, &page_ids, layout.height)) };
+    let root = lo
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| PdfError(e.to_string()))?;
+    let catalog = lo.get_object_mut(root).and_then(Object::as_dict_mut).map_err(|e| PdfError(e.to_string()))?;
+    catalog.set("Lang", Object::string_literal(meta.lang.as_str()));
+    catalog.remove(b"PageMode");
+    if let Some(outlines) = outline {
+        catalog.set("Outlines", Object::Reference(outlines));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+    Ok(())
+}
+
+/// Builds `/Outlines` from headings, nesting by level (1.1 under 1).
+fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectId], height: f32) -> ObjectId {
+    let root_id = lo.new_object_id();
+    // children[i] = indices of entries whose parent is entry i; `None` parent is the root.
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while stack.last().is_some_and(|&p| entries[p].level >= e.level) {
+            stack.pop();
+        }
+        parents.push(stack.last().copied());
+        stack.push(i);
+    }
+    let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    let children = |parent: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parents[i] == parent).collect() };
+    for (i, e) in entries.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Title", Object::String(utf16be(&e.title), StringFormat::Hexadecimal));
+        d.set("Parent", Object::Reference(parents[i].map_or(root_id, |p| ids[p])));
+        let siblings = children(parents[i]);
+        let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        if pos > 0 {
+            d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
+        }
+        if let Some(&next) = siblings.get(pos + 1) {
+            d.set("Next", Object::Reference(ids[next]));
+        }
+        let kids = children(Some(i));
+        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+            d.set("First", Object::Reference(ids[first]));
+            d.set("Last", Object::Reference(ids[last]));
+            d.set("Count", Object::Integer(kids.len() as i64));
+        }
+        if let Some(&page) = pages.get(e.anchor.page) {
+            d.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Integer(0),
+                    Object::Real(h_top(height, e.anchor.y)),
+                    Object::Null,
+                ]),
+            );
+        }
+        lo.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    let top = children(None);
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+        root.set("First", Object::Reference(ids[first]));
+        root.set("Last", Object::Reference(ids[last]));
+    }
+    root.set("Count", Object::Integer(entries.len() as i64));
+    lo.objects.insert(root_id, Object::Dictionary(root));
+    root_id
+}
+
+/// PDF y (from the bottom) for a layout y (from the top), a little above the target.
+fn h_top(height: f32, y: f32) -> f32 {
+    (height - y + 4.0).min(height)
+}
+
+/// A PDF text string in UTF-16BE with a byte-order mark (for non-ASCII titles).
+fn utf16be(s: &str) -> Vec<u8> {
+    let mut out = vec![0xfe, 0xff];
+    for unit in s.encode_utf16() {
+        out.extend(unit.to_be_bytes());
+    }
+    out
+}
