@@ -31,14 +31,21 @@ pub enum Command {
         /// Paper size, overriding the manifest's `paper`.
         #[arg(long, value_enum)]
         paper: Option<PaperArg>,
+        /// Folder that data files may be read from (default: the manifest's folder).
+        /// Example: `--data-root data` lets data/london-latest/briefing.json read ../london-2018/*.csv
+        #[arg(long, value_name = "DIR")]
+        data_root: Option<PathBuf>,
     },
-    /// Validate a manifest and report every problem, without writing a PDF.
+    /// Validate a manifest, read its data and evaluate every figure; report every problem, write no PDF.
     ///
     /// Without MANIFEST, checks the built-in London briefing.
     /// Example: `briefing check my-briefing/briefing.json`
     Check {
         /// The manifest (JSON) to check.
         manifest: Option<PathBuf>,
+        /// Folder that data files may be read from (default: the manifest's folder).
+        #[arg(long, value_name = "DIR")]
+        data_root: Option<PathBuf>,
     },
 }
 

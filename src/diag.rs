@@ -95,7 +95,10 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 }
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(word, c), c))
@@ -289,7 +292,10 @@ mod tests {
         assert_eq!(locate(src, &[key("a")]), Some((2, 8)));
         assert_eq!(locate(src, &[key("b"), PathSeg::Index(1)]), Some((5, 5)));
         assert_eq!(
-            locate(src, &[key("b"), PathSeg::Index(1), key("w"), PathSeg::Index(1)]),
+            locate(
+                src,
+                &[key("b"), PathSeg::Index(1), key("w"), PathSeg::Index(1)]
+            ),
             Some((5, 25))
         );
         assert_eq!(locate(src, &[key("c")]), None);

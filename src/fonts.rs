@@ -92,6 +92,9 @@ pub struct VMetrics {
 /// All bundled faces, parsed once and shared read-only.
 pub struct Fonts {
     faces: Vec<rustybuzz::Face<'static>>,
+    /// Per face: the advance of a space and the shaped hyphen, needed for every word.
+    spaces: Vec<f32>,
+    hyphens: Vec<Glyph>,
 }
 
 impl Default for Fonts {
@@ -111,7 +114,36 @@ impl Fonts {
                 rustybuzz::Face::from_slice(f.data(), 0).expect("bundled font parses")
             })
             .collect();
-        Fonts { faces }
+        let mut fonts = Fonts {
+            faces,
+            spaces: Vec::new(),
+            hyphens: Vec::new(),
+        };
+        for face in Face::ALL {
+            fonts.spaces.push(advance_sum(&fonts.shape(face, " ")));
+            let hyphen = fonts
+                .shape(face, "-")
+                .into_iter()
+                .next()
+                .expect("bundled fonts have a hyphen");
+            fonts.hyphens.push(hyphen);
+        }
+        fonts
+    }
+
+    /// Advance of a word space, in thousandths of an em.
+    pub fn space_advance(&self, face: Face) -> f32 {
+        self.spaces[face.index()]
+    }
+
+    /// The hyphen glyph added where a word is hyphenated.
+    pub fn hyphen(&self, face: Face) -> &Glyph {
+        &self.hyphens[face.index()]
+    }
+
+    /// Advance of the hyphen, in thousandths of an em.
+    pub fn hyphen_advance(&self, face: Face) -> f32 {
+        self.hyphens[face.index()].advance
     }
 
     fn face(&self, face: Face) -> &rustybuzz::Face<'static> {
@@ -165,7 +197,11 @@ impl Fonts {
                 id: info.glyph_id as u16,
                 advance: pos.x_advance as f32 * scale,
                 cluster: start,
-                text: if first { text[start..end].to_string() } else { String::new() },
+                text: if first {
+                    text[start..end].to_string()
+                } else {
+                    String::new()
+                },
             });
         }
         glyphs

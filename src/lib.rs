@@ -4,27 +4,39 @@
 //! them:
 //!
 //! ```text
-//! manifest  JSON text        -> Manifest (typed, validated, located diagnostics)
-//! compose   Manifest         -> Document (numbered headings, styled spans, references)
+//! manifest  JSON text        -> Manifest (typed, located diagnostics)
+//! analyse   Manifest + CSV   -> series and computed values (`{officers.latest}` -> "30,390")
+//! compose   Manifest, values -> Document (numbered headings, styled spans, tables, references)
 //! layout    Document + fonts -> Layout (pages of positioned glyphs, rectangles, links)
 //! pdf       Layout           -> PDF bytes (subset fonts, outline, metadata)
 //! output    bytes            -> file, written atomically
 //! ```
 //!
 //! Text setting lives in `fonts` (shaping) and `linebreak` (hyphenation,
-//! optimal-fit breaking, justification); `markup` parses the inline syntax
-//! and `diag` carries located problems back to the user.
+//! optimal-fit breaking, justification); `markup` parses the inline syntax,
+//! `data` reads CSV files, `stats` computes statistics, `format` writes
+//! numbers en-GB style, and `diag` carries located problems back to the user.
 
+// Diagnostics travel on the cold error path only; boxing them everywhere
+// would add noise for no measurable gain.
+#![allow(clippy::result_large_err)]
+
+pub mod analyse;
 pub mod compose;
+pub mod data;
 pub mod diag;
 pub mod fonts;
+pub mod format;
 pub mod layout;
 pub mod linebreak;
 pub mod manifest;
 pub mod markup;
 pub mod output;
 pub mod pdf;
+pub mod stats;
 
+use analyse::Analysis;
+use data::{Embedded, Files};
 use diag::Diagnostic;
 use fonts::Fonts;
 use linebreak::{Hyphenator, Typesetter};
@@ -34,6 +46,33 @@ use manifest::{Manifest, Paper};
 pub const BUILTIN_MANIFEST: &str = include_str!("../data/london-2018/briefing.json");
 /// The name diagnostics use for the built-in manifest.
 pub const BUILTIN_NAME: &str = "<built-in>/data/london-2018/briefing.json";
+
+/// The built-in briefing's data files, compiled in so `build` works anywhere.
+pub const BUILTIN_FILES: Embedded = Embedded {
+    folder: "<built-in>/data/london-2018",
+    files: &[
+        (
+            "met-officers.csv",
+            include_str!("../data/london-2018/met-officers.csv"),
+        ),
+        (
+            "london-population.csv",
+            include_str!("../data/london-2018/london-population.csv"),
+        ),
+        (
+            "london-homicides.csv",
+            include_str!("../data/london-2018/london-homicides.csv"),
+        ),
+        (
+            "violence-by-borough.csv",
+            include_str!("../data/london-2018/violence-by-borough.csv"),
+        ),
+        (
+            "met-funding-facts.csv",
+            include_str!("../data/london-2018/met-funding-facts.csv"),
+        ),
+    ],
+};
 
 /// Choices made on the command line, validated before any work starts.
 #[derive(Debug, Clone, Default)]
@@ -45,47 +84,77 @@ pub struct Options {
     pub source_date_epoch: Option<i64>,
 }
 
-/// A manifest that parsed and validated, with any warnings found on the way.
+/// A manifest that parsed and validated, its data resolved, with any
+/// warnings found on the way.
 pub struct Loaded {
     pub manifest: Manifest,
+    pub analysis: Analysis,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses and validates manifest text; `file` names it in diagnostics.
+/// Parses and validates manifest text, reads its data through `files` and
+/// evaluates every computed value; `file` names the manifest in diagnostics.
 /// On failure, returns every problem found (errors and warnings).
-pub fn load(file: &str, src: &str, fonts: &Fonts) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load(
+    file: &str,
+    src: &str,
+    fonts: &Fonts,
+    files: &dyn Files,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let manifest = manifest::parse(file, src)?;
-    let diags = manifest::validate(file, src, &manifest, &|c| fonts.covers(c));
+    let (analysis, mut diags) = analyse::analyse(file, src, &manifest, files);
+    diags.extend(manifest::validate(
+        file,
+        src,
+        &manifest,
+        &|c| fonts.covers(c),
+        &analysis,
+    ));
     if diag::has_errors(&diags) {
         return Err(diags);
     }
-    Ok(Loaded { manifest, warnings: diags })
+    Ok(Loaded {
+        manifest,
+        analysis,
+        warnings: diags,
+    })
 }
 
-/// Renders a validated manifest to PDF bytes.
-pub fn build(manifest: &Manifest, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
-    let mut manifest = manifest.clone();
+/// Renders a loaded manifest to PDF bytes.
+pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
+    let mut manifest = loaded.manifest.clone();
     if let Some(paper) = options.paper {
         manifest.paper = paper;
     }
-    let document = compose::compose(&manifest);
+    let document = compose::compose(&manifest, &loaded.analysis);
     let hyphenator = Hyphenator::for_language(&manifest.lang);
-    let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
+    let typesetter = Typesetter {
+        fonts,
+        hyphenator: &hyphenator,
+    };
     let layout = layout::layout(&document, &typesetter);
     let meta = pdf::Metadata {
         title: markup::plain_text(&manifest.title),
         author: manifest.author.clone().unwrap_or_default(),
-        subject: manifest.subtitle.as_deref().map(markup::plain_text).unwrap_or_default(),
+        subject: manifest
+            .subtitle
+            .as_deref()
+            .map(markup::plain_text)
+            .unwrap_or_default(),
         keywords: manifest.keywords.clone(),
         lang: manifest.lang.clone(),
-        date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&manifest.date)),
+        date: options
+            .source_date_epoch
+            .unwrap_or_else(|| manifest_epoch(&manifest.date)),
     };
     pdf::render(&layout, fonts, &meta)
 }
 
 /// Midnight UTC at the start of a `YYYY-MM-DD` date, in seconds since the epoch.
 fn manifest_epoch(date: &str) -> i64 {
-    let Some((y, Some(m), Some(d))) = manifest::parse_date(date) else { return 0 };
+    let Some((y, Some(m), Some(d))) = manifest::parse_date(date) else {
+        return 0;
+    };
     // Days from civil date (Howard Hinnant's algorithm), proleptic Gregorian.
     let (y, m, d) = (if m <= 2 { y - 1 } else { y } as i64, m as i64, d as i64);
     let era = y.div_euclid(400);

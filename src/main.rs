@@ -1,8 +1,9 @@
 //! The `briefing` binary: parse arguments, run one command, report, exit.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use briefing::data::{Files, Folder};
 use briefing::diag::Diagnostic;
 use briefing::fonts::Fonts;
 use briefing::manifest::Paper;
@@ -20,8 +21,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let fonts = Fonts::new();
     let result = match cli.command {
-        Command::Build { manifest, output, paper } => build(&fonts, manifest.as_deref(), &output, paper),
-        Command::Check { manifest } => check(&fonts, manifest.as_deref()),
+        Command::Build {
+            manifest,
+            output,
+            paper,
+            data_root,
+        } => build(
+            &fonts,
+            manifest.as_deref(),
+            data_root.as_deref(),
+            &output,
+            paper,
+        ),
+        Command::Check {
+            manifest,
+            data_root,
+        } => check(&fonts, manifest.as_deref(), data_root.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -29,11 +44,40 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads the manifest (or the built-in one) and returns its display name and text.
-fn read_manifest(path: Option<&Path>) -> Result<(String, String), u8> {
+/// A manifest's display name, its text, and where its data files come from.
+struct Input {
+    name: String,
+    text: String,
+    files: Box<dyn Files>,
+}
+
+/// Reads the manifest (or the built-in one); data files are read relative to
+/// its folder, and may not leave `data_root` (by default that same folder).
+fn read_manifest(path: Option<&Path>, data_root: Option<&Path>) -> Result<Input, u8> {
     let Some(path) = path else {
-        return Ok((briefing::BUILTIN_NAME.to_string(), briefing::BUILTIN_MANIFEST.to_string()));
+        return Ok(Input {
+            name: briefing::BUILTIN_NAME.to_string(),
+            text: briefing::BUILTIN_MANIFEST.to_string(),
+            files: Box::new(briefing::BUILTIN_FILES),
+        });
     };
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let folder = Folder {
+        root: data_root.map_or_else(|| base.clone(), Path::to_path_buf),
+        base,
+    };
+    let (name, text) = read_text(path)?;
+    Ok(Input {
+        name,
+        text,
+        files: Box::new(folder),
+    })
+}
+
+fn read_text(path: &Path) -> Result<(String, String), u8> {
     let name = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -65,22 +109,36 @@ fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
-fn build(fonts: &Fonts, manifest: Option<&Path>, out: &Path, paper: Option<PaperArg>) -> Result<(), u8> {
+fn build(
+    fonts: &Fonts,
+    manifest: Option<&Path>,
+    data_root: Option<&Path>,
+    out: &Path,
+    paper: Option<PaperArg>,
+) -> Result<(), u8> {
     if let Some(input) = manifest
         && same_file(input, out)
     {
-        eprintln!("error: the output {} is the input manifest; choose another file with -o", out.display());
+        eprintln!(
+            "error: the output {} is the input manifest; choose another file with -o",
+            out.display()
+        );
         return Err(INPUT_ERROR);
     }
-    let (name, src) = read_manifest(manifest)?;
-    let loaded = briefing::load(&name, &src, fonts).map_err(|diags| {
-        report(&diags);
-        eprintln!("build failed: {}; no PDF written", summary(&diags));
-        INPUT_ERROR
-    })?;
+    let input = read_manifest(manifest, data_root)?;
+    let loaded =
+        briefing::load(&input.name, &input.text, fonts, input.files.as_ref()).map_err(|diags| {
+            report(&diags);
+            eprintln!("build failed: {}; no PDF written", summary(&diags));
+            INPUT_ERROR
+        })?;
     report(&loaded.warnings);
     let options = Options {
         paper: paper.map(|p| match p {
@@ -89,7 +147,7 @@ fn build(fonts: &Fonts, manifest: Option<&Path>, out: &Path, paper: Option<Paper
         }),
         source_date_epoch: source_date_epoch()?,
     };
-    let bytes = briefing::build(&loaded.manifest, fonts, &options).map_err(|e| {
+    let bytes = briefing::build(&loaded, fonts, &options).map_err(|e| {
         eprintln!("error: {e}");
         IO_ERROR
     })?;
@@ -101,15 +159,20 @@ fn build(fonts: &Fonts, manifest: Option<&Path>, out: &Path, paper: Option<Paper
     Ok(())
 }
 
-fn check(fonts: &Fonts, manifest: Option<&Path>) -> Result<(), u8> {
-    let (name, src) = read_manifest(manifest)?;
-    let diags = match briefing::load(&name, &src, fonts) {
+fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>) -> Result<(), u8> {
+    let input = read_manifest(manifest, data_root)?;
+    let name = input.name.clone();
+    let diags = match briefing::load(&input.name, &input.text, fonts, input.files.as_ref()) {
         Ok(loaded) => loaded.warnings,
         Err(diags) => diags,
     };
     report(&diags);
     eprintln!("{name}: {}", summary(&diags));
-    if briefing::diag::has_errors(&diags) { Err(INPUT_ERROR) } else { Ok(()) }
+    if briefing::diag::has_errors(&diags) {
+        Err(INPUT_ERROR)
+    } else {
+        Ok(())
+    }
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org) if set; a bad value is a usage error.

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
+use crate::analyse::Analysis;
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
 use crate::markup::{self, Inline};
 
@@ -35,9 +36,9 @@ pub struct Manifest {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub sources: BTreeMap<String, Source>,
-    /// Data series; accepted by the parser so that the error can say it is not supported yet.
+    /// Named data series, read from CSV files or derived from other series.
     #[serde(default)]
-    pub data: Option<serde_json::Value>,
+    pub data: BTreeMap<String, DataSpec>,
     #[serde(default)]
     pub summary: Vec<String>,
     #[serde(default)]
@@ -80,6 +81,79 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+/// A series declaration: read from a CSV file, or derived from two other series.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    pub label: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Source id(s); a derived series also rests on its inputs' sources.
+    #[serde(default)]
+    pub source: Option<SourceIds>,
+    /// The CSV file, relative to the manifest's folder.
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub x: Option<String>,
+    #[serde(default)]
+    pub y: Option<String>,
+    /// Keep only rows whose columns have these values, e.g. `{"area_name": "Croydon"}`.
+    #[serde(default, rename = "where")]
+    pub filter: BTreeMap<String, String>,
+    /// `[a, b]`: a / b × scale.
+    #[serde(default)]
+    pub ratio: Option<[String; 2]>,
+    /// `[a, b]`: a / b × scale, for "per 1,000 residents" figures.
+    #[serde(default)]
+    pub per_capita: Option<[String; 2]>,
+    /// `[a, b]`: a − b.
+    #[serde(default)]
+    pub difference: Option<[String; 2]>,
+    #[serde(default)]
+    pub scale: Option<f64>,
+    /// How x values of derived inputs are paired: `exact`, `year` or `year-1`.
+    #[serde(default)]
+    pub align: Option<String>,
+    /// First and last x to keep (inclusive), in the data's own form.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// One source id or several.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SourceIds {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl SourceIds {
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        match self {
+            SourceIds::One(id) => std::slice::from_ref(id).iter(),
+            SourceIds::Many(ids) => ids.iter(),
+        }
+        .map(String::as_str)
+    }
+}
+
+/// A table of one or more series side by side, by x.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    pub series: Vec<String>,
+    pub caption: String,
+    /// Header of the first column; by default "Year", "Date", "Financial year" or "Category".
+    #[serde(default)]
+    pub x_label: Option<String>,
+    /// Number formats per series column, e.g. `[".0", ".2"]`.
+    #[serde(default)]
+    pub formats: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyFigure {
@@ -107,8 +181,7 @@ pub enum Block {
     Quote(Quote),
     /// Accepted by the parser so that the error can say it is not supported yet.
     Chart(serde_json::Value),
-    /// Accepted by the parser so that the error can say it is not supported yet.
-    Table(serde_json::Value),
+    Table(TableSpec),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,7 +203,9 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
         return Err(vec![
             Diagnostic::error(file, "the file starts with a byte-order mark")
                 .at(Some((1, 1)))
-                .hint("JSON requires UTF-8 without a byte-order mark; save the file as plain UTF-8"),
+                .hint(
+                    "JSON requires UTF-8 without a byte-order mark; save the file as plain UTF-8",
+                ),
         ]);
     }
     let de = &mut serde_json::Deserializer::from_str(src);
@@ -172,7 +247,11 @@ fn field_hint(message: &str) -> Option<String> {
     let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let (first, expected) = names.split_first()?;
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        let what = if message.starts_with("unknown field") { "field" } else { "value" };
+        let what = if message.starts_with("unknown field") {
+            "field"
+        } else {
+            "value"
+        };
         return Some(match did_you_mean(first, expected.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
             None if expected.is_empty() => format!("no {what}s are allowed here"),
@@ -193,12 +272,14 @@ pub fn validate(
     src: &str,
     m: &Manifest,
     covers: &dyn Fn(char) -> bool,
+    analysis: &Analysis,
 ) -> Vec<Diagnostic> {
     let mut v = Validator {
         file,
         src,
         sources: &m.sources,
         covers,
+        analysis,
         cited: BTreeSet::new(),
         diags: Vec::new(),
     };
@@ -235,6 +316,7 @@ struct Validator<'a> {
     src: &'a str,
     sources: &'a BTreeMap<String, Source>,
     covers: &'a dyn Fn(char) -> bool,
+    analysis: &'a Analysis,
     cited: BTreeSet<String>,
     diags: Vec<Diagnostic>,
 }
@@ -295,12 +377,8 @@ impl Validator<'_> {
         for (id, source) in self.sources {
             self.check_source(id, source);
         }
-        if m.data.is_some() {
-            self.error(
-                &[key("data")],
-                "data series are not supported yet",
-                "remove `data`; figures must be literals with a cited source for now",
-            );
+        for (name, spec) in &m.data {
+            self.plain(&[key("data"), key(name), key("label")], &spec.label, true);
         }
         for (i, s) in m.summary.iter().enumerate() {
             self.prose(&[key("summary"), index(i)], s);
@@ -342,45 +420,93 @@ impl Validator<'_> {
     }
 
     fn check_key_figure(&mut self, path: &[PathSeg], kf: &KeyFigure) {
-        self.plain(&with(path, key("value")), &kf.value, true);
-        if kf.value.contains('{') {
+        let computed = self.prose(&with(path, key("value")), &kf.value);
+        if kf.value.trim().is_empty() {
             self.error(
                 &with(path, key("value")),
-                "computed key figures (`{series.stat}`) are not supported yet",
-                "give the figure as a literal with a `source`",
+                "the value is empty",
+                "give the figure, e.g. `£700m` or `{officers.latest:.0}`",
             );
         }
         self.prose(&with(path, key("label")), &kf.label);
         match &kf.source {
             Some(id) => self.source_ref(&with(path, key("source")), id),
+            // A computed figure is cited from its series' sources.
+            None if computed => {}
             None => self.error(
                 path,
                 "a literal key figure needs a `source`",
-                "add `\"source\": \"<source id>\"` so readers can check the figure",
+                "add `\"source\": \"<source id>\"`, or compute the figure from data as `{series.statistic}`",
             ),
+        }
+    }
+
+    fn check_table(&mut self, path: &[PathSeg], t: &TableSpec) {
+        self.prose(&with(path, key("caption")), &t.caption);
+        if let Some(x) = &t.x_label {
+            self.plain(&with(path, key("x_label")), x, true);
+        }
+        if t.series.is_empty() {
+            self.error(
+                &with(path, key("series")),
+                "a table needs at least one series",
+                "list series names from `data`",
+            );
+        }
+        for (i, name) in t.series.iter().enumerate() {
+            let spath = with(&with(path, key("series")), index(i));
+            match self.analysis.series.get(name) {
+                Some(series) => self.cited.extend(series.sources.iter().cloned()),
+                None if self.analysis.declared(name) => {}
+                None => {
+                    let hint = did_you_mean(name, self.analysis.series.keys().map(String::as_str))
+                        .map_or("declare it in `data`".to_string(), |b| {
+                            format!("did you mean `{b}`?")
+                        });
+                    self.error(&spath, format!("unknown series `{name}`"), hint);
+                }
+            }
+        }
+        if t.formats.len() > t.series.len() {
+            self.error(
+                &with(path, key("formats")),
+                "more formats than series",
+                "give one format per series column, in order",
+            );
+        }
+        for (i, f) in t.formats.iter().enumerate() {
+            if let Err(e) = crate::format::parse_spec(f) {
+                self.error(
+                    &with(&with(path, key("formats")), index(i)),
+                    e,
+                    "formats look like `.1`, `+.0`, `.0%`, `£m`",
+                );
+            }
         }
     }
 
     fn check_section(&mut self, path: &[PathSeg], s: &Section, depth: usize) {
         self.prose(&with(path, key("heading")), &s.heading);
         if s.heading.trim().is_empty() {
-            self.error(&with(path, key("heading")), "the heading is empty", "give the section a heading");
+            self.error(
+                &with(path, key("heading")),
+                "the heading is empty",
+                "give the section a heading",
+            );
         }
         for (i, block) in s.blocks.iter().enumerate() {
             let bpath = with(&with(path, key("blocks")), index(i));
             match block {
-                Block::Text(t) => self.prose(&with(&bpath, key("text")), t),
+                Block::Text(t) => {
+                    self.prose(&with(&bpath, key("text")), t);
+                }
                 Block::Quote(q) => self.check_quote(&with(&bpath, key("quote")), q),
                 Block::Chart(_) => self.error(
                     &with(&bpath, key("chart")),
                     "chart blocks are not supported yet",
                     "remove the chart block; charts arrive in a later version",
                 ),
-                Block::Table(_) => self.error(
-                    &with(&bpath, key("table")),
-                    "table blocks are not supported yet",
-                    "remove the table block; tables arrive in a later version",
-                ),
+                Block::Table(t) => self.check_table(&with(&bpath, key("table")), t),
             }
         }
         if depth >= MAX_SECTION_DEPTH && !s.sections.is_empty() {
@@ -392,7 +518,11 @@ impl Validator<'_> {
             return;
         }
         for (i, sub) in s.sections.iter().enumerate() {
-            self.check_section(&with(&with(path, key("sections")), index(i)), sub, depth + 1);
+            self.check_section(
+                &with(&with(path, key("sections")), index(i)),
+                sub,
+                depth + 1,
+            );
         }
     }
 
@@ -422,7 +552,11 @@ impl Validator<'_> {
     /// Text shown as written: must be non-empty (when required) and printable in the fonts.
     fn plain(&mut self, path: &[PathSeg], text: &str, required: bool) {
         if required && text.trim().is_empty() {
-            self.error(path, "this text is empty", "write the text or remove the field");
+            self.error(
+                path,
+                "this text is empty",
+                "write the text or remove the field",
+            );
         }
         for c in text.chars() {
             if c.is_control() && !matches!(c, '\n' | '\t') {
@@ -449,28 +583,37 @@ impl Validator<'_> {
     }
 
     /// Prose with inline markup: syntax, citations and computed values.
-    fn prose(&mut self, path: &[PathSeg], text: &str) {
+    /// Returns whether it contains a computed value.
+    fn prose(&mut self, path: &[PathSeg], text: &str) -> bool {
         self.plain(path, text, false);
-        match markup::parse(text) {
-            Err(e) => self.error(path, format!("{} (at character {})", e.message, text[..e.offset].chars().count() + 1), e.hint),
-            Ok(inlines) => {
-                for inline in &inlines {
-                    match inline {
-                        Inline::Cite(ids) => {
-                            for id in ids {
-                                self.source_ref(path, id);
-                            }
-                        }
-                        Inline::Value(expr) => self.error(
-                            path,
-                            format!("computed values like `{{{expr}}}` are not supported yet"),
-                            "write the figure as text and cite its source; write `\\{` for a literal brace",
-                        ),
-                        Inline::Text { .. } => {}
+        let inlines = match markup::parse(text) {
+            Ok(inlines) => inlines,
+            Err(e) => {
+                let at = text[..e.offset].chars().count() + 1;
+                self.error(path, format!("{} (at character {at})", e.message), e.hint);
+                return false;
+            }
+        };
+        let mut computed = false;
+        for inline in &inlines {
+            match inline {
+                Inline::Cite(ids) => {
+                    for id in ids {
+                        self.source_ref(path, id);
                     }
                 }
+                Inline::Value(expr) => {
+                    computed = true;
+                    match self.analysis.eval(expr) {
+                        Ok(value) => self.cited.extend(value.sources),
+                        Err(e) if e.reported => {}
+                        Err(e) => self.error(path, e.message, e.hint),
+                    }
+                }
+                Inline::Text { .. } => {}
             }
         }
+        computed
     }
 }
 
@@ -499,7 +642,9 @@ pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
     let num = |p: Option<&str>, len: usize| -> Option<Option<u32>> {
         match p {
             None => Some(None),
-            Some(p) if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) => p.parse().ok().map(Some),
+            Some(p) if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) => {
+                p.parse().ok().map(Some)
+            }
             Some(_) => None,
         }
     };
@@ -516,7 +661,20 @@ pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
     }
     if let (Some(m), Some(d)) = (month, day) {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         if d == 0 || d > days[m as usize - 1] {
             return None;
         }
@@ -526,7 +684,8 @@ pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
 
 fn is_language_tag(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && s.split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// All ids a parsed manifest string cites, for numbering references in order.
@@ -557,7 +716,7 @@ mod tests {
         let m = parse("m.json", MINIMAL).unwrap();
         assert_eq!(m.paper, Paper::A4);
         assert_eq!(m.lang, "en-GB");
-        assert!(validate("m.json", MINIMAL, &m, &all).is_empty());
+        assert!(validate("m.json", MINIMAL, &m, &all, &Analysis::default()).is_empty());
     }
 
     #[test]
@@ -574,33 +733,48 @@ mod tests {
     fn unknown_source_is_located() {
         let src = MINIMAL.replace("One [@a].", "One [@b].");
         let m = parse("m.json", &src).unwrap();
-        let diags = validate("m.json", &src, &m, &all);
+        let diags = validate("m.json", &src, &m, &all, &Analysis::default());
         let d = diags.iter().find(|d| d.is_error()).unwrap();
         assert_eq!(d.message, "unknown source `b`");
         assert_eq!(d.path, "$.summary[0]");
         assert_eq!(d.position, Some((6, 15)));
         // and the uncited source is a warning, not an error
-        assert!(diags.iter().any(|d| !d.is_error() && d.message.contains("never cited")));
+        assert!(
+            diags
+                .iter()
+                .any(|d| !d.is_error() && d.message.contains("never cited"))
+        );
     }
 
     #[test]
-    fn unsupported_features_are_errors() {
+    fn unknown_series_and_charts_are_errors() {
         let src = MINIMAL.replace(
             "\"summary\": [\"One [@a].\"]",
             "\"summary\": [\"{x.latest} [@a]\"], \"sections\": [{\"heading\": \"H\", \"blocks\": [{\"chart\": {}}]}]",
         );
         let m = parse("m.json", &src).unwrap();
-        let msgs: Vec<String> = validate("m.json", &src, &m, &all).into_iter().map(|d| d.message).collect();
-        assert!(msgs.iter().any(|m| m.contains("not supported yet") && m.contains("{x.latest}")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m == "chart blocks are not supported yet"), "{msgs:?}");
+        let msgs: Vec<String> = validate("m.json", &src, &m, &all, &Analysis::default())
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert!(msgs.iter().any(|m| m == "unknown series `x`"), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m == "chart blocks are not supported yet"),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn missing_glyphs_name_the_character() {
         let src = MINIMAL.replace("\"T\"", "\"Tokyo 東京\"");
         let m = parse("m.json", &src).unwrap();
-        let diags = validate("m.json", &src, &m, &|c| c.is_ascii());
-        assert!(diags[0].message.contains("`東` (U+6771)"), "{}", diags[0].message);
+        let diags = validate("m.json", &src, &m, &|c| c.is_ascii(), &Analysis::default());
+        assert!(
+            diags[0].message.contains("`東` (U+6771)"),
+            "{}",
+            diags[0].message
+        );
         assert_eq!(diags[0].path, "$.title");
     }
 

@@ -8,7 +8,11 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
     /// Literal text in the given emphasis.
-    Text { text: String, bold: bool, italic: bool },
+    Text {
+        text: String,
+        bold: bool,
+        italic: bool,
+    },
     /// A citation of one or more source ids, in the order written.
     Cite(Vec<String>),
     /// A computed value such as `{officers.latest:.0}` (the text between the braces).
@@ -66,11 +70,14 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                 }
             }
             '[' if src[i + 1..].starts_with('@') => {
-                let end = src[i..].find(']').map(|e| i + e).ok_or_else(|| MarkupError {
-                    offset: i,
-                    message: "citation `[@` is not closed with `]`".into(),
-                    hint: "cite as `[@source-id]` or `[@a; @b]`".into(),
-                })?;
+                let end = src[i..]
+                    .find(']')
+                    .map(|e| i + e)
+                    .ok_or_else(|| MarkupError {
+                        offset: i,
+                        message: "citation `[@` is not closed with `]`".into(),
+                        hint: "cite as `[@source-id]` or `[@a; @b]`".into(),
+                    })?;
                 flush(&mut out, &mut text, bold, italic);
                 out.push(Inline::Cite(parse_cite(&src[i + 1..end], i)?));
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
@@ -78,11 +85,14 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                 }
             }
             '{' => {
-                let end = src[i..].find('}').map(|e| i + e).ok_or_else(|| MarkupError {
-                    offset: i,
-                    message: "`{` starts a computed value but is not closed with `}`".into(),
-                    hint: "write `\\{` for a literal brace".into(),
-                })?;
+                let end = src[i..]
+                    .find('}')
+                    .map(|e| i + e)
+                    .ok_or_else(|| MarkupError {
+                        offset: i,
+                        message: "`{` starts a computed value but is not closed with `}`".into(),
+                        hint: "write `\\{` for a literal brace".into(),
+                    })?;
                 flush(&mut out, &mut text, bold, italic);
                 out.push(Inline::Value(src[i + 1..end].trim().to_string()));
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
@@ -134,10 +144,14 @@ fn parse_cite(inner: &str, offset: usize) -> Result<Vec<String>, MarkupError> {
 
 /// All source ids cited in a parsed string, in order.
 pub fn citations(inlines: &[Inline]) -> impl Iterator<Item = &str> {
-    inlines.iter().flat_map(|i| match i {
-        Inline::Cite(ids) => ids.as_slice(),
-        _ => &[],
-    }.iter().map(String::as_str))
+    inlines.iter().flat_map(|i| {
+        match i {
+            Inline::Cite(ids) => ids.as_slice(),
+            _ => &[],
+        }
+        .iter()
+        .map(String::as_str)
+    })
 }
 
 /// The text of a string with markup removed (for metadata and plain-text uses).
@@ -162,7 +176,11 @@ mod tests {
     use super::*;
 
     fn text(t: &str, bold: bool, italic: bool) -> Inline {
-        Inline::Text { text: t.into(), bold, italic }
+        Inline::Text {
+            text: t.into(),
+            bold,
+            italic,
+        }
     }
 
     #[test]

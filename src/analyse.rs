@@ -1,0 +1,610 @@
+//! Resolving the manifest's `data` section into series, and evaluating the
+//! `{series.stat:format}` values written in its prose.
+//!
+//! Series read from files come first; derived series (ratios, differences)
+//! are computed from them in dependency order. Every problem is reported
+//! with the file, line:column and JSON path (or CSV row and column).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::data::{self, Csv, Files};
+use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
+use crate::format;
+use crate::manifest::{DataSpec, Manifest};
+use crate::stats::{self, STATISTICS, Series, Value, X};
+
+/// Every series the manifest declares, resolved.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub series: BTreeMap<String, Series>,
+    /// Declared series that could not be built (already reported), so that
+    /// uses of them are not reported a second time.
+    failed: BTreeSet<String>,
+}
+
+/// A computed value ready to print, with the sources it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    pub text: String,
+    pub sources: Vec<String>,
+}
+
+/// Why a value could not be computed. `reported` is set when the cause (a
+/// series that failed to load) has already been reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+    pub hint: String,
+    pub reported: bool,
+}
+
+impl Analysis {
+    /// Whether the manifest declares `name` (even if it failed to build).
+    pub fn declared(&self, name: &str) -> bool {
+        self.series.contains_key(name) || self.failed.contains(name)
+    }
+
+    /// Evaluates `series.stat` or `series.stat:format` (the text between braces).
+    pub fn eval(&self, expr: &str) -> Result<Evaluated, EvalError> {
+        let fail = |message: String, hint: String| EvalError {
+            message,
+            hint,
+            reported: false,
+        };
+        let (reference, spec) = match expr.split_once(':') {
+            Some((r, s)) => (r.trim(), Some(s.trim())),
+            None => (expr.trim(), None),
+        };
+        let Some((name, stat)) = reference.split_once('.') else {
+            return Err(fail(
+                format!("`{{{expr}}}` is not a computed value"),
+                "write `{series.statistic}` or `{series.statistic:format}`, e.g. `{officers.latest:.0}`; `\\{` for a literal brace".into(),
+            ));
+        };
+        if self.failed.contains(name) {
+            return Err(EvalError {
+                message: String::new(),
+                hint: String::new(),
+                reported: true,
+            });
+        }
+        let Some(series) = self.series.get(name) else {
+            let hint = match did_you_mean(name, self.series.keys().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if self.series.is_empty() => {
+                    "declare series in the manifest's `data` section".into()
+                }
+                None => format!(
+                    "series: {}",
+                    self.series.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            return Err(fail(format!("unknown series `{name}`"), hint));
+        };
+        if !STATISTICS.contains(&stat) {
+            let hint = match did_you_mean(stat, STATISTICS) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("statistics: {}", STATISTICS.join(", ")),
+            };
+            return Err(fail(format!("unknown statistic `{stat}`"), hint));
+        }
+        let value = series
+            .stat(stat)
+            .map_err(|e| fail(format!("`{name}.{stat}`: {}", e.message), e.hint))?;
+        let text = match (value, spec) {
+            (Value::Number(n), spec) => {
+                let spec = format::parse_spec(spec.unwrap_or(""))
+                    .map_err(|e| fail(e, "formats look like `.1`, `+.0`, `.0%`, `£m`".into()))?;
+                format::number(n, &spec)
+            }
+            (Value::X(x), None) => format::x_label(&x.to_string()),
+            // `:year` reads "2010" where the full label would read "31 March 2010".
+            (Value::X(x), Some("year")) => match x {
+                X::Date { year, .. } | X::Year(year) => year.to_string(),
+                other => format::x_label(&other.to_string()),
+            },
+            (Value::X(_), Some(_)) => {
+                return Err(fail(
+                    format!("`{name}.{stat}` is a date or category, so it takes no number format"),
+                    format!(
+                        "write `{{{name}.{stat}}}`, or `{{{name}.{stat}:year}}` for the year alone"
+                    ),
+                ));
+            }
+        };
+        Ok(Evaluated {
+            text,
+            sources: series.sources.clone(),
+        })
+    }
+}
+
+/// Builds every declared series, reporting all problems.
+pub fn analyse(
+    file: &str,
+    src: &str,
+    m: &Manifest,
+    files: &dyn Files,
+) -> (Analysis, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        file,
+        src,
+        m,
+        files,
+        csvs: BTreeMap::new(),
+        analysis: Analysis::default(),
+        diags: Vec::new(),
+        visiting: Vec::new(),
+    };
+    for name in m.data.keys() {
+        r.resolve(name);
+    }
+    (r.analysis, r.diags)
+}
+
+struct Resolver<'a> {
+    file: &'a str,
+    src: &'a str,
+    m: &'a Manifest,
+    files: &'a dyn Files,
+    /// Each CSV file is parsed once, however many series read it.
+    csvs: BTreeMap<String, Option<Csv>>,
+    analysis: Analysis,
+    diags: Vec<Diagnostic>,
+    /// Series being resolved, to catch cycles (a = b / c, c = a - b).
+    visiting: Vec<String>,
+}
+
+impl Resolver<'_> {
+    fn error(
+        &mut self,
+        name: &str,
+        field: Option<&str>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let mut path = vec![PathSeg::Key("data".into()), PathSeg::Key(name.into())];
+        if let Some(f) = field {
+            path.push(PathSeg::Key(f.into()));
+        }
+        let d = Diagnostic::error(self.file, message)
+            .at(locate(self.src, &path))
+            .path(format_path(&path))
+            .hint(hint);
+        self.diags.push(d);
+    }
+
+    /// Resolves a series (and its inputs) once; returns whether it succeeded.
+    fn resolve(&mut self, name: &str) -> bool {
+        if self.analysis.series.contains_key(name) {
+            return true;
+        }
+        if self.analysis.failed.contains(name) {
+            return false;
+        }
+        let built = match self.m.data.get(name) {
+            Some(spec) => self.build(name, spec),
+            None => None,
+        };
+        match built {
+            Some(series) => {
+                self.analysis.series.insert(name.to_string(), series);
+                true
+            }
+            None => {
+                self.analysis.failed.insert(name.to_string());
+                false
+            }
+        }
+    }
+
+    fn build(&mut self, name: &str, spec: &DataSpec) -> Option<Series> {
+        let derived = [
+            ("ratio", &spec.ratio),
+            ("per_capita", &spec.per_capita),
+            ("difference", &spec.difference),
+        ];
+        let chosen: Vec<_> = derived.iter().filter(|(_, v)| v.is_some()).collect();
+        let mut series = match (chosen.as_slice(), &spec.file) {
+            ([], Some(file)) => self.file_series(name, spec, file)?,
+            ([(kind, Some(inputs))], None) => self.derived(name, spec, kind, inputs)?,
+            ([], None) => {
+                self.error(name, None, "a series needs a `file` (with `x` and `y`) or a derivation", "add `\"file\": \"data.csv\", \"x\": ..., \"y\": ...` or `\"ratio\": [\"a\", \"b\"]`");
+                return None;
+            }
+            _ => {
+                self.error(name, None, "a series is either read from a `file` or derived (`ratio`, `per_capita` or `difference`), not both", "keep one of them");
+                return None;
+            }
+        };
+        series.label = spec.label.clone();
+        series.unit = spec.unit.clone().unwrap_or_default();
+        for id in spec.source.iter().flat_map(|s| s.ids()) {
+            if !self.m.sources.contains_key(id) {
+                let hint = did_you_mean(id, self.m.sources.keys().map(String::as_str))
+                    .map_or("add it to `sources`".to_string(), |b| {
+                        format!("did you mean `{b}`?")
+                    });
+                self.error(name, Some("source"), format!("unknown source `{id}`"), hint);
+                return None;
+            }
+            if !series.sources.iter().any(|s| s == id) {
+                series.sources.push(id.to_string());
+            }
+        }
+        if series.sources.is_empty() {
+            self.error(
+                name,
+                None,
+                "the series has no `source`",
+                "name the source its figures come from, e.g. `\"source\": \"ho-workforce\"`",
+            );
+            return None;
+        }
+        self.restrict(name, spec, &mut series)?;
+        if series.points.iter().all(|p| p.1.is_none()) {
+            self.error(
+                name,
+                None,
+                "the series has no values",
+                "check the file, the `where` filter and the `from`/`to` range",
+            );
+            return None;
+        }
+        Some(series)
+    }
+
+    fn csv(&mut self, file: &str) -> Option<&Csv> {
+        if !self.csvs.contains_key(file) {
+            let parsed = data::read_csv(self.files, file)
+                .map_err(|d| self.diags.push(d))
+                .ok();
+            self.csvs.insert(file.to_string(), parsed);
+        }
+        self.csvs.get(file).and_then(Option::as_ref)
+    }
+
+    fn file_series(&mut self, name: &str, spec: &DataSpec, file: &str) -> Option<Series> {
+        let (Some(x), Some(y)) = (&spec.x, &spec.y) else {
+            self.error(
+                name,
+                None,
+                "a series read from a file needs `x` and `y` columns",
+                "add `\"x\": \"date\", \"y\": \"officers_fte\"`",
+            );
+            return None;
+        };
+        let csv = self.csv(file)?;
+        let result = data::series_from_csv(csv, x, y, &spec.filter);
+        let csv_name = csv.name.clone();
+        let points = match result {
+            Ok(points) => points,
+            Err(diags) => {
+                self.diags.extend(diags);
+                return None;
+            }
+        };
+        if points.is_empty() {
+            self.error(
+                name,
+                Some("where"),
+                format!("no rows of {file} match the filter"),
+                "check the `where` values against the file",
+            );
+            return None;
+        }
+        if let Some((at, message, hint)) = order_problem(&points) {
+            let column = csv_column(self.csvs.get(file), x);
+            self.diags.push(
+                Diagnostic::error(&csv_name, message)
+                    .at(Some((points[at].0, column)))
+                    .hint(hint),
+            );
+            return None;
+        }
+        let points = points.into_iter().map(|(_, x, y)| (x, y)).collect();
+        Some(Series {
+            label: String::new(),
+            unit: String::new(),
+            sources: Vec::new(),
+            points,
+        })
+    }
+
+    fn derived(
+        &mut self,
+        name: &str,
+        spec: &DataSpec,
+        kind: &str,
+        inputs: &[String; 2],
+    ) -> Option<Series> {
+        if self.visiting.iter().any(|v| v == name) {
+            self.error(
+                name,
+                Some(kind),
+                format!("`{name}` is derived from itself"),
+                "break the cycle between derived series",
+            );
+            return None;
+        }
+        self.visiting.push(name.to_string());
+        let mut ok = true;
+        for input in inputs {
+            if !self.m.data.contains_key(input) {
+                let hint = did_you_mean(input, self.m.data.keys().map(String::as_str))
+                    .map_or("declare it in `data`".to_string(), |b| {
+                        format!("did you mean `{b}`?")
+                    });
+                self.error(name, Some(kind), format!("unknown series `{input}`"), hint);
+                ok = false;
+            } else if !self.resolve(input) {
+                ok = false;
+            }
+        }
+        self.visiting.pop();
+        if !ok {
+            return None;
+        }
+        let align = match spec.align.as_deref().unwrap_or("exact") {
+            "exact" => stats::Align::Exact,
+            "year" => stats::Align::Year,
+            "year-1" => stats::Align::PreviousYear,
+            other => {
+                self.error(name, Some("align"), format!("unknown alignment `{other}`"), "use `exact` (same x), `year` (same calendar year) or `year-1` (the second series' previous year)");
+                return None;
+            }
+        };
+        let op = match kind {
+            "difference" => stats::Operation::Difference,
+            _ => stats::Operation::Ratio {
+                scale: spec.scale.unwrap_or(1.0),
+            },
+        };
+        let (a, b) = (
+            &self.analysis.series[&inputs[0]],
+            &self.analysis.series[&inputs[1]],
+        );
+        let series = stats::derive(a, b, op, align);
+        if series.points.iter().all(|p| p.1.is_none()) {
+            self.error(
+                name,
+                Some(kind),
+                format!(
+                    "`{}` and `{}` have no x values in common",
+                    inputs[0], inputs[1]
+                ),
+                "set `align` to `year` or `year-1` to pair dates with years",
+            );
+            return None;
+        }
+        Some(series)
+    }
+
+    /// Applies `from` and `to` (inclusive) to a time series.
+    fn restrict(&mut self, name: &str, spec: &DataSpec, series: &mut Series) -> Option<()> {
+        for (field, bound) in [("from", &spec.from), ("to", &spec.to)] {
+            let Some(bound) = bound else { continue };
+            let bound_x = X::parse(bound);
+            let kind = series.points.first().map(|p| p.0.kind()).unwrap_or("date");
+            if !bound_x.is_time() || bound_x.kind() != kind {
+                self.error(
+                    name,
+                    Some(field),
+                    format!("`{bound}` is not a {kind} like the series' x values"),
+                    "write it the way the data file does, e.g. 2018-03-31, 2018 or 2016/17",
+                );
+                return None;
+            }
+            series.points.retain(|(x, _)| match x.time_cmp(&bound_x) {
+                Some(order) => {
+                    if field == "from" {
+                        order.is_ge()
+                    } else {
+                        order.is_le()
+                    }
+                }
+                None => true,
+            });
+        }
+        Some(())
+    }
+}
+
+/// The 1-based column of `name` in a parsed CSV (1 if unknown).
+fn csv_column(csv: Option<&Option<Csv>>, name: &str) -> usize {
+    csv.and_then(Option::as_ref)
+        .and_then(|c| c.header.iter().position(|h| h == name))
+        .map_or(1, |i| i + 1)
+}
+
+/// Time series must have one kind of x, strictly increasing; categories
+/// must be unique. Returns the index of the offending point, a message and a hint.
+fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, String)> {
+    if points[0].1.is_time() {
+        for (i, pair) in points.windows(2).enumerate() {
+            let (a, b) = (&pair[0].1, &pair[1].1);
+            match a.time_cmp(b) {
+                None => {
+                    let message = format!(
+                        "x values mix kinds: `{a}` ({}) then `{b}` ({})",
+                        a.kind(),
+                        b.kind()
+                    );
+                    return Some((
+                        i + 1,
+                        message,
+                        "use one form for every x value: dates, years or financial years".into(),
+                    ));
+                }
+                Some(o) if !o.is_lt() => {
+                    let message =
+                        format!("x values are not strictly increasing: `{b}` comes after `{a}`");
+                    return Some((
+                        i + 1,
+                        message,
+                        "sort the rows by x and remove duplicates, or filter with `where`".into(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    } else {
+        let mut seen = BTreeSet::new();
+        for (i, (_, x, _)) in points.iter().enumerate() {
+            if !seen.insert(x.to_string()) {
+                return Some((
+                    i,
+                    format!("the category `{x}` appears twice"),
+                    "filter the rows with `where` so each category appears once".into(),
+                ));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest;
+
+    struct Mem(&'static [(&'static str, &'static str)]);
+
+    impl Files for Mem {
+        fn read(&self, name: &str) -> Result<String, String> {
+            self.0
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| "no such file".into())
+        }
+        fn display(&self, name: &str) -> String {
+            name.to_string()
+        }
+    }
+
+    const FILES: Mem = Mem(&[
+        (
+            "officers.csv",
+            "date,n\n2016-03-31,32125.1\n2017-03-31,31517\n2018-03-31,30390.23\n",
+        ),
+        (
+            "people.csv",
+            "year,n\n2016,8769659\n2017,8825001\n2018,8908081\n",
+        ),
+        ("unsorted.csv", "year,n\n2017,1\n2016,2\n"),
+    ]);
+
+    fn analysed(data: &str) -> (Analysis, Vec<Diagnostic>) {
+        let src = format!(
+            r#"{{"format": 1, "title": "T", "date": "2018-06-27",
+              "sources": {{"ho": {{"publisher": "HO", "title": "W"}}, "ons": {{"publisher": "ONS", "title": "P"}}}},
+              "data": {data}}}"#
+        );
+        let m = manifest::parse("m.json", &src).unwrap();
+        analyse("m.json", &src, &m, &FILES)
+    }
+
+    const DATA: &str = r#"{
+        "officers": {"file": "officers.csv", "x": "date", "y": "n", "label": "Officers", "source": "ho"},
+        "people": {"file": "people.csv", "x": "year", "y": "n", "label": "People", "source": "ons"},
+        "per_1000": {"per_capita": ["officers", "people"], "scale": 1000, "align": "year", "label": "Per 1,000"}
+    }"#;
+
+    fn text(a: &Analysis, expr: &str) -> String {
+        a.eval(expr).unwrap().text
+    }
+
+    #[test]
+    fn values_are_computed_and_formatted() {
+        let (a, diags) = analysed(DATA);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(text(&a, "officers.latest"), "30,390");
+        assert_eq!(text(&a, "officers.latest:.1"), "30,390.2");
+        assert_eq!(text(&a, "officers.change:+.0"), "\u{2212}1,735");
+        assert_eq!(text(&a, "officers.latest_x"), "31 March 2018");
+        assert_eq!(text(&a, "officers.max_x:year"), "2016");
+        assert_eq!(
+            text(&a, "per_1000.latest:.2"),
+            format!("{:.2}", 30390.23 / 8908081.0 * 1000.0)
+        );
+        assert_eq!(
+            a.eval("per_1000.latest").unwrap().sources,
+            vec!["ho".to_string(), "ons".to_string()]
+        );
+    }
+
+    #[test]
+    fn bad_references_are_explained() {
+        let (a, _) = analysed(DATA);
+        let e = a.eval("oficers.latest").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.hint.as_str()),
+            ("unknown series `oficers`", "did you mean `officers`?")
+        );
+        let e = a.eval("officers.lastest").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.hint.as_str()),
+            ("unknown statistic `lastest`", "did you mean `latest`?")
+        );
+        assert!(
+            a.eval("officers.latest:.x")
+                .unwrap_err()
+                .message
+                .contains("unknown format")
+        );
+        assert!(
+            a.eval("officers.latest_x:.1")
+                .unwrap_err()
+                .message
+                .contains("takes no number format")
+        );
+        assert!(
+            a.eval("officers")
+                .unwrap_err()
+                .message
+                .contains("is not a computed value")
+        );
+    }
+
+    #[test]
+    fn derived_series_need_overlapping_x() {
+        let data = DATA.replace(r#""align": "year""#, r#""align": "exact""#);
+        let (_, diags) = analysed(&data);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].path, "$.data.per_1000.per_capita");
+        assert!(diags[0].message.contains("no x values in common"));
+    }
+
+    #[test]
+    fn unsorted_x_and_missing_columns_are_reported() {
+        let (a, diags) = analysed(
+            r#"{"u": {"file": "unsorted.csv", "x": "year", "y": "n", "label": "U", "source": "ho"},
+                                     "c": {"file": "people.csv", "x": "year", "y": "people", "label": "C", "source": "ho"}}"#,
+        );
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("not strictly increasing: `2016` comes after `2017`")),
+            "{messages:?}"
+        );
+        let unsorted = diags.iter().find(|d| d.file == "unsorted.csv").unwrap();
+        assert_eq!(unsorted.position, Some((3, 1)));
+        assert!(messages.contains(&"no column `people`"), "{messages:?}");
+        // Uses of a series that failed are not reported twice.
+        assert!(a.eval("u.latest").unwrap_err().reported);
+    }
+
+    #[test]
+    fn from_and_to_restrict_the_range() {
+        let data = DATA.replace(
+            r#""source": "ho"}"#,
+            r#""source": "ho", "to": "2017-03-31"}"#,
+        );
+        let (a, diags) = analysed(&data);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(text(&a, "officers.latest"), "31,517");
+        assert_eq!(text(&a, "officers.count"), "2");
+    }
+}

@@ -1,0 +1,383 @@
+//! Reading data files: where they come from (the manifest's folder, or the
+//! copies compiled into the binary for the built-in briefing) and turning a
+//! CSV file plus a series declaration into a [`Series`].
+//!
+//! Every problem in a CSV file is reported with the file, row and column.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::stats::X;
+
+/// Where data files named in a manifest are read from. All outside input
+/// passes through here, so the rest of the pipeline stays pure.
+pub trait Files {
+    /// The text of the file `name` (as written in the manifest), or a reason it cannot be read.
+    fn read(&self, name: &str) -> Result<String, String>;
+    /// How diagnostics name the file.
+    fn display(&self, name: &str) -> String;
+}
+
+/// Files on disk, named relative to the manifest's folder (`base`). A name
+/// must not be absolute and must stay inside `root`: the manifest's folder
+/// unless the user widens it on the command line (`--data-root`), so a
+/// manifest cannot read arbitrary files such as `../../etc/passwd`.
+pub struct Folder {
+    pub base: PathBuf,
+    pub root: PathBuf,
+}
+
+impl Folder {
+    /// Files beside the manifest, and nowhere else.
+    pub fn new(base: PathBuf) -> Self {
+        Folder {
+            root: base.clone(),
+            base,
+        }
+    }
+}
+
+impl Files for Folder {
+    fn read(&self, name: &str) -> Result<String, String> {
+        let path = Path::new(name);
+        let outside = || {
+            format!(
+                "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
+                self.root.display()
+            )
+        };
+        if path.is_absolute()
+            || path
+                .components()
+                .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+        {
+            return Err(outside());
+        }
+        let full = self.base.join(path);
+        let real = full
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", full.display()))?;
+        let root = self
+            .root
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", self.root.display()))?;
+        if !real.starts_with(&root) {
+            return Err(outside());
+        }
+        let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
+        String::from_utf8(bytes)
+            .map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
+    }
+
+    fn display(&self, name: &str) -> String {
+        self.base.join(name).display().to_string()
+    }
+}
+
+/// Files compiled into the binary (the built-in briefings' data).
+pub struct Embedded {
+    pub folder: &'static str,
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+impl Files for Embedded {
+    fn read(&self, name: &str) -> Result<String, String> {
+        self.files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| text.to_string())
+            .ok_or_else(|| "no such file is built in".to_string())
+    }
+
+    fn display(&self, name: &str) -> String {
+        format!("{}/{name}", self.folder)
+    }
+}
+
+/// A parsed CSV file: header and rows, with each row's line number.
+pub struct Csv {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Reads and parses a CSV file, reporting ragged rows and empty files.
+pub fn read_csv(files: &dyn Files, name: &str) -> Result<Csv, Diagnostic> {
+    let display = files.display(name);
+    let text = files.read(name).map_err(|reason| {
+        Diagnostic::error(&display, format!("cannot read the data file: {reason}"))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&display, &e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(Diagnostic::error(&display, "the file is empty")
+            .at(Some((1, 1)))
+            .hint("a data file starts with a header row naming its columns"));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&display, &e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        rows.push((line, record.iter().map(str::to_string).collect()));
+    }
+    Ok(Csv {
+        name: display,
+        header,
+        rows,
+    })
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map(|p| p.line() as usize);
+    let (message, hint) = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => (
+            format!("this row has {len} fields but the header has {expected_len}"),
+            "every row needs one value per column; quote values that contain commas".to_string(),
+        ),
+        csv::ErrorKind::Utf8 { .. } => (
+            "the file is not valid UTF-8".into(),
+            "save it as UTF-8 CSV".into(),
+        ),
+        _ => (
+            format!("cannot parse the CSV: {e}"),
+            "data files are comma-separated with one header row".into(),
+        ),
+    };
+    Diagnostic::error(file, message)
+        .at(line.map(|l| (l, 1)))
+        .hint(hint)
+}
+
+impl Csv {
+    /// The index of a column, or a diagnostic suggesting the closest one.
+    pub fn column(&self, name: &str) -> Result<usize, Diagnostic> {
+        self.header.iter().position(|h| h == name).ok_or_else(|| {
+            let hint = match did_you_mean(name, self.header.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if self.header.len() == 1 => format!(
+                    "the file has a single column `{}`: is it separated by something other than commas?",
+                    self.header[0]
+                ),
+                None => format!("columns: {}", self.header.join(", ")),
+            };
+            Diagnostic::error(&self.name, format!("no column `{name}`")).at(Some((1, 1))).hint(hint)
+        })
+    }
+}
+
+/// Points read from a CSV file, each with the line it came from.
+pub type Points = Vec<(usize, X, Option<f64>)>;
+
+/// Reads one series from a parsed CSV: rows matching `filter`, x and y
+/// columns. Empty y cells are gaps. Reports every bad cell at once.
+pub fn series_from_csv(
+    csv: &Csv,
+    x: &str,
+    y: &str,
+    filter: &BTreeMap<String, String>,
+) -> Result<Points, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let xi = csv.column(x).map_err(|d| diags.push(d)).ok();
+    let yi = csv.column(y).map_err(|d| diags.push(d)).ok();
+    let filters: Vec<(usize, &str)> = filter
+        .iter()
+        .filter_map(|(col, value)| {
+            csv.column(col)
+                .map_err(|d| diags.push(d))
+                .ok()
+                .map(|i| (i, value.as_str()))
+        })
+        .collect();
+    let (Some(xi), Some(yi)) = (xi, yi) else {
+        return Err(diags);
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut points = Vec::new();
+    for (line, row) in &csv.rows {
+        if !filters.iter().all(|(i, v)| row[*i].trim() == *v) {
+            continue;
+        }
+        let x = X::parse(&row[xi]);
+        match parse_number(&row[yi]) {
+            Ok(value) => points.push((*line, x, value)),
+            Err(hint) => diags.push(
+                Diagnostic::error(
+                    &csv.name,
+                    format!("`{}` in column `{y}` is not a number", row[yi].trim()),
+                )
+                .at(Some((*line, yi + 1)))
+                .hint(hint),
+            ),
+        }
+    }
+    if diags.is_empty() {
+        Ok(points)
+    } else {
+        Err(diags)
+    }
+}
+
+/// A number cell: empty means a gap. Thousands separators and stray
+/// symbols are refused rather than guessed at.
+fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    match cell.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Err("numbers must be finite; leave the cell empty for a missing value".into()),
+        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
+            Err("remove the thousands separators (write 30390, not 30,390)".into())
+        }
+        Err(_) => Err(
+            "write a plain number such as 30390.5, or leave the cell empty for a missing value"
+                .into(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Mem(Vec<(&'static str, &'static str)>);
+
+    impl Files for Mem {
+        fn read(&self, name: &str) -> Result<String, String> {
+            self.0
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| "missing".into())
+        }
+        fn display(&self, name: &str) -> String {
+            name.to_string()
+        }
+    }
+
+    fn points(
+        csv: &str,
+        x: &str,
+        y: &str,
+        filter: &[(&str, &str)],
+    ) -> Result<Vec<(X, Option<f64>)>, Vec<Diagnostic>> {
+        let files = Mem(vec![("d.csv", Box::leak(csv.to_string().into_boxed_str()))]);
+        let csv = read_csv(&files, "d.csv").map_err(|d| vec![d])?;
+        let filter = filter
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        series_from_csv(&csv, x, y, &filter)
+            .map(|p| p.into_iter().map(|(_, x, y)| (x, y)).collect())
+    }
+
+    #[test]
+    fn reads_points_with_gaps_and_filters() {
+        let csv = "year,area,n\n2017,A,1\n2017,B,2\n2018,A,\n2019,A,3.5\n";
+        let got = points(csv, "year", "n", &[("area", "A")]).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (X::Year(2017), Some(1.0)),
+                (X::Year(2018), None),
+                (X::Year(2019), Some(3.5))
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_cells_are_located_by_row_and_column() {
+        let csv = "year,n\n2017,1\n2018,\"30,390\"\n2019,lots\n";
+        let diags = points(csv, "year", "n", &[]).unwrap_err();
+        assert_eq!(diags.len(), 2);
+        assert_eq!(diags[0].position, Some((3, 2)));
+        assert!(
+            diags[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("thousands separators")
+        );
+        assert_eq!(diags[1].position, Some((4, 2)));
+        assert_eq!(diags[1].message, "`lots` in column `n` is not a number");
+    }
+
+    #[test]
+    fn missing_columns_suggest_the_closest() {
+        let diags = points("year,officers\n2017,1\n", "year", "oficers", &[]).unwrap_err();
+        assert_eq!(diags[0].message, "no column `oficers`");
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `officers`?"));
+        let diags = points("year;officers\n2017;1\n", "year", "officers", &[]).unwrap_err();
+        assert!(
+            diags[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("separated by something other than commas"),
+            "{:?}",
+            diags[0]
+        );
+    }
+
+    #[test]
+    fn ragged_rows_and_empty_files_are_errors() {
+        let diags = points("year,n\n2017,1,9\n", "year", "n", &[]).unwrap_err();
+        assert_eq!(diags[0].position, Some((2, 1)));
+        assert!(
+            diags[0].message.contains("3 fields but the header has 2"),
+            "{}",
+            diags[0].message
+        );
+        let diags = points("", "year", "n", &[]).unwrap_err();
+        assert_eq!(diags[0].message, "the file is empty");
+    }
+
+    #[test]
+    fn folders_refuse_paths_outside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("briefing");
+        std::fs::create_dir(&inner).unwrap();
+        std::fs::write(dir.path().join("shared.csv"), "x,y\n").unwrap();
+        std::fs::write(inner.join("own.csv"), "x,y\n").unwrap();
+        let folder = Folder::new(inner.clone());
+        assert_eq!(folder.read("own.csv").unwrap(), "x,y\n");
+        assert!(
+            folder
+                .read("../shared.csv")
+                .unwrap_err()
+                .contains("outside the folder")
+        );
+        assert!(
+            folder
+                .read("../../../../etc/passwd")
+                .unwrap_err()
+                .contains("outside the folder")
+        );
+        assert!(
+            folder
+                .read("/etc/passwd")
+                .unwrap_err()
+                .contains("outside the folder")
+        );
+        let wider = Folder {
+            base: inner,
+            root: dir.path().to_path_buf(),
+        };
+        assert_eq!(wider.read("../shared.csv").unwrap(), "x,y\n");
+    }
+}

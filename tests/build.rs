@@ -1,0 +1,426 @@
+//! Drives the `briefing` binary as a user would and reads the PDFs back.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use lopdf::{Document, Object};
+use serde_json::Value;
+
+const MANIFEST: &str = include_str!("../data/london-2018/briefing.json");
+
+fn briefing() -> Command {
+    let mut cmd = Command::cargo_bin("briefing").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// Builds the built-in briefing (no manifest argument) into `dir`.
+fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = dir.join("briefing.pdf");
+    briefing()
+        .arg("build")
+        .arg("-o")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    out
+}
+
+fn load(path: &Path) -> Document {
+    Document::load(path).unwrap()
+}
+
+/// All text of the document, in page order.
+fn text(doc: &Document) -> String {
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+/// Text with white space and hyphens removed, so that words broken across
+/// lines by hyphenation still match the source.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}'))
+        .collect()
+}
+
+fn manifest() -> Value {
+    serde_json::from_str(MANIFEST).unwrap()
+}
+
+/// Every quote in the manifest, walking nested sections.
+fn quotes(sections: &Value, out: &mut Vec<String>) {
+    for section in sections.as_array().into_iter().flatten() {
+        for block in section["blocks"].as_array().into_iter().flatten() {
+            if let Some(q) = block.get("quote") {
+                out.push(q["text"].as_str().unwrap().to_string());
+            }
+        }
+        quotes(&section["sections"], out);
+    }
+}
+
+fn count_headings(sections: &Value) -> usize {
+    sections
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| 1 + count_headings(&s["sections"]))
+        .sum()
+}
+
+fn page_size(doc: &Document) -> (f32, f32) {
+    let (_, id) = doc.get_pages().into_iter().next().unwrap();
+    let page = doc.get_dictionary(id).unwrap();
+    let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();
+    let n = |o: &Object| o.as_float().unwrap();
+    (n(&mb[2]) - n(&mb[0]), n(&mb[3]) - n(&mb[1]))
+}
+
+/// Every link annotation on every page, as (subtype of action, URI if any).
+fn links(doc: &Document) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for (_, id) in doc.get_pages() {
+        let page = doc.get_dictionary(id).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        let annots = match annots {
+            Object::Reference(r) => doc.get_object(*r).unwrap().as_array().unwrap().clone(),
+            other => other.as_array().unwrap().clone(),
+        };
+        for a in annots {
+            let dict = match &a {
+                Object::Reference(r) => doc.get_dictionary(*r).unwrap().clone(),
+                other => other.as_dict().unwrap().clone(),
+            };
+            assert_eq!(dict.get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
+            let action = dict.get(b"A").unwrap().as_dict().unwrap();
+            let kind =
+                String::from_utf8(action.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap();
+            let uri = action
+                .get(b"URI")
+                .ok()
+                .map(|u| String::from_utf8(u.as_str().unwrap().to_vec()).unwrap());
+            out.push((kind, uri));
+        }
+    }
+    out
+}
+
+#[test]
+fn default_briefing_has_title_quotes_and_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = load(&build_default(dir.path(), &[]));
+    let m = manifest();
+    assert!(
+        doc.get_pages().len() >= 2,
+        "only {} pages",
+        doc.get_pages().len()
+    );
+    let (w, h) = page_size(&doc);
+    assert!(
+        (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5,
+        "not A4: {w} x {h}"
+    );
+
+    let all = squash(&text(&doc));
+    assert!(
+        all.contains(&squash(m["title"].as_str().unwrap())),
+        "title missing"
+    );
+    let mut qs = Vec::new();
+    quotes(&m["sections"], &mut qs);
+    assert!(
+        qs.len() >= 2,
+        "the briefing should quote at least two members"
+    );
+    for q in &qs {
+        for paragraph in q.split("\n\n") {
+            assert!(
+                all.contains(&squash(paragraph)),
+                "quote missing: {paragraph}"
+            );
+        }
+    }
+    for (id, source) in m["sources"].as_object().unwrap() {
+        if let Some(url) = source["url"].as_str() {
+            assert!(
+                all.contains(&squash(url)),
+                "URL of {id} missing from the text"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_reference_url_is_a_link_and_citations_link_to_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = load(&build_default(dir.path(), &[]));
+    let links = links(&doc);
+    let uris: Vec<&str> = links.iter().filter_map(|(_, u)| u.as_deref()).collect();
+    for (id, source) in manifest()["sources"].as_object().unwrap() {
+        if let Some(url) = source["url"].as_str() {
+            assert!(uris.contains(&url), "no link annotation for {id}: {url}");
+        }
+    }
+    let gotos = links.iter().filter(|(kind, _)| kind == "GoTo").count();
+    assert!(
+        gotos >= manifest()["sources"].as_object().unwrap().len(),
+        "only {gotos} citation links"
+    );
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = load(&build_default(dir.path(), &[]));
+    let mut fonts = 0;
+    for (_, object) in doc.objects.iter() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor") {
+            continue;
+        }
+        fonts += 1;
+        let name =
+            String::from_utf8(dict.get(b"FontName").unwrap().as_name().unwrap().to_vec()).unwrap();
+        let (tag, _) = name
+            .split_once('+')
+            .unwrap_or_else(|| panic!("{name} is not subset"));
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "bad subset tag in {name}"
+        );
+        assert!(dict.has(b"FontFile2"), "{name} is not embedded");
+        let file = doc
+            .get_object(dict.get(b"FontFile2").unwrap().as_reference().unwrap())
+            .unwrap();
+        let len = file
+            .as_stream()
+            .unwrap()
+            .decompressed_content()
+            .unwrap()
+            .len();
+        assert!(len < 40_000, "{name} embeds {len} bytes; subsetting failed");
+    }
+    assert!(fonts >= 3, "only {fonts} fonts");
+}
+
+#[test]
+fn outline_has_an_entry_per_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = load(&build_default(dir.path(), &[]));
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(
+        catalog.get(b"PageMode").unwrap().as_name().unwrap(),
+        b"UseOutlines"
+    );
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-GB");
+    let outlines = doc
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let mut titles = Vec::new();
+    fn walk(doc: &Document, first: Option<&Object>, titles: &mut Vec<String>) {
+        let mut next = first.and_then(|o| o.as_reference().ok());
+        while let Some(id) = next {
+            let item = doc.get_dictionary(id).unwrap();
+            let raw = item.get(b"Title").unwrap().as_str().unwrap();
+            let units: Vec<u16> = raw[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            titles.push(String::from_utf16(&units).unwrap());
+            assert!(item.has(b"Dest"));
+            walk(doc, item.get(b"First").ok(), titles);
+            next = item.get(b"Next").ok().and_then(|o| o.as_reference().ok());
+        }
+    }
+    walk(&doc, outlines.get(b"First").ok(), &mut titles);
+    let m = manifest();
+    // Numbered sections, plus "Summary" and "References".
+    assert_eq!(
+        titles.len(),
+        count_headings(&m["sections"]) + 2,
+        "{titles:?}"
+    );
+    assert_eq!(titles[0], "Summary");
+    assert!(titles[1].starts_with("1 "));
+    assert_eq!(titles.last().unwrap(), "References");
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = std::fs::read(build_default(dir.path(), &[])).unwrap();
+    let b = std::fs::read(build_default(dir.path(), &[])).unwrap();
+    assert!(a == b, "two builds differ");
+}
+
+#[test]
+fn source_date_epoch_sets_the_creation_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.pdf");
+    briefing()
+        .env("SOURCE_DATE_EPOCH", "1530000000")
+        .args(["build", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let doc = load(&out);
+    let info = doc
+        .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap();
+    let date =
+        String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
+    assert!(date.starts_with("D:20180626"), "{date}");
+    // Without it, the manifest's date is used.
+    let doc = load(&build_default(dir.path(), &[]));
+    let info = doc
+        .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap();
+    let date =
+        String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
+    let want = format!(
+        "D:{}",
+        manifest()["date"].as_str().unwrap().replace('-', "")
+    );
+    assert!(date.starts_with(&want), "{date} vs {want}");
+}
+
+#[test]
+fn letter_paper_from_the_flag_and_from_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = load(&build_default(dir.path(), &["--paper", "letter"]));
+    assert_eq!(page_size(&doc), (612.0, 792.0));
+
+    let mut m = manifest();
+    m["paper"] = Value::from("Letter");
+    let path = dir.path().join("letter.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let out = dir.path().join("letter.pdf");
+    briefing()
+        .arg("build")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(page_size(&load(&out)), (612.0, 792.0));
+}
+
+#[test]
+fn build_without_arguments_writes_briefing_pdf_in_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("build")
+        .assert()
+        .success();
+    let bytes = std::fs::read(dir.path().join("briefing.pdf")).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+}
+
+/// Writes `src` as a manifest, builds it over an existing "good" output and
+/// returns stderr; asserts exit code 1 and that the good file is untouched.
+fn failing_build(src: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, src).unwrap();
+    let out = dir.path().join("out.pdf");
+    std::fs::write(&out, b"previous good PDF").unwrap();
+    let assert = briefing()
+        .arg("build")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "temporary files left behind: {leftovers:?}"
+    );
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn unknown_field_is_a_located_error() {
+    let src = MANIFEST.replacen("\"subtitle\"", "\"subtitel\"", 1);
+    let line = src
+        .lines()
+        .position(|l| l.contains("\"subtitel\""))
+        .unwrap()
+        + 1;
+    let err = failing_build(&src);
+    assert!(err.contains(&format!("bad.json:{line}:")), "{err}");
+    assert!(
+        err.contains("$.subtitel: unknown field `subtitel`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `subtitle`?"), "{err}");
+}
+
+#[test]
+fn unknown_source_is_a_located_error() {
+    let mut m = manifest();
+    m["summary"][0] = Value::from("A claim [@no-such-source].");
+    let src = serde_json::to_string_pretty(&m).unwrap();
+    let line = src
+        .lines()
+        .position(|l| l.contains("no-such-source"))
+        .unwrap()
+        + 1;
+    let err = failing_build(&src);
+    assert!(err.contains(&format!("bad.json:{line}:")), "{err}");
+    assert!(
+        err.contains("$.summary[0]: unknown source `no-such-source`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn malformed_json_is_a_located_error() {
+    let err =
+        failing_build("{\n  \"format\": 1,\n  \"title\": \"x\"\n  \"date\": \"2018-06-27\"\n}\n");
+    assert!(err.contains("bad.json:4:3: error: not valid JSON"), "{err}");
+}
+
+#[test]
+fn charts_are_refused_until_supported() {
+    let mut m = manifest();
+    m["sections"][0]["blocks"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"chart": {"kind": "line"}}));
+    let err = failing_build(&serde_json::to_string_pretty(&m).unwrap());
+    assert!(err.contains("$.sections[0].blocks["), "{err}");
+    assert!(err.contains("chart blocks are not supported yet"), "{err}");
+}
+
+#[test]
+fn a_missing_manifest_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .args(["build", "nope.json"])
+        .assert()
+        .code(3);
+    assert!(!dir.path().join("briefing.pdf").exists());
+}
+
+#[test]
+fn check_reports_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
