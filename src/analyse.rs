@@ -254,11 +254,24 @@ impl Resolver<'_> {
         Some(series)
     }
 
-    fn csv(&mut self, file: &str) -> Option<&Csv> {
+    /// The parsed CSV file, read once however many series use it. A file
+    /// that cannot be read is reported at the series that names it.
+    fn csv(&mut self, name: &str, file: &str) -> Option<&Csv> {
         if !self.csvs.contains_key(file) {
-            let parsed = data::read_csv(self.files, file)
-                .map_err(|d| self.diags.push(d))
-                .ok();
+            let parsed = match self.files.read(file) {
+                Ok(text) => data::parse_csv(&self.files.display(file), &text)
+                    .map_err(|d| self.diags.push(d))
+                    .ok(),
+                Err(reason) => {
+                    self.error(
+                        name,
+                        Some("file"),
+                        format!("cannot read the data file `{file}`: {reason}"),
+                        "data files are named relative to the manifest's folder",
+                    );
+                    None
+                }
+            };
             self.csvs.insert(file.to_string(), parsed);
         }
         self.csvs.get(file).and_then(Option::as_ref)
@@ -274,7 +287,7 @@ impl Resolver<'_> {
             );
             return None;
         };
-        let csv = self.csv(file)?;
+        let csv = self.csv(name, file)?;
         let result = data::series_from_csv(csv, x, y, &spec.filter);
         let csv_name = csv.name.clone();
         let points = match result {

@@ -40,39 +40,50 @@ impl Folder {
 
 impl Files for Folder {
     fn read(&self, name: &str) -> Result<String, String> {
-        let path = Path::new(name);
         let outside = || {
             format!(
                 "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
                 self.root.display()
             )
         };
-        if path.is_absolute()
-            || path
-                .components()
-                .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
-        {
+        let path = Path::new(name);
+        if path.is_absolute() || path.components().any(|c| matches!(c, Component::Prefix(_) | Component::RootDir)) {
             return Err(outside());
         }
+        // Checked twice: on the names as written (so a missing file outside
+        // is still refused as outside), then on the real paths (symlinks).
         let full = self.base.join(path);
-        let real = full
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", full.display()))?;
-        let root = self
-            .root
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", self.root.display()))?;
+        if !lexical(&full).starts_with(lexical(&self.root)) {
+            return Err(outside());
+        }
+        let real = full.canonicalize().map_err(|e| e.to_string())?;
+        let root = self.root.canonicalize().map_err(|e| format!("{}: {e}", self.root.display()))?;
         if !real.starts_with(&root) {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        String::from_utf8(bytes)
-            .map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
+        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
     }
 
     fn display(&self, name: &str) -> String {
         self.base.join(name).display().to_string()
     }
+}
+
+/// An absolute path with `.` and `..` resolved on the names alone.
+fn lexical(path: &Path) -> PathBuf {
+    let absolute = std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Files compiled into the binary (the built-in briefings' data).
@@ -102,36 +113,33 @@ pub struct Csv {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-/// Reads and parses a CSV file, reporting ragged rows and empty files.
-pub fn read_csv(files: &dyn Files, name: &str) -> Result<Csv, Diagnostic> {
-    let display = files.display(name);
-    let text = files.read(name).map_err(|reason| {
-        Diagnostic::error(&display, format!("cannot read the data file: {reason}"))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+/// Parses CSV text (`display` names the file in diagnostics), reporting
+/// ragged rows and empty files.
+pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(&display, &e))?
+        .map_err(|e| csv_error(display, &e))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     if header.iter().all(String::is_empty) {
-        return Err(Diagnostic::error(&display, "the file is empty")
+        return Err(Diagnostic::error(display, "the file is empty")
             .at(Some((1, 1)))
             .hint("a data file starts with a header row naming its columns"));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(&display, &e))?;
+        let record = record.map_err(|e| csv_error(display, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(Csv {
-        name: display,
+        name: display.to_string(),
         header,
         rows,
     })
@@ -255,29 +263,13 @@ fn parse_number(cell: &str) -> Result<Option<f64>, String> {
 mod tests {
     use super::*;
 
-    struct Mem(Vec<(&'static str, &'static str)>);
-
-    impl Files for Mem {
-        fn read(&self, name: &str) -> Result<String, String> {
-            self.0
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t.to_string())
-                .ok_or_else(|| "missing".into())
-        }
-        fn display(&self, name: &str) -> String {
-            name.to_string()
-        }
-    }
-
     fn points(
         csv: &str,
         x: &str,
         y: &str,
         filter: &[(&str, &str)],
     ) -> Result<Vec<(X, Option<f64>)>, Vec<Diagnostic>> {
-        let files = Mem(vec![("d.csv", Box::leak(csv.to_string().into_boxed_str()))]);
-        let csv = read_csv(&files, "d.csv").map_err(|d| vec![d])?;
+        let csv = parse_csv("d.csv", csv).map_err(|d| vec![d])?;
         let filter = filter
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))

@@ -290,7 +290,7 @@ pub fn validate(
             let path = vec![key("sources"), key(id)];
             v.diags.push(
                 v.diag_warning(&path, format!("source `{id}` is never cited"))
-                    .hint("cite it with `[@{id}]` or remove it from `sources`"),
+                    .hint(format!("cite it with `[@{id}]` or remove it from `sources`")),
             );
         }
     }
