@@ -202,7 +202,7 @@ impl Composer<'_> {
     fn value_sources(&self, text: &str) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
         for inline in markup::parse(text).unwrap_or_default() {
-            if let Inline::Value(expr) = inline
+            if let Inline::Value { expr, .. } = inline
                 && let Ok(v) = self.analysis.eval(&expr)
             {
                 ids.extend(
@@ -247,7 +247,13 @@ impl Composer<'_> {
         let rows: Vec<Vec<String>> = xs
             .iter()
             .map(|x| {
-                let mut row = vec![format::x_label(&x.to_string())];
+                let label = match x {
+                    X::Date { year, .. } if t.x_format.as_deref() == Some("year") => {
+                        year.to_string()
+                    }
+                    _ => format::x_label(&x.to_string()),
+                };
+                let mut row = vec![label];
                 for (s, spec) in series.iter().zip(&specs) {
                     let value = s.points.iter().find(|(px, _)| px == *x).and_then(|p| p.1);
                     row.push(value.map_or(NOT_AVAILABLE.to_string(), |v| format::number(v, spec)));
@@ -394,14 +400,14 @@ impl Composer<'_> {
                     spans.push(Span::new(text, face_for(bold, italic)))
                 }
                 Inline::Cite(ids) => self.cite(&mut spans, &ids, face_for(false, false)),
-                Inline::Value(expr) => {
+                Inline::Value { expr, bold, italic } => {
                     // Validation has evaluated every value; the reader never sees a template.
                     let text = self
                         .analysis
                         .eval(&expr)
                         .map(|v| v.text)
                         .unwrap_or_default();
-                    spans.push(Span::new(text, face_for(false, false)));
+                    spans.push(Span::new(text, face_for(bold, italic)));
                 }
             }
         }

@@ -47,7 +47,11 @@ impl Files for Folder {
             )
         };
         let path = Path::new(name);
-        if path.is_absolute() || path.components().any(|c| matches!(c, Component::Prefix(_) | Component::RootDir)) {
+        if path.is_absolute()
+            || path
+                .components()
+                .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
+        {
             return Err(outside());
         }
         // Checked twice: on the names as written (so a missing file outside
@@ -57,12 +61,16 @@ impl Files for Folder {
             return Err(outside());
         }
         let real = full.canonicalize().map_err(|e| e.to_string())?;
-        let root = self.root.canonicalize().map_err(|e| format!("{}: {e}", self.root.display()))?;
+        let root = self
+            .root
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", self.root.display()))?;
         if !real.starts_with(&root) {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
+        String::from_utf8(bytes)
+            .map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
     }
 
     fn display(&self, name: &str) -> String {
@@ -72,7 +80,9 @@ impl Files for Folder {
 
 /// An absolute path with `.` and `..` resolved on the names alone.
 fn lexical(path: &Path) -> PathBuf {
-    let absolute = std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = std::env::current_dir()
+        .map(|d| d.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for component in absolute.components() {
         match component {

@@ -68,8 +68,8 @@ pub const BUILTIN_FILES: Embedded = Embedded {
             include_str!("../data/london-2018/violence-by-borough.csv"),
         ),
         (
-            "met-funding-facts.csv",
-            include_str!("../data/london-2018/met-funding-facts.csv"),
+            "weapons-possession-offences.csv",
+            include_str!("../data/london-2018/weapons-possession-offences.csv"),
         ),
     ],
 };

@@ -149,6 +149,10 @@ pub struct TableSpec {
     /// Header of the first column; by default "Year", "Date", "Financial year" or "Category".
     #[serde(default)]
     pub x_label: Option<String>,
+    /// `"year"` shows dates in the first column as their year alone
+    /// (with an `x_label` such as "31 March" saying which day).
+    #[serde(default)]
+    pub x_format: Option<String>,
     /// Number formats per series column, e.g. `[".0", ".2"]`.
     #[serde(default)]
     pub formats: Vec<String>,
@@ -290,7 +294,9 @@ pub fn validate(
             let path = vec![key("sources"), key(id)];
             v.diags.push(
                 v.diag_warning(&path, format!("source `{id}` is never cited"))
-                    .hint(format!("cite it with `[@{id}]` or remove it from `sources`")),
+                    .hint(format!(
+                        "cite it with `[@{id}]` or remove it from `sources`"
+                    )),
             );
         }
     }
@@ -445,6 +451,13 @@ impl Validator<'_> {
         self.prose(&with(path, key("caption")), &t.caption);
         if let Some(x) = &t.x_label {
             self.plain(&with(path, key("x_label")), x, true);
+        }
+        if let Some(f) = t.x_format.as_deref().filter(|f| *f != "year") {
+            self.error(
+                &with(path, key("x_format")),
+                format!("unknown x format `{f}`"),
+                "the only x format is `year`; leave it out for full dates",
+            );
         }
         if t.series.is_empty() {
             self.error(
@@ -602,7 +615,7 @@ impl Validator<'_> {
                         self.source_ref(path, id);
                     }
                 }
-                Inline::Value(expr) => {
+                Inline::Value { expr, .. } => {
                     computed = true;
                     match self.analysis.eval(expr) {
                         Ok(value) => self.cited.extend(value.sources),

@@ -15,8 +15,13 @@ pub enum Inline {
     },
     /// A citation of one or more source ids, in the order written.
     Cite(Vec<String>),
-    /// A computed value such as `{officers.latest:.0}` (the text between the braces).
-    Value(String),
+    /// A computed value such as `{officers.latest:.0}` (`expr` is the text
+    /// between the braces), in the emphasis around it.
+    Value {
+        expr: String,
+        bold: bool,
+        italic: bool,
+    },
 }
 
 /// A syntax error inside one string, at a byte offset into it.
@@ -94,7 +99,11 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                         hint: "write `\\{` for a literal brace".into(),
                     })?;
                 flush(&mut out, &mut text, bold, italic);
-                out.push(Inline::Value(src[i + 1..end].trim().to_string()));
+                out.push(Inline::Value {
+                    expr: src[i + 1..end].trim().to_string(),
+                    bold,
+                    italic,
+                });
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
                     chars.next();
                 }
@@ -214,7 +223,23 @@ mod tests {
     #[test]
     fn values_are_recognised() {
         let got = parse("{officers.latest:.0} officers").unwrap();
-        assert_eq!(got[0], Inline::Value("officers.latest:.0".into()));
+        assert_eq!(
+            got[0],
+            Inline::Value {
+                expr: "officers.latest:.0".into(),
+                bold: false,
+                italic: false
+            }
+        );
+        let got = parse("**{x.latest} officers**").unwrap();
+        assert_eq!(
+            got[0],
+            Inline::Value {
+                expr: "x.latest".into(),
+                bold: true,
+                italic: false
+            }
+        );
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub struct Series {
 }
 
 /// The statistics available as `{series.stat}`.
-pub const STATISTICS: [&str; 19] = [
+pub const STATISTICS: [&str; 23] = [
     "latest",
     "latest_x",
     "first",
@@ -126,15 +126,19 @@ pub const STATISTICS: [&str; 19] = [
     "max_x",
     "change",
     "change_pct",
+    "fall",
+    "fall_pct",
     "change_from_max",
     "change_from_max_pct",
     "below_max",
+    "below_max_pct",
     "change_from_min",
     "lowest_since",
     "highest_since",
     "count",
     "previous",
     "previous_x",
+    "change_from_previous",
 ];
 
 /// The result of a statistic: a number, or an x value (a year, a date, a borough).
@@ -201,21 +205,25 @@ impl Series {
             "count" => number(values.count() as f64),
             "change" => number(last_y - first_y),
             "change_pct" => percent(last_y - first_y, first_y, "first"),
+            // "fell by 9%" reads better than "changed by −9%".
+            "fall" => number(first_y - last_y),
+            "fall_pct" => percent(first_y - last_y, first_y, "first"),
             "change_from_max" => number(last_y - max_y),
             "change_from_max_pct" => percent(last_y - max_y, max_y, "maximum"),
             "below_max" => number(max_y - last_y),
+            "below_max_pct" => percent(max_y - last_y, max_y, "maximum"),
             "change_from_min" => number(last_y - min_y),
-            "previous" | "previous_x" => {
+            "previous" | "previous_x" | "change_from_previous" => {
                 let (px, py) = values.rev().nth(1).ok_or_else(|| {
                     err(
                         "the series has only one value",
-                        "`previous` needs at least two",
+                        format!("`{name}` needs at least two"),
                     )
                 })?;
-                if name == "previous" {
-                    number(py)
-                } else {
-                    x(px)
+                match name {
+                    "previous" => number(py),
+                    "previous_x" => x(px),
+                    _ => number(last_y - py),
                 }
             }
             "lowest_since" => self.since(|y| y <= last_y, "lowest", "at or below"),
@@ -386,6 +394,10 @@ mod tests {
         assert_eq!(num(&s, "change_from_max"), -2.5);
         assert!((num(&s, "change_from_max_pct") + 2.5 / 33.0 * 100.0).abs() < 1e-12);
         assert_eq!(num(&s, "below_max"), 2.5);
+        assert!((num(&s, "below_max_pct") - 2.5 / 33.0 * 100.0).abs() < 1e-12);
+        assert_eq!(num(&s, "fall"), -2.5);
+        assert!((num(&s, "fall_pct") + 2.5 / 28.0 * 100.0).abs() < 1e-12);
+        assert_eq!(num(&s, "change_from_previous"), 0.5);
         assert_eq!(num(&s, "change_from_min"), 2.5);
         assert_eq!(
             (num(&s, "previous"), x(&s, "previous_x")),

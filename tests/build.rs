@@ -296,6 +296,7 @@ fn letter_paper_from_the_flag_and_from_the_manifest() {
 
     let mut m = manifest();
     m["paper"] = Value::from("Letter");
+    copy_data(dir.path());
     let path = dir.path().join("letter.json");
     std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let out = dir.path().join("letter.pdf");
@@ -321,10 +322,22 @@ fn build_without_arguments_writes_briefing_pdf_in_the_current_folder() {
     assert!(bytes.starts_with(b"%PDF-"));
 }
 
+/// Copies the built-in briefing's data files into `dir`, so a modified copy
+/// of the manifest written there can be built.
+fn copy_data(dir: &Path) {
+    for entry in std::fs::read_dir("data/london-2018").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
 /// Writes `src` as a manifest, builds it over an existing "good" output and
 /// returns stderr; asserts exit code 1 and that the good file is untouched.
 fn failing_build(src: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
+    copy_data(dir.path());
     let path = dir.path().join("bad.json");
     std::fs::write(&path, src).unwrap();
     let out = dir.path().join("out.pdf");
@@ -339,13 +352,10 @@ fn failing_build(src: &str) -> String {
     assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.ends_with(".csv"))
         .collect();
-    assert_eq!(
-        leftovers.len(),
-        2,
-        "temporary files left behind: {leftovers:?}"
-    );
+    assert_eq!(leftovers.len(), 2, "temporary files left behind: {leftovers:?}");
     String::from_utf8(assert.get_output().stderr.clone()).unwrap()
 }
 
@@ -423,4 +433,82 @@ fn check_reports_and_writes_nothing() {
         .assert()
         .success();
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// A number from a simple CSV file: the row whose first cell is `x`, the
+/// column named `column` (no quoted commas before it).
+fn csv_value(path: &str, x: &str, column: &str) -> f64 {
+    let text = std::fs::read_to_string(path).unwrap();
+    let index = text
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|h| h == column)
+        .unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.split(',').next() == Some(x))
+        .unwrap();
+    line.split(',').nth(index).unwrap().parse().unwrap()
+}
+
+/// en-GB grouping for a whole number, written independently of the tool's formatter.
+fn grouped(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn figures_in_the_pdf_equal_figures_computed_from_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = text(&load(&build_default(dir.path(), &[])));
+    let officers = csv_value(
+        "data/london-2018/met-officers.csv",
+        "2018-03-31",
+        "officers_fte",
+    );
+    let population = csv_value(
+        "data/london-2018/london-population.csv",
+        "2018",
+        "london_population",
+    );
+    let per_1000 = officers / population * 1000.0;
+    let officers_text = grouped(officers.round() as i64);
+    assert!(
+        text.contains(&format!("{officers_text} full-time equivalent")),
+        "no {officers_text} in the text"
+    );
+    assert!(
+        text.contains(&format!("({per_1000:.3})")),
+        "no per-1,000 value {per_1000:.3} in the text"
+    );
+    // The peak and the fall from it, computed here from every 31 March from 2007 to 2018.
+    let peak = (2007..=2018)
+        .map(|y| {
+            csv_value(
+                "data/london-2018/met-officers.csv",
+                &format!("{y}-03-31"),
+                "officers_fte",
+            )
+        })
+        .fold(0.0, f64::max);
+    let below = grouped((peak - officers).round() as i64);
+    let pct = (peak - officers) / peak * 100.0;
+    assert!(
+        text.contains(&format!("{below} ({pct:.1}%) fewer")),
+        "no `{below} ({pct:.1}%) fewer` in the text"
+    );
+    // The reader never sees a template.
+    assert!(
+        !text.contains('{') && !text.contains('}'),
+        "a template leaked into the PDF"
+    );
 }
