@@ -512,3 +512,20 @@ fn figures_in_the_pdf_equal_figures_computed_from_the_csv() {
         "a template leaked into the PDF"
     );
 }
+
+#[test]
+fn the_readme_example_builds() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("## A short manifest").unwrap();
+    let block = &readme[start..];
+    let json = &block[block.find("```json").unwrap() + 7..];
+    let json = &json[..json.find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    copy_data(dir.path());
+    let path = dir.path().join("briefing.json");
+    std::fs::write(&path, json).unwrap();
+    let out = dir.path().join("example.pdf");
+    briefing().arg("build").arg(&path).arg("-o").arg(&out).assert().success();
+    let text = text(&load(&out));
+    assert!(text.contains("30,390"), "the example's computed value is missing");
+}
