@@ -46,11 +46,7 @@ impl Analysis {
 
     /// Evaluates `series.stat` or `series.stat:format` (the text between braces).
     pub fn eval(&self, expr: &str) -> Result<Evaluated, EvalError> {
-        let fail = |message: String, hint: String| EvalError {
-            message,
-            hint,
-            reported: false,
-        };
+        let fail = |message: String, hint: String| EvalError { message, hint, reported: false };
         let (reference, spec) = match expr.split_once(':') {
             Some((r, s)) => (r.trim(), Some(s.trim())),
             None => (expr.trim(), None),
@@ -62,22 +58,13 @@ impl Analysis {
             ));
         };
         if self.failed.contains(name) {
-            return Err(EvalError {
-                message: String::new(),
-                hint: String::new(),
-                reported: true,
-            });
+            return Err(EvalError { message: String::new(), hint: String::new(), reported: true });
         }
         let Some(series) = self.series.get(name) else {
             let hint = match did_you_mean(name, self.series.keys().map(String::as_str)) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None if self.series.is_empty() => {
-                    "declare series in the manifest's `data` section".into()
-                }
-                None => format!(
-                    "series: {}",
-                    self.series.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
+                None if self.series.is_empty() => "declare series in the manifest's `data` section".into(),
+                None => format!("series: {}", self.series.keys().cloned().collect::<Vec<_>>().join(", ")),
             };
             return Err(fail(format!("unknown series `{name}`"), hint));
         };
@@ -88,9 +75,7 @@ impl Analysis {
             };
             return Err(fail(format!("unknown statistic `{stat}`"), hint));
         }
-        let value = series
-            .stat(stat)
-            .map_err(|e| fail(format!("`{name}.{stat}`: {}", e.message), e.hint))?;
+        let value = series.stat(stat).map_err(|e| fail(format!("`{name}.{stat}`: {}", e.message), e.hint))?;
         let text = match (value, spec) {
             (Value::Number(n), spec) => {
                 let spec = format::parse_spec(spec.unwrap_or(""))
@@ -106,26 +91,16 @@ impl Analysis {
             (Value::X(_), Some(_)) => {
                 return Err(fail(
                     format!("`{name}.{stat}` is a date or category, so it takes no number format"),
-                    format!(
-                        "write `{{{name}.{stat}}}`, or `{{{name}.{stat}:year}}` for the year alone"
-                    ),
+                    format!("write `{{{name}.{stat}}}`, or `{{{name}.{stat}:year}}` for the year alone"),
                 ));
             }
         };
-        Ok(Evaluated {
-            text,
-            sources: series.sources.clone(),
-        })
+        Ok(Evaluated { text, sources: series.sources.clone() })
     }
 }
 
 /// Builds every declared series, reporting all problems.
-pub fn analyse(
-    file: &str,
-    src: &str,
-    m: &Manifest,
-    files: &dyn Files,
-) -> (Analysis, Vec<Diagnostic>) {
+pub fn analyse(file: &str, src: &str, m: &Manifest, files: &dyn Files) -> (Analysis, Vec<Diagnostic>) {
     let mut r = Resolver {
         file,
         src,
@@ -156,21 +131,12 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn error(
-        &mut self,
-        name: &str,
-        field: Option<&str>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
+    fn error(&mut self, name: &str, field: Option<&str>, message: impl Into<String>, hint: impl Into<String>) {
         let mut path = vec![PathSeg::Key("data".into()), PathSeg::Key(name.into())];
         if let Some(f) = field {
             path.push(PathSeg::Key(f.into()));
         }
-        let d = Diagnostic::error(self.file, message)
-            .at(locate(self.src, &path))
-            .path(format_path(&path))
-            .hint(hint);
+        let d = Diagnostic::error(self.file, message).at(locate(self.src, &path)).path(format_path(&path)).hint(hint);
         self.diags.push(d);
     }
 
@@ -199,17 +165,18 @@ impl Resolver<'_> {
     }
 
     fn build(&mut self, name: &str, spec: &DataSpec) -> Option<Series> {
-        let derived = [
-            ("ratio", &spec.ratio),
-            ("per_capita", &spec.per_capita),
-            ("difference", &spec.difference),
-        ];
+        let derived = [("ratio", &spec.ratio), ("per_capita", &spec.per_capita), ("difference", &spec.difference)];
         let chosen: Vec<_> = derived.iter().filter(|(_, v)| v.is_some()).collect();
         let mut series = match (chosen.as_slice(), &spec.file) {
             ([], Some(file)) => self.file_series(name, spec, file)?,
             ([(kind, Some(inputs))], None) => self.derived(name, spec, kind, inputs)?,
             ([], None) => {
-                self.error(name, None, "a series needs a `file` (with `x` and `y`) or a derivation", "add `\"file\": \"data.csv\", \"x\": ..., \"y\": ...` or `\"ratio\": [\"a\", \"b\"]`");
+                self.error(
+                    name,
+                    None,
+                    "a series needs a `file` (with `x` and `y`) or a derivation",
+                    "add `\"file\": \"data.csv\", \"x\": ..., \"y\": ...` or `\"ratio\": [\"a\", \"b\"]`",
+                );
                 return None;
             }
             _ => {
@@ -222,9 +189,7 @@ impl Resolver<'_> {
         for id in spec.source.iter().flat_map(|s| s.ids()) {
             if !self.m.sources.contains_key(id) {
                 let hint = did_you_mean(id, self.m.sources.keys().map(String::as_str))
-                    .map_or("add it to `sources`".to_string(), |b| {
-                        format!("did you mean `{b}`?")
-                    });
+                    .map_or("add it to `sources`".to_string(), |b| format!("did you mean `{b}`?"));
                 self.error(name, Some("source"), format!("unknown source `{id}`"), hint);
                 return None;
             }
@@ -259,9 +224,7 @@ impl Resolver<'_> {
     fn csv(&mut self, name: &str, file: &str) -> Option<&Csv> {
         if !self.csvs.contains_key(file) {
             let parsed = match self.files.read(file) {
-                Ok(text) => data::parse_csv(&self.files.display(file), &text)
-                    .map_err(|d| self.diags.push(d))
-                    .ok(),
+                Ok(text) => data::parse_csv(&self.files.display(file), &text).map_err(|d| self.diags.push(d)).ok(),
                 Err(reason) => {
                     self.error(
                         name,
@@ -308,29 +271,14 @@ impl Resolver<'_> {
         }
         if let Some((at, message, hint)) = order_problem(&points) {
             let column = csv_column(self.csvs.get(file), x);
-            self.diags.push(
-                Diagnostic::error(&csv_name, message)
-                    .at(Some((points[at].0, column)))
-                    .hint(hint),
-            );
+            self.diags.push(Diagnostic::error(&csv_name, message).at(Some((points[at].0, column))).hint(hint));
             return None;
         }
         let points = points.into_iter().map(|(_, x, y)| (x, y)).collect();
-        Some(Series {
-            label: String::new(),
-            unit: String::new(),
-            sources: Vec::new(),
-            points,
-        })
+        Some(Series { label: String::new(), unit: String::new(), sources: Vec::new(), points })
     }
 
-    fn derived(
-        &mut self,
-        name: &str,
-        spec: &DataSpec,
-        kind: &str,
-        inputs: &[String; 2],
-    ) -> Option<Series> {
+    fn derived(&mut self, name: &str, spec: &DataSpec, kind: &str, inputs: &[String; 2]) -> Option<Series> {
         if self.visiting.iter().any(|v| v == name) {
             self.error(
                 name,
@@ -345,9 +293,7 @@ impl Resolver<'_> {
         for input in inputs {
             if !self.m.data.contains_key(input) {
                 let hint = did_you_mean(input, self.m.data.keys().map(String::as_str))
-                    .map_or("declare it in `data`".to_string(), |b| {
-                        format!("did you mean `{b}`?")
-                    });
+                    .map_or("declare it in `data`".to_string(), |b| format!("did you mean `{b}`?"));
                 self.error(name, Some(kind), format!("unknown series `{input}`"), hint);
                 ok = false;
             } else if !self.resolve(input) {
@@ -363,29 +309,26 @@ impl Resolver<'_> {
             "year" => stats::Align::Year,
             "year-1" => stats::Align::PreviousYear,
             other => {
-                self.error(name, Some("align"), format!("unknown alignment `{other}`"), "use `exact` (same x), `year` (same calendar year) or `year-1` (the second series' previous year)");
+                self.error(
+                    name,
+                    Some("align"),
+                    format!("unknown alignment `{other}`"),
+                    "use `exact` (same x), `year` (same calendar year) or `year-1` (the second series' previous year)",
+                );
                 return None;
             }
         };
         let op = match kind {
             "difference" => stats::Operation::Difference,
-            _ => stats::Operation::Ratio {
-                scale: spec.scale.unwrap_or(1.0),
-            },
+            _ => stats::Operation::Ratio { scale: spec.scale.unwrap_or(1.0) },
         };
-        let (a, b) = (
-            &self.analysis.series[&inputs[0]],
-            &self.analysis.series[&inputs[1]],
-        );
+        let (a, b) = (&self.analysis.series[&inputs[0]], &self.analysis.series[&inputs[1]]);
         let series = stats::derive(a, b, op, align);
         if series.points.iter().all(|p| p.1.is_none()) {
             self.error(
                 name,
                 Some(kind),
-                format!(
-                    "`{}` and `{}` have no x values in common",
-                    inputs[0], inputs[1]
-                ),
+                format!("`{}` and `{}` have no x values in common", inputs[0], inputs[1]),
                 "set `align` to `year` or `year-1` to pair dates with years",
             );
             return None;
@@ -425,9 +368,7 @@ impl Resolver<'_> {
 
 /// The 1-based column of `name` in a parsed CSV (1 if unknown).
 fn csv_column(csv: Option<&Option<Csv>>, name: &str) -> usize {
-    csv.and_then(Option::as_ref)
-        .and_then(|c| c.header.iter().position(|h| h == name))
-        .map_or(1, |i| i + 1)
+    csv.and_then(Option::as_ref).and_then(|c| c.header.iter().position(|h| h == name)).map_or(1, |i| i + 1)
 }
 
 /// Time series must have one kind of x, strictly increasing; categories
@@ -438,11 +379,7 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
             let (a, b) = (&pair[0].1, &pair[1].1);
             match a.time_cmp(b) {
                 None => {
-                    let message = format!(
-                        "x values mix kinds: `{a}` ({}) then `{b}` ({})",
-                        a.kind(),
-                        b.kind()
-                    );
+                    let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
                     return Some((
                         i + 1,
                         message,
@@ -450,8 +387,7 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
                     ));
                 }
                 Some(o) if !o.is_lt() => {
-                    let message =
-                        format!("x values are not strictly increasing: `{b}` comes after `{a}`");
+                    let message = format!("x values are not strictly increasing: `{b}` comes after `{a}`");
                     return Some((
                         i + 1,
                         message,
@@ -485,11 +421,7 @@ mod tests {
 
     impl Files for Mem {
         fn read(&self, name: &str) -> Result<String, String> {
-            self.0
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t.to_string())
-                .ok_or_else(|| "no such file".into())
+            self.0.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()).ok_or_else(|| "no such file".into())
         }
         fn display(&self, name: &str) -> String {
             name.to_string()
@@ -497,14 +429,8 @@ mod tests {
     }
 
     const FILES: Mem = Mem(&[
-        (
-            "officers.csv",
-            "date,n\n2016-03-31,32125.1\n2017-03-31,31517\n2018-03-31,30390.23\n",
-        ),
-        (
-            "people.csv",
-            "year,n\n2016,8769659\n2017,8825001\n2018,8908081\n",
-        ),
+        ("officers.csv", "date,n\n2016-03-31,32125.1\n2017-03-31,31517\n2018-03-31,30390.23\n"),
+        ("people.csv", "year,n\n2016,8769659\n2017,8825001\n2018,8908081\n"),
         ("unsorted.csv", "year,n\n2017,1\n2016,2\n"),
     ]);
 
@@ -537,47 +463,20 @@ mod tests {
         assert_eq!(text(&a, "officers.change:+.0"), "\u{2212}1,735");
         assert_eq!(text(&a, "officers.latest_x"), "31 March 2018");
         assert_eq!(text(&a, "officers.max_x:year"), "2016");
-        assert_eq!(
-            text(&a, "per_1000.latest:.2"),
-            format!("{:.2}", 30390.23 / 8908081.0 * 1000.0)
-        );
-        assert_eq!(
-            a.eval("per_1000.latest").unwrap().sources,
-            vec!["ho".to_string(), "ons".to_string()]
-        );
+        assert_eq!(text(&a, "per_1000.latest:.2"), format!("{:.2}", 30390.23 / 8908081.0 * 1000.0));
+        assert_eq!(a.eval("per_1000.latest").unwrap().sources, vec!["ho".to_string(), "ons".to_string()]);
     }
 
     #[test]
     fn bad_references_are_explained() {
         let (a, _) = analysed(DATA);
         let e = a.eval("oficers.latest").unwrap_err();
-        assert_eq!(
-            (e.message.as_str(), e.hint.as_str()),
-            ("unknown series `oficers`", "did you mean `officers`?")
-        );
+        assert_eq!((e.message.as_str(), e.hint.as_str()), ("unknown series `oficers`", "did you mean `officers`?"));
         let e = a.eval("officers.lastest").unwrap_err();
-        assert_eq!(
-            (e.message.as_str(), e.hint.as_str()),
-            ("unknown statistic `lastest`", "did you mean `latest`?")
-        );
-        assert!(
-            a.eval("officers.latest:.x")
-                .unwrap_err()
-                .message
-                .contains("unknown format")
-        );
-        assert!(
-            a.eval("officers.latest_x:.1")
-                .unwrap_err()
-                .message
-                .contains("takes no number format")
-        );
-        assert!(
-            a.eval("officers")
-                .unwrap_err()
-                .message
-                .contains("is not a computed value")
-        );
+        assert_eq!((e.message.as_str(), e.hint.as_str()), ("unknown statistic `lastest`", "did you mean `latest`?"));
+        assert!(a.eval("officers.latest:.x").unwrap_err().message.contains("unknown format"));
+        assert!(a.eval("officers.latest_x:.1").unwrap_err().message.contains("takes no number format"));
+        assert!(a.eval("officers").unwrap_err().message.contains("is not a computed value"));
     }
 
     #[test]
@@ -597,9 +496,7 @@ mod tests {
         );
         let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("not strictly increasing: `2016` comes after `2017`")),
+            messages.iter().any(|m| m.contains("not strictly increasing: `2016` comes after `2017`")),
             "{messages:?}"
         );
         let unsorted = diags.iter().find(|d| d.file == "unsorted.csv").unwrap();
@@ -611,10 +508,7 @@ mod tests {
 
     #[test]
     fn from_and_to_restrict_the_range() {
-        let data = DATA.replace(
-            r#""source": "ho"}"#,
-            r#""source": "ho", "to": "2017-03-31"}"#,
-        );
+        let data = DATA.replace(r#""source": "ho"}"#, r#""source": "ho", "to": "2017-03-31"}"#);
         let (a, diags) = analysed(&data);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(text(&a, "officers.latest"), "31,517");

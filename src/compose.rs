@@ -82,30 +82,14 @@ pub struct Reference {
 
 /// Builds the document model. The manifest and its values must have passed validation.
 pub fn compose(m: &Manifest, analysis: &Analysis) -> Document {
-    let c = Composer {
-        m,
-        analysis,
-        cited: RefCell::new(Vec::new()),
-        tables: RefCell::new(0),
-    };
+    let c = Composer { m, analysis, cited: RefCell::new(Vec::new()), tables: RefCell::new(0) };
     let mut blocks = Vec::new();
     if !m.key_figures.is_empty() {
-        blocks.push(Block::KeyFigures(
-            m.key_figures.iter().map(|kf| c.key_figure(kf)).collect(),
-        ));
+        blocks.push(Block::KeyFigures(m.key_figures.iter().map(|kf| c.key_figure(kf)).collect()));
     }
     if !m.summary.is_empty() {
-        blocks.push(Block::Heading {
-            number: None,
-            level: 1,
-            text: vec![Span::new("Summary", Face::SansBold)],
-        });
-        blocks.push(Block::Bullets(
-            m.summary
-                .iter()
-                .map(|s| c.spans(s, Family::Serif))
-                .collect(),
-        ));
+        blocks.push(Block::Heading { number: None, level: 1, text: vec![Span::new("Summary", Face::SansBold)] });
+        blocks.push(Block::Bullets(m.summary.iter().map(|s| c.spans(s, Family::Serif)).collect()));
     }
     for (i, section) in m.sections.iter().enumerate() {
         c.section(section, &[i + 1], &mut blocks);
@@ -131,11 +115,7 @@ pub fn compose(m: &Manifest, analysis: &Analysis) -> Document {
         })
         .collect();
     if !references.is_empty() {
-        blocks.push(Block::Heading {
-            number: None,
-            level: 1,
-            text: vec![Span::new("References", Face::SansBold)],
-        });
+        blocks.push(Block::Heading { number: None, level: 1, text: vec![Span::new("References", Face::SansBold)] });
         blocks.push(Block::References(references));
     }
     Document {
@@ -183,11 +163,7 @@ impl Composer<'_> {
     }
 
     fn key_figure(&self, kf: &manifest::KeyFigure) -> KeyFigure {
-        let value: String = self
-            .spans(&kf.value, Family::Sans)
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
+        let value: String = self.spans(&kf.value, Family::Sans).into_iter().map(|s| s.text).collect();
         let mut label = self.spans(&kf.label, Family::Sans);
         // A literal cites its source; a computed figure cites the sources of its series.
         let ids: Vec<String> = match &kf.source {
@@ -205,12 +181,7 @@ impl Composer<'_> {
             if let Inline::Value { expr, .. } = inline
                 && let Ok(v) = self.analysis.eval(&expr)
             {
-                ids.extend(
-                    v.sources
-                        .into_iter()
-                        .filter(|s| !ids.contains(s))
-                        .collect::<Vec<_>>(),
-                );
+                ids.extend(v.sources.into_iter().filter(|s| !ids.contains(s)).collect::<Vec<_>>());
             }
         }
         ids
@@ -219,11 +190,7 @@ impl Composer<'_> {
     fn table(&self, t: &manifest::TableSpec) -> Block {
         *self.tables.borrow_mut() += 1;
         let number = *self.tables.borrow();
-        let series: Vec<_> = t
-            .series
-            .iter()
-            .filter_map(|name| self.analysis.series.get(name))
-            .collect();
+        let series: Vec<_> = t.series.iter().filter_map(|name| self.analysis.series.get(name)).collect();
         // Rows: every x of every series, in the order first seen (time series are sorted).
         let mut xs: Vec<&X> = Vec::new();
         for s in &series {
@@ -237,20 +204,13 @@ impl Composer<'_> {
             xs.sort_by(|a, b| a.time_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         }
         let specs: Vec<format::Spec> = (0..series.len())
-            .map(|i| {
-                t.formats
-                    .get(i)
-                    .and_then(|f| format::parse_spec(f).ok())
-                    .unwrap_or_default()
-            })
+            .map(|i| t.formats.get(i).and_then(|f| format::parse_spec(f).ok()).unwrap_or_default())
             .collect();
         let rows: Vec<Vec<String>> = xs
             .iter()
             .map(|x| {
                 let label = match x {
-                    X::Date { year, .. } if t.x_format.as_deref() == Some("year") => {
-                        year.to_string()
-                    }
+                    X::Date { year, .. } if t.x_format.as_deref() == Some("year") => year.to_string(),
                     _ => format::x_label(&x.to_string()),
                 };
                 let mut row = vec![label];
@@ -271,66 +231,32 @@ impl Composer<'_> {
             .to_string()
         });
         let mut header = vec![x_label];
-        header.extend(series.iter().map(|s| {
-            if s.unit.is_empty() {
-                s.label.clone()
-            } else {
-                format!("{} ({})", s.label, s.unit)
-            }
-        }));
-        let mut caption = vec![Span::new(format!("Table {number}: "), Face::SansBold)];
-        caption.extend(
-            self.spans(&t.caption, Family::Sans)
-                .into_iter()
-                .map(|s| Span {
-                    face: Face::SansBold,
-                    ..s
-                }),
+        header.extend(
+            series.iter().map(
+                |s| {
+                    if s.unit.is_empty() { s.label.clone() } else { format!("{} ({})", s.label, s.unit) }
+                },
+            ),
         );
+        let mut caption = vec![Span::new(format!("Table {number}: "), Face::SansBold)];
+        caption.extend(self.spans(&t.caption, Family::Sans).into_iter().map(|s| Span { face: Face::SansBold, ..s }));
         let mut ids: Vec<String> = Vec::new();
         for s in &series {
-            ids.extend(
-                s.sources
-                    .iter()
-                    .filter(|id| !ids.contains(id))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            );
+            ids.extend(s.sources.iter().filter(|id| !ids.contains(id)).cloned().collect::<Vec<_>>());
         }
-        let publishers: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                format!(
-                    "{}, {}",
-                    self.m.sources[id].publisher, self.m.sources[id].title
-                )
-            })
-            .collect();
-        let mut source = vec![
-            Span::new(format!("Source: {}", publishers.join("; ")), Face::Sans).color(Color::GREY),
-        ];
+        let publishers: Vec<String> =
+            ids.iter().map(|id| format!("{}, {}", self.m.sources[id].publisher, self.m.sources[id].title)).collect();
+        let mut source = vec![Span::new(format!("Source: {}", publishers.join("; ")), Face::Sans).color(Color::GREY)];
         self.cite(&mut source, &ids, Face::Sans);
         if rows.iter().flatten().any(|c| c == NOT_AVAILABLE) {
-            source.push(
-                Span::new(format!(". {NOT_AVAILABLE} = not available."), Face::Sans)
-                    .color(Color::GREY),
-            );
+            source.push(Span::new(format!(". {NOT_AVAILABLE} = not available."), Face::Sans).color(Color::GREY));
         }
-        Block::Table(Table {
-            caption,
-            header,
-            rows,
-            source,
-        })
+        Block::Table(Table { caption, header, rows, source })
     }
 
     /// Adds a section's heading and blocks; `number` is its position, e.g. [1, 2] for 1.2.
     fn section(&self, s: &manifest::Section, number: &[usize], blocks: &mut Vec<Block>) {
-        let label = number
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
+        let label = number.iter().map(usize::to_string).collect::<Vec<_>>().join(".");
         blocks.push(Block::Heading {
             number: Some(label),
             level: number.len(),
@@ -338,9 +264,7 @@ impl Composer<'_> {
         });
         for block in &s.blocks {
             match block {
-                manifest::Block::Text(t) => {
-                    blocks.push(Block::Paragraph(self.spans(t, Family::Serif)))
-                }
+                manifest::Block::Text(t) => blocks.push(Block::Paragraph(self.spans(t, Family::Serif))),
                 manifest::Block::Quote(q) => blocks.push(self.quote(q)),
                 manifest::Block::Table(t) => blocks.push(self.table(t)),
                 // Rejected by validation until charts exist.
@@ -361,22 +285,10 @@ impl Composer<'_> {
             .filter(|p| !p.is_empty())
             .map(|p| vec![Span::new(p.replace('\n', " "), Face::SerifItalic)])
             .collect();
-        let mut attribution = vec![
-            Span::new(
-                format!("— {}, {}", q.speaker.trim(), q.role.trim()),
-                Face::Sans,
-            )
-            .color(Color::GREY),
-        ];
-        self.cite(
-            &mut attribution,
-            std::slice::from_ref(&q.source),
-            Face::Sans,
-        );
-        Block::Quote {
-            paragraphs,
-            attribution,
-        }
+        let mut attribution =
+            vec![Span::new(format!("— {}, {}", q.speaker.trim(), q.role.trim()), Face::Sans).color(Color::GREY)];
+        self.cite(&mut attribution, std::slice::from_ref(&q.source), Face::Sans);
+        Block::Quote { paragraphs, attribution }
     }
 
     /// Turns marked-up prose into styled spans.
@@ -387,26 +299,15 @@ impl Composer<'_> {
         };
         let mut spans = Vec::new();
         // Validation has already reported syntax errors; fall back to literal text.
-        let inlines = markup::parse(text).unwrap_or_else(|_| {
-            vec![Inline::Text {
-                text: text.to_string(),
-                bold: false,
-                italic: false,
-            }]
-        });
+        let inlines = markup::parse(text)
+            .unwrap_or_else(|_| vec![Inline::Text { text: text.to_string(), bold: false, italic: false }]);
         for inline in inlines {
             match inline {
-                Inline::Text { text, bold, italic } => {
-                    spans.push(Span::new(text, face_for(bold, italic)))
-                }
+                Inline::Text { text, bold, italic } => spans.push(Span::new(text, face_for(bold, italic))),
                 Inline::Cite(ids) => self.cite(&mut spans, &ids, face_for(false, false)),
                 Inline::Value { expr, bold, italic } => {
                     // Validation has evaluated every value; the reader never sees a template.
-                    let text = self
-                        .analysis
-                        .eval(&expr)
-                        .map(|v| v.text)
-                        .unwrap_or_default();
+                    let text = self.analysis.eval(&expr).map(|v| v.text).unwrap_or_default();
                     spans.push(Span::new(text, face_for(bold, italic)));
                 }
             }
@@ -434,11 +335,7 @@ impl Composer<'_> {
             if i > 0 {
                 spans.push(Span::new(",\u{a0}", face));
             }
-            spans.push(
-                Span::new(n.to_string(), face)
-                    .color(Color::ACCENT)
-                    .link(Link::Reference(*n)),
-            );
+            spans.push(Span::new(n.to_string(), face).color(Color::ACCENT).link(Link::Reference(*n)));
         }
         spans.push(Span::new("]", face));
     }
@@ -468,9 +365,7 @@ mod tests {
             .blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Heading {
-                    number: Some(n), ..
-                } => Some(n.clone()),
+                Block::Heading { number: Some(n), .. } => Some(n.clone()),
                 _ => None,
             })
             .collect();
@@ -480,14 +375,10 @@ mod tests {
     #[test]
     fn references_are_numbered_in_order_of_first_citation() {
         let doc = compose(&manifest(SRC), &Analysis::default());
-        let Some(Block::References(refs)) = doc.blocks.last() else {
-            panic!("no references")
-        };
+        let Some(Block::References(refs)) = doc.blocks.last() else { panic!("no references") };
         let titles: Vec<&str> = refs.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(titles, ["B", "A", "Z"]);
-        let Block::Paragraph(spans) = &doc.blocks[3] else {
-            panic!("{:?}", doc.blocks[3])
-        };
+        let Block::Paragraph(spans) = &doc.blocks[3] else { panic!("{:?}", doc.blocks[3]) };
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(text, "x\u{a0}[2,\u{a0}1]");
         assert_eq!(spans[2].link, Some(Link::Reference(2)));

@@ -31,10 +31,7 @@ pub struct Folder {
 impl Folder {
     /// Files beside the manifest, and nowhere else.
     pub fn new(base: PathBuf) -> Self {
-        Folder {
-            root: base.clone(),
-            base,
-        }
+        Folder { root: base.clone(), base }
     }
 }
 
@@ -47,11 +44,7 @@ impl Files for Folder {
             )
         };
         let path = Path::new(name);
-        if path.is_absolute()
-            || path
-                .components()
-                .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
-        {
+        if path.is_absolute() || path.components().any(|c| matches!(c, Component::Prefix(_) | Component::RootDir)) {
             return Err(outside());
         }
         // Checked twice: on the names as written (so a missing file outside
@@ -61,16 +54,12 @@ impl Files for Folder {
             return Err(outside());
         }
         let real = full.canonicalize().map_err(|e| e.to_string())?;
-        let root = self
-            .root
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", self.root.display()))?;
+        let root = self.root.canonicalize().map_err(|e| format!("{}: {e}", self.root.display()))?;
         if !real.starts_with(&root) {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        String::from_utf8(bytes)
-            .map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
+        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
     }
 
     fn display(&self, name: &str) -> String {
@@ -80,9 +69,7 @@ impl Files for Folder {
 
 /// An absolute path with `.` and `..` resolved on the names alone.
 fn lexical(path: &Path) -> PathBuf {
-    let absolute = std::env::current_dir()
-        .map(|d| d.join(path))
-        .unwrap_or_else(|_| path.to_path_buf());
+    let absolute = std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for component in absolute.components() {
         match component {
@@ -127,16 +114,9 @@ pub struct Csv {
 /// ragged rows and empty files.
 pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(display, &e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let header: Vec<String> =
+        reader.headers().map_err(|e| csv_error(display, &e))?.iter().map(|h| h.trim().to_string()).collect();
     if header.iter().all(String::is_empty) {
         return Err(Diagnostic::error(display, "the file is empty")
             .at(Some((1, 1)))
@@ -148,34 +128,20 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
         let line = record.position().map_or(0, |p| p.line() as usize);
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
-    Ok(Csv {
-        name: display.to_string(),
-        header,
-        rows,
-    })
+    Ok(Csv { name: display.to_string(), header, rows })
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map(|p| p.line() as usize);
     let (message, hint) = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => (
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
             format!("this row has {len} fields but the header has {expected_len}"),
             "every row needs one value per column; quote values that contain commas".to_string(),
         ),
-        csv::ErrorKind::Utf8 { .. } => (
-            "the file is not valid UTF-8".into(),
-            "save it as UTF-8 CSV".into(),
-        ),
-        _ => (
-            format!("cannot parse the CSV: {e}"),
-            "data files are comma-separated with one header row".into(),
-        ),
+        csv::ErrorKind::Utf8 { .. } => ("the file is not valid UTF-8".into(), "save it as UTF-8 CSV".into()),
+        _ => (format!("cannot parse the CSV: {e}"), "data files are comma-separated with one header row".into()),
     };
-    Diagnostic::error(file, message)
-        .at(line.map(|l| (l, 1)))
-        .hint(hint)
+    Diagnostic::error(file, message).at(line.map(|l| (l, 1))).hint(hint)
 }
 
 impl Csv {
@@ -211,12 +177,7 @@ pub fn series_from_csv(
     let yi = csv.column(y).map_err(|d| diags.push(d)).ok();
     let filters: Vec<(usize, &str)> = filter
         .iter()
-        .filter_map(|(col, value)| {
-            csv.column(col)
-                .map_err(|d| diags.push(d))
-                .ok()
-                .map(|i| (i, value.as_str()))
-        })
+        .filter_map(|(col, value)| csv.column(col).map_err(|d| diags.push(d)).ok().map(|i| (i, value.as_str())))
         .collect();
     let (Some(xi), Some(yi)) = (xi, yi) else {
         return Err(diags);
@@ -233,20 +194,13 @@ pub fn series_from_csv(
         match parse_number(&row[yi]) {
             Ok(value) => points.push((*line, x, value)),
             Err(hint) => diags.push(
-                Diagnostic::error(
-                    &csv.name,
-                    format!("`{}` in column `{y}` is not a number", row[yi].trim()),
-                )
-                .at(Some((*line, yi + 1)))
-                .hint(hint),
+                Diagnostic::error(&csv.name, format!("`{}` in column `{y}` is not a number", row[yi].trim()))
+                    .at(Some((*line, yi + 1)))
+                    .hint(hint),
             ),
         }
     }
-    if diags.is_empty() {
-        Ok(points)
-    } else {
-        Err(diags)
-    }
+    if diags.is_empty() { Ok(points) } else { Err(diags) }
 }
 
 /// A number cell: empty means a gap. Thousands separators and stray
@@ -262,10 +216,7 @@ fn parse_number(cell: &str) -> Result<Option<f64>, String> {
         Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
             Err("remove the thousands separators (write 30390, not 30,390)".into())
         }
-        Err(_) => Err(
-            "write a plain number such as 30390.5, or leave the cell empty for a missing value"
-                .into(),
-        ),
+        Err(_) => Err("write a plain number such as 30390.5, or leave the cell empty for a missing value".into()),
     }
 }
 
@@ -273,33 +224,17 @@ fn parse_number(cell: &str) -> Result<Option<f64>, String> {
 mod tests {
     use super::*;
 
-    fn points(
-        csv: &str,
-        x: &str,
-        y: &str,
-        filter: &[(&str, &str)],
-    ) -> Result<Vec<(X, Option<f64>)>, Vec<Diagnostic>> {
+    fn points(csv: &str, x: &str, y: &str, filter: &[(&str, &str)]) -> Result<Vec<(X, Option<f64>)>, Vec<Diagnostic>> {
         let csv = parse_csv("d.csv", csv).map_err(|d| vec![d])?;
-        let filter = filter
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
-        series_from_csv(&csv, x, y, &filter)
-            .map(|p| p.into_iter().map(|(_, x, y)| (x, y)).collect())
+        let filter = filter.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        series_from_csv(&csv, x, y, &filter).map(|p| p.into_iter().map(|(_, x, y)| (x, y)).collect())
     }
 
     #[test]
     fn reads_points_with_gaps_and_filters() {
         let csv = "year,area,n\n2017,A,1\n2017,B,2\n2018,A,\n2019,A,3.5\n";
         let got = points(csv, "year", "n", &[("area", "A")]).unwrap();
-        assert_eq!(
-            got,
-            vec![
-                (X::Year(2017), Some(1.0)),
-                (X::Year(2018), None),
-                (X::Year(2019), Some(3.5))
-            ]
-        );
+        assert_eq!(got, vec![(X::Year(2017), Some(1.0)), (X::Year(2018), None), (X::Year(2019), Some(3.5))]);
     }
 
     #[test]
@@ -308,13 +243,7 @@ mod tests {
         let diags = points(csv, "year", "n", &[]).unwrap_err();
         assert_eq!(diags.len(), 2);
         assert_eq!(diags[0].position, Some((3, 2)));
-        assert!(
-            diags[0]
-                .hint
-                .as_deref()
-                .unwrap()
-                .contains("thousands separators")
-        );
+        assert!(diags[0].hint.as_deref().unwrap().contains("thousands separators"));
         assert_eq!(diags[1].position, Some((4, 2)));
         assert_eq!(diags[1].message, "`lots` in column `n` is not a number");
     }
@@ -326,11 +255,7 @@ mod tests {
         assert_eq!(diags[0].hint.as_deref(), Some("did you mean `officers`?"));
         let diags = points("year;officers\n2017;1\n", "year", "officers", &[]).unwrap_err();
         assert!(
-            diags[0]
-                .hint
-                .as_deref()
-                .unwrap()
-                .contains("separated by something other than commas"),
+            diags[0].hint.as_deref().unwrap().contains("separated by something other than commas"),
             "{:?}",
             diags[0]
         );
@@ -340,11 +265,7 @@ mod tests {
     fn ragged_rows_and_empty_files_are_errors() {
         let diags = points("year,n\n2017,1,9\n", "year", "n", &[]).unwrap_err();
         assert_eq!(diags[0].position, Some((2, 1)));
-        assert!(
-            diags[0].message.contains("3 fields but the header has 2"),
-            "{}",
-            diags[0].message
-        );
+        assert!(diags[0].message.contains("3 fields but the header has 2"), "{}", diags[0].message);
         let diags = points("", "year", "n", &[]).unwrap_err();
         assert_eq!(diags[0].message, "the file is empty");
     }
@@ -358,28 +279,10 @@ mod tests {
         std::fs::write(inner.join("own.csv"), "x,y\n").unwrap();
         let folder = Folder::new(inner.clone());
         assert_eq!(folder.read("own.csv").unwrap(), "x,y\n");
-        assert!(
-            folder
-                .read("../shared.csv")
-                .unwrap_err()
-                .contains("outside the folder")
-        );
-        assert!(
-            folder
-                .read("../../../../etc/passwd")
-                .unwrap_err()
-                .contains("outside the folder")
-        );
-        assert!(
-            folder
-                .read("/etc/passwd")
-                .unwrap_err()
-                .contains("outside the folder")
-        );
-        let wider = Folder {
-            base: inner,
-            root: dir.path().to_path_buf(),
-        };
+        assert!(folder.read("../shared.csv").unwrap_err().contains("outside the folder"));
+        assert!(folder.read("../../../../etc/passwd").unwrap_err().contains("outside the folder"));
+        assert!(folder.read("/etc/passwd").unwrap_err().contains("outside the folder"));
+        let wider = Folder { base: inner, root: dir.path().to_path_buf() };
         assert_eq!(wider.read("../shared.csv").unwrap(), "x,y\n");
     }
 }

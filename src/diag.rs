@@ -41,10 +41,7 @@ impl Diagnostic {
     }
 
     pub fn warning(file: &str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
     }
 
     pub fn at(mut self, position: Option<(usize, usize)>) -> Self {
@@ -95,10 +92,7 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 }
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(word, c), c))
@@ -136,10 +130,7 @@ pub fn format_path(path: &[PathSeg]) -> String {
 /// source ids, unsupported blocks) walk the raw text again to point the user
 /// at the right place.
 pub fn locate(src: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
-    let mut scanner = Scanner {
-        bytes: src.as_bytes(),
-        pos: 0,
-    };
+    let mut scanner = Scanner { bytes: src.as_bytes(), pos: 0 };
     scanner.skip_ws();
     for seg in path {
         scanner.enter(seg)?;
@@ -266,10 +257,7 @@ impl Scanner<'_> {
                 }
             }
             _ => {
-                while !matches!(
-                    self.peek(),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                ) {
+                while !matches!(self.peek(), None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')) {
                     self.pos += 1;
                 }
                 Some(())
@@ -291,13 +279,7 @@ mod tests {
         let src = "{\n  \"a\": 1,\n  \"b\": [\n    {\"x\": \"y\"},\n    {\"x\": \"z\", \"w\": [1, 2]}\n  ]\n}";
         assert_eq!(locate(src, &[key("a")]), Some((2, 8)));
         assert_eq!(locate(src, &[key("b"), PathSeg::Index(1)]), Some((5, 5)));
-        assert_eq!(
-            locate(
-                src,
-                &[key("b"), PathSeg::Index(1), key("w"), PathSeg::Index(1)]
-            ),
-            Some((5, 25))
-        );
+        assert_eq!(locate(src, &[key("b"), PathSeg::Index(1), key("w"), PathSeg::Index(1)]), Some((5, 25)));
         assert_eq!(locate(src, &[key("c")]), None);
         assert_eq!(locate(src, &[key("b"), PathSeg::Index(2)]), None);
     }

@@ -17,14 +17,8 @@ pub enum Face {
 }
 
 impl Face {
-    pub const ALL: [Face; 6] = [
-        Face::Serif,
-        Face::SerifItalic,
-        Face::SerifBold,
-        Face::SerifBoldItalic,
-        Face::Sans,
-        Face::SansBold,
-    ];
+    pub const ALL: [Face; 6] =
+        [Face::Serif, Face::SerifItalic, Face::SerifBold, Face::SerifBoldItalic, Face::Sans, Face::SansBold];
 
     /// The serif body face for a combination of emphasis.
     pub fn body(bold: bool, italic: bool) -> Face {
@@ -114,18 +108,10 @@ impl Fonts {
                 rustybuzz::Face::from_slice(f.data(), 0).expect("bundled font parses")
             })
             .collect();
-        let mut fonts = Fonts {
-            faces,
-            spaces: Vec::new(),
-            hyphens: Vec::new(),
-        };
+        let mut fonts = Fonts { faces, spaces: Vec::new(), hyphens: Vec::new() };
         for face in Face::ALL {
             fonts.spaces.push(advance_sum(&fonts.shape(face, " ")));
-            let hyphen = fonts
-                .shape(face, "-")
-                .into_iter()
-                .next()
-                .expect("bundled fonts have a hyphen");
+            let hyphen = fonts.shape(face, "-").into_iter().next().expect("bundled fonts have a hyphen");
             fonts.hyphens.push(hyphen);
         }
         fonts
@@ -188,20 +174,12 @@ impl Fonts {
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             let first = i == 0 || infos[i - 1].cluster != info.cluster;
-            let end = infos[i + 1..]
-                .iter()
-                .map(|g| g.cluster as usize)
-                .find(|&c| c != start)
-                .unwrap_or(text.len());
+            let end = infos[i + 1..].iter().map(|g| g.cluster as usize).find(|&c| c != start).unwrap_or(text.len());
             glyphs.push(Glyph {
                 id: info.glyph_id as u16,
                 advance: pos.x_advance as f32 * scale,
                 cluster: start,
-                text: if first {
-                    text[start..end].to_string()
-                } else {
-                    String::new()
-                },
+                text: if first { text[start..end].to_string() } else { String::new() },
             });
         }
         glyphs

@@ -132,9 +132,7 @@ fn parse_decimals(spec: &str, digits: &str) -> Result<usize, String> {
     // A run of digits too long for usize is certainly too many decimals.
     match digits.parse::<usize>() {
         Ok(n) if n <= MAX_DECIMALS => Ok(n),
-        _ => Err(format!(
-            "format `{spec}` asks for {digits} decimals; at most {MAX_DECIMALS} are allowed"
-        )),
+        _ => Err(format!("format `{spec}` asks for {digits} decimals; at most {MAX_DECIMALS} are allowed")),
     }
 }
 
@@ -148,11 +146,7 @@ pub fn number(value: f64, spec: &Spec) -> String {
     if value.is_nan() {
         return "n/a".to_string();
     }
-    let body = if value.is_infinite() {
-        "∞".to_string()
-    } else {
-        magnitude(value.abs(), spec)
-    };
+    let body = if value.is_infinite() { "∞".to_string() } else { magnitude(value.abs(), spec) };
     // A value that rounds to zero is neither positive nor negative to the reader.
     let is_zero = value.is_finite() && !body.bytes().any(|b| matches!(b, b'1'..=b'9'));
     let sign = if is_zero {
@@ -182,11 +176,7 @@ fn magnitude(abs: f64, spec: &Spec) -> String {
     if spec.decimals.is_none() {
         frac.truncate(frac.trim_end_matches('0').len());
     }
-    if frac.is_empty() {
-        group(&int)
-    } else {
-        format!("{}.{frac}", group(&int))
-    }
+    if frac.is_empty() { group(&int) } else { format!("{}.{frac}", group(&int)) }
 }
 
 /// Integer and fraction digits of the shortest text that reads back as `abs`.
@@ -304,11 +294,7 @@ fn parse_date(s: &str) -> Option<String> {
 
 /// Exactly `width` ASCII digits, as a number.
 fn fixed_digits(s: &str, width: usize) -> Option<u32> {
-    if s.len() == width && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
-    } else {
-        None
-    }
+    if s.len() == width && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
 }
 
 fn year(s: &str) -> Option<u32> {
@@ -324,9 +310,7 @@ fn day(s: &str, year: u32, month: u32) -> Option<u32> {
 }
 
 fn month_name(month: u32) -> Option<&'static str> {
-    MONTHS
-        .get(usize::try_from(month).ok()?.checked_sub(1)?)
-        .copied()
+    MONTHS.get(usize::try_from(month).ok()?.checked_sub(1)?).copied()
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -452,22 +436,12 @@ mod tests {
         assert_eq!(f(f64::INFINITY, "+%"), "+∞%");
         assert_eq!(f(5e-324, ".6"), "0.000000");
         let specs = ["", "+.6", "£bn", "€.0k", "%", "+.3m"];
-        for value in [
-            f64::MAX,
-            f64::MIN,
-            f64::MIN_POSITIVE,
-            -1e-300,
-            1e21,
-            0.1 + 0.2,
-        ] {
+        for value in [f64::MAX, f64::MIN, f64::MIN_POSITIVE, -1e-300, 1e21, 0.1 + 0.2] {
             for spec in specs {
                 assert!(!f(value, spec).is_empty());
             }
         }
-        let wild = Spec {
-            decimals: Some(usize::MAX),
-            ..Spec::default()
-        };
+        let wild = Spec { decimals: Some(usize::MAX), ..Spec::default() };
         assert_eq!(number(1.5, &wild), "1.500000");
     }
 
@@ -475,39 +449,15 @@ mod tests {
     fn parse_spec_accepts_the_grammar() {
         assert_eq!(parse_spec(""), Ok(Spec::default()));
         assert_eq!(parse_spec(".1").map(|s| s.decimals), Ok(Some(1)));
-        assert_eq!(
-            parse_spec("+.0"),
-            Ok(Spec {
-                sign: true,
-                decimals: Some(0),
-                ..Spec::default()
-            })
-        );
+        assert_eq!(parse_spec("+.0"), Ok(Spec { sign: true, decimals: Some(0), ..Spec::default() }));
         assert_eq!(
             parse_spec("+.0%"),
-            Ok(Spec {
-                sign: true,
-                decimals: Some(0),
-                suffix: Suffix::Percent,
-                ..Spec::default()
-            })
+            Ok(Spec { sign: true, decimals: Some(0), suffix: Suffix::Percent, ..Spec::default() })
         );
-        assert_eq!(
-            parse_spec("£m"),
-            Ok(Spec {
-                currency: Some('£'),
-                suffix: Suffix::Million,
-                ..Spec::default()
-            })
-        );
+        assert_eq!(parse_spec("£m"), Ok(Spec { currency: Some('£'), suffix: Suffix::Million, ..Spec::default() }));
         assert_eq!(
             parse_spec("£.1bn"),
-            Ok(Spec {
-                currency: Some('£'),
-                decimals: Some(1),
-                suffix: Suffix::Billion,
-                ..Spec::default()
-            })
+            Ok(Spec { currency: Some('£'), decimals: Some(1), suffix: Suffix::Billion, ..Spec::default() })
         );
         assert_eq!(parse_spec("k").map(|s| s.suffix), Ok(Suffix::Thousand));
         assert_eq!(parse_spec("+€.6k").map(|s| s.currency), Ok(Some('€')));
@@ -515,9 +465,7 @@ mod tests {
 
     #[test]
     fn parse_spec_rejects_everything_else() {
-        for bad in [
-            ".x", "..1", ".7", ".10", "%%", "$m", "+-", ".", "m+", "£+", "M", " .1",
-        ] {
+        for bad in [".x", "..1", ".7", ".10", "%%", "$m", "+-", ".", "m+", "£+", "M", " .1"] {
             assert!(parse_spec(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(parse_spec("£").is_ok());

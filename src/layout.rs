@@ -52,30 +52,14 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// Glyphs starting at `x` on the baseline `y`.
-    Text {
-        x: f32,
-        y: f32,
-        size: f32,
-        face: Face,
-        color: Color,
-        glyphs: Vec<Glyph>,
-    },
+    Text { x: f32, y: f32, size: f32, face: Face, color: Color, glyphs: Vec<Glyph> },
     /// A filled rectangle; `(x, y)` is its top-left corner.
-    Rect {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        color: Color,
-    },
+    Rect { x: f32, y: f32, w: f32, h: f32, color: Color },
+    /// A polyline stroked `width` points wide, or (when `width` is 0) a
+    /// filled polygon: chart lines, bars and markers.
+    Path { points: Vec<(f32, f32)>, width: f32, color: Color },
     /// A clickable area; `(x, y)` is its top-left corner.
-    Link {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        link: Link,
-    },
+    Link { x: f32, y: f32, w: f32, h: f32, link: Link },
 }
 
 /// A position in the document: page index (0-based) and distance from the top.
@@ -134,21 +118,14 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     let b = rows(doc, ts);
     let body_height = height - MARGIN_TOP - MARGIN_BOTTOM;
     let breaks = paginate(&b.rows, &b.headers, body_height);
-    let mut out = Layout {
-        width,
-        height,
-        pages: Vec::new(),
-        outline: Vec::new(),
-        anchors: BTreeMap::new(),
-    };
+    let mut out = Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new() };
     for (index, range) in breaks.iter().enumerate() {
         let mut page = Page::default();
         let mut y = MARGIN_TOP;
         // A table continued from the previous page starts with its header again.
         if let Some(h) = b.rows.get(range.start).and_then(|r| r.repeat) {
             let header = &b.headers[h];
-            page.items
-                .extend(header.items.iter().map(|item| offset(item, MARGIN_X, y)));
+            page.items.extend(header.items.iter().map(|item| offset(item, MARGIN_X, y)));
             y += header.height;
         }
         for (i, row) in b.rows[range.clone()].iter().enumerate() {
@@ -161,15 +138,12 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
                     Mark::Reference(n) => {
                         out.anchors.insert(*n, anchor);
                     }
-                    Mark::Heading { title, level } => out.outline.push(OutlineEntry {
-                        title: title.clone(),
-                        level: *level,
-                        anchor,
-                    }),
+                    Mark::Heading { title, level } => {
+                        out.outline.push(OutlineEntry { title: title.clone(), level: *level, anchor })
+                    }
                 }
             }
-            page.items
-                .extend(row.items.iter().map(|item| offset(item, MARGIN_X, y)));
+            page.items.extend(row.items.iter().map(|item| offset(item, MARGIN_X, y)));
             y += row.height;
         }
         out.pages.push(page);
@@ -196,19 +170,12 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
     for block in &doc.blocks {
         match block {
             Block::KeyFigures(figures) => b.key_figures(figures),
-            Block::Heading {
-                number,
-                level,
-                text,
-            } => b.heading(number.as_deref(), *level, text),
+            Block::Heading { number, level, text } => b.heading(number.as_deref(), *level, text),
             Block::Paragraph(spans) => {
                 b.paragraph(spans, 0.0, BODY_LEADING, PARAGRAPH_GAP);
             }
             Block::Bullets(items) => b.bullets(items),
-            Block::Quote {
-                paragraphs,
-                attribution,
-            } => b.quote(paragraphs, attribution),
+            Block::Quote { paragraphs, attribution } => b.quote(paragraphs, attribution),
             Block::Table(table) => b.table(table),
             Block::References(refs) => b.references(refs),
         }
@@ -253,6 +220,12 @@ fn offset(item: &Item, dx: f32, dy: f32) -> Item {
         Item::Text { x, y, .. } | Item::Rect { x, y, .. } | Item::Link { x, y, .. } => {
             *x += dx;
             *y += dy;
+        }
+        Item::Path { points, .. } => {
+            for (x, y) in points {
+                *x += dx;
+                *y += dy;
+            }
         }
     }
     item
@@ -309,11 +282,7 @@ impl Builder<'_> {
         let baseline = leading * 0.5 + size * 0.36;
         lines
             .iter()
-            .map(|line| Row {
-                height: leading,
-                items: self.line_items(line, x, baseline, size),
-                ..Row::default()
-            })
+            .map(|line| Row { height: leading, items: self.line_items(line, x, baseline, size), ..Row::default() })
             .collect()
     }
 
@@ -337,10 +306,7 @@ impl Builder<'_> {
             sub[0].space_before = 6.0;
             rows.extend(sub);
         }
-        let meta: Vec<&str> = [Some(doc.date.as_str()), doc.author.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let meta: Vec<&str> = [Some(doc.date.as_str()), doc.author.as_deref()].into_iter().flatten().collect();
         let lines = self.ts.paragraph(
             &[Span::new(meta.join("  ·  "), Face::Sans).color(Color::GREY)],
             9.5,
@@ -353,13 +319,7 @@ impl Builder<'_> {
         rows.push(Row {
             height: 1.0,
             space_before: 10.0,
-            items: vec![Item::Rect {
-                x: 0.0,
-                y: 0.0,
-                w: self.measure,
-                h: 1.0,
-                color: Color::ACCENT,
-            }],
+            items: vec![Item::Rect { x: 0.0, y: 0.0, w: self.measure, h: 1.0, color: Color::ACCENT }],
             ..Row::default()
         });
         for (i, row) in rows.into_iter().enumerate() {
@@ -391,29 +351,14 @@ impl Builder<'_> {
                     (value, label)
                 })
                 .collect();
-            let height = cells
-                .iter()
-                .map(|(v, l)| 24.0 * v.len() as f32 + 11.5 * l.len() as f32)
-                .fold(0.0, f32::max)
+            let height = cells.iter().map(|(v, l)| 24.0 * v.len() as f32 + 11.5 * l.len() as f32).fold(0.0, f32::max)
                 + 2.0 * PAD
                 + 6.0;
             let mut items = Vec::new();
             for (c, (value, label)) in cells.iter().enumerate() {
                 let x = c as f32 * (cell + GAP);
-                items.push(Item::Rect {
-                    x,
-                    y: 0.0,
-                    w: cell,
-                    h: height,
-                    color: Color::PANEL,
-                });
-                items.push(Item::Rect {
-                    x,
-                    y: 0.0,
-                    w: cell,
-                    h: 3.0,
-                    color: Color::ACCENT,
-                });
+                items.push(Item::Rect { x, y: 0.0, w: cell, h: height, color: Color::PANEL });
+                items.push(Item::Rect { x, y: 0.0, w: cell, h: 3.0, color: Color::ACCENT });
                 let mut y = PAD + 3.0;
                 for line in value {
                     items.extend(self.line_items(line, x + PAD, y + 19.0, 20.0));
@@ -441,44 +386,22 @@ impl Builder<'_> {
             2 => (11.5, 15.0, 12.0),
             _ => (10.5, 14.0, 10.0),
         };
-        let color = if level == 1 {
-            Color::ACCENT
-        } else {
-            Color::TEXT
-        };
-        let text: Vec<Span> = text
-            .iter()
-            .map(|s| Span {
-                face: Face::SansBold,
-                color,
-                ..s.clone()
-            })
-            .collect();
+        let color = if level == 1 { Color::ACCENT } else { Color::TEXT };
+        let text: Vec<Span> = text.iter().map(|s| Span { face: Face::SansBold, color, ..s.clone() }).collect();
         // Heading text starts at a fixed indent per level so that headings
         // line up, unless the number is unusually long.
         let indent = match number {
-            Some(n) => (self.fonts.width(Face::SansBold, size, n) + size * 0.6)
-                .max(size * (1.2 + 0.8 * level as f32)),
+            Some(n) => (self.fonts.width(Face::SansBold, size, n) + size * 0.6).max(size * (1.2 + 0.8 * level as f32)),
             None => 0.0,
         };
-        let lines = self
-            .ts
-            .paragraph(&text, size, self.measure - indent, Align::Left);
+        let lines = self.ts.paragraph(&text, size, self.measure - indent, Align::Left);
         let mut rows = self.line_rows(&lines, indent, size, leading);
         if let Some(n) = number {
             let baseline = leading * 0.5 + size * 0.36;
-            let line = self
-                .ts
-                .line(&[Span::new(n, Face::SansBold).color(color)], size);
-            rows[0]
-                .items
-                .extend(self.line_items(&line, 0.0, baseline, size));
+            let line = self.ts.line(&[Span::new(n, Face::SansBold).color(color)], size);
+            rows[0].items.extend(self.line_items(&line, 0.0, baseline, size));
         }
-        let plain: String = text
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<String>()
-            .replace('\u{a0}', " ");
+        let plain: String = text.iter().map(|s| s.text.as_str()).collect::<String>().replace('\u{a0}', " ");
         let title = match number {
             Some(n) => format!("{n} {plain}"),
             None => plain,
@@ -501,20 +424,14 @@ impl Builder<'_> {
     /// A paragraph whose lines may break across pages, but never leaving a
     /// single line at the foot (orphan) or head (widow) of a page.
     fn paragraph(&mut self, spans: &[Span], indent: f32, leading: f32, space: f32) -> usize {
-        let lines = self
-            .ts
-            .paragraph(spans, BODY, self.measure - indent, Align::Justify);
+        let lines = self.ts.paragraph(spans, BODY, self.measure - indent, Align::Justify);
         self.push_lines(&lines, indent, leading, space)
     }
 
     fn push_lines(&mut self, lines: &[Line], indent: f32, leading: f32, space: f32) -> usize {
         let n = lines.len();
         let first = self.rows.len();
-        for (k, mut row) in self
-            .line_rows(lines, indent, BODY, leading)
-            .into_iter()
-            .enumerate()
-        {
+        for (k, mut row) in self.line_rows(lines, indent, BODY, leading).into_iter().enumerate() {
             row.keep = k > 0 && (k < 2 || n - k < 2);
             row.kind = RowKind::Line { index: k, count: n };
             if k == 0 {
@@ -528,15 +445,10 @@ impl Builder<'_> {
     fn bullets(&mut self, items: &[Vec<Span>]) {
         const INDENT: f32 = 16.0;
         for (i, spans) in items.iter().enumerate() {
-            let lines = self
-                .ts
-                .paragraph(spans, BODY, self.measure - INDENT, Align::Left);
-            let first =
-                self.push_lines(&lines, INDENT, BODY_LEADING, if i == 0 { 4.0 } else { 5.0 });
+            let lines = self.ts.paragraph(spans, BODY, self.measure - INDENT, Align::Left);
+            let first = self.push_lines(&lines, INDENT, BODY_LEADING, if i == 0 { 4.0 } else { 5.0 });
             if first < self.rows.len() {
-                let bullet = self
-                    .ts
-                    .line(&[Span::new("•", Face::Serif).color(Color::ACCENT)], BODY);
+                let bullet = self.ts.line(&[Span::new("•", Face::Serif).color(Color::ACCENT)], BODY);
                 let baseline = BODY_LEADING * 0.5 + BODY * 0.36;
                 let items = self.line_items(&bullet, 4.0, baseline, BODY);
                 self.rows[first].items.extend(items);
@@ -566,13 +478,7 @@ impl Builder<'_> {
         // above it too), so it stays continuous however the rows are placed.
         for (i, mut row) in rows.into_iter().enumerate() {
             let above = if i == 0 { 0.0 } else { row.space_before };
-            row.items.push(Item::Rect {
-                x: 0.0,
-                y: -above,
-                w: 2.5,
-                h: row.height + above,
-                color: Color::ACCENT,
-            });
+            row.items.push(Item::Rect { x: 0.0, y: -above, w: 2.5, h: row.height + above, color: Color::ACCENT });
             row.keep = i > 0;
             if i == 0 {
                 row.space_before = 12.0;
@@ -594,103 +500,45 @@ impl Builder<'_> {
         const PAD: f32 = 6.0;
         let columns = t.header.len();
         // The x column is as wide as its widest cell; the others share the rest.
-        let widest_x = t
-            .rows
-            .iter()
-            .map(|r| self.fonts.width(Face::Sans, SIZE, &r[0]))
-            .fold(0.0, f32::max);
+        let widest_x = t.rows.iter().map(|r| self.fonts.width(Face::Sans, SIZE, &r[0])).fold(0.0, f32::max);
         let first = (widest_x + 2.0 * PAD).clamp(self.measure * 0.2, self.measure * 0.45);
         let other = (self.measure - first) / (columns - 1).max(1) as f32;
-        let lefts: Vec<f32> = (0..columns)
-            .map(|c| {
-                if c == 0 {
-                    0.0
-                } else {
-                    first + (c - 1) as f32 * other
-                }
-            })
-            .collect();
+        let lefts: Vec<f32> = (0..columns).map(|c| if c == 0 { 0.0 } else { first + (c - 1) as f32 * other }).collect();
         let width = |c: usize| if c == 0 { first } else { other };
         // Cell text: left-aligned in the x column, right-aligned elsewhere.
-        let cell =
-            |b: &Self, lines: &[Line], c: usize, y: f32, size: f32, leading: f32| -> Vec<Item> {
-                let mut items = Vec::new();
-                for (k, line) in lines.iter().enumerate() {
-                    let x = if c == 0 {
-                        lefts[c] + PAD
-                    } else {
-                        lefts[c] + width(c) - PAD - line.width
-                    };
-                    items.extend(b.line_items(line, x, y + k as f32 * leading, size));
-                }
-                items
-            };
+        let cell = |b: &Self, lines: &[Line], c: usize, y: f32, size: f32, leading: f32| -> Vec<Item> {
+            let mut items = Vec::new();
+            for (k, line) in lines.iter().enumerate() {
+                let x = if c == 0 { lefts[c] + PAD } else { lefts[c] + width(c) - PAD - line.width };
+                items.extend(b.line_items(line, x, y + k as f32 * leading, size));
+            }
+            items
+        };
         let header_lines: Vec<Vec<Line>> = t
             .header
             .iter()
             .enumerate()
-            .map(|(c, h)| {
-                self.ts.paragraph(
-                    &[Span::new(h, Face::SansBold)],
-                    HEAD,
-                    width(c) - 2.0 * PAD,
-                    Align::Left,
-                )
-            })
+            .map(|(c, h)| self.ts.paragraph(&[Span::new(h, Face::SansBold)], HEAD, width(c) - 2.0 * PAD, Align::Left))
             .collect();
-        let header_height =
-            header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * 11.0 + 2.0 * PAD;
-        let mut header = Row {
-            height: header_height,
-            keep: true,
-            ..Row::default()
-        };
-        header.items.push(Item::Rect {
-            x: 0.0,
-            y: 0.0,
-            w: self.measure,
-            h: header_height,
-            color: Color::PANEL,
-        });
-        header.items.push(Item::Rect {
-            x: 0.0,
-            y: header_height - 0.8,
-            w: self.measure,
-            h: 0.8,
-            color: Color::TEXT,
-        });
+        let header_height = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * 11.0 + 2.0 * PAD;
+        let mut header = Row { height: header_height, keep: true, ..Row::default() };
+        header.items.push(Item::Rect { x: 0.0, y: 0.0, w: self.measure, h: header_height, color: Color::PANEL });
+        header.items.push(Item::Rect { x: 0.0, y: header_height - 0.8, w: self.measure, h: 0.8, color: Color::TEXT });
         for (c, lines) in header_lines.iter().enumerate() {
-            header
-                .items
-                .extend(cell(self, lines, c, PAD + HEAD, HEAD, 11.0));
+            header.items.extend(cell(self, lines, c, PAD + HEAD, HEAD, 11.0));
         }
         // Caption above the table; the repeated header carries a short "(continued)" one.
-        let caption = self
-            .ts
-            .paragraph(&t.caption, 10.0, self.measure, Align::Left);
+        let caption = self.ts.paragraph(&t.caption, 10.0, self.measure, Align::Left);
         let mut caption_rows = self.line_rows(&caption, 0.0, 10.0, 14.0);
         caption_rows[0].space_before = 12.0;
         let last_caption = caption_rows.len() - 1;
         caption_rows[last_caption].height += 4.0;
-        let label: String = t
-            .caption
-            .first()
-            .map(|s| s.text.trim_end_matches([':', ' ']).to_string())
-            .unwrap_or_default();
-        let continued = self.ts.line(
-            &[Span::new(format!("{label} (continued)"), Face::SansBold)],
-            10.0,
-        );
-        let mut repeat = Row {
-            height: 18.0 + header_height,
-            ..Row::default()
-        };
-        repeat
-            .items
-            .extend(self.line_items(&continued, 0.0, 10.0, 10.0));
-        repeat
-            .items
-            .extend(header.items.iter().map(|item| offset(item, 0.0, 18.0)));
+        let label: String =
+            t.caption.first().map(|s| s.text.trim_end_matches([':', ' ']).to_string()).unwrap_or_default();
+        let continued = self.ts.line(&[Span::new(format!("{label} (continued)"), Face::SansBold)], 10.0);
+        let mut repeat = Row { height: 18.0 + header_height, ..Row::default() };
+        repeat.items.extend(self.line_items(&continued, 0.0, 10.0, 10.0));
+        repeat.items.extend(header.items.iter().map(|item| offset(item, 0.0, 18.0)));
         self.headers.push(repeat);
         let repeat_index = self.headers.len() - 1;
         for (i, row) in caption_rows.into_iter().enumerate() {
@@ -699,30 +547,17 @@ impl Builder<'_> {
         self.push(header);
         let n = t.rows.len();
         for (r, values) in t.rows.iter().enumerate() {
-            let mut row = Row {
-                height: ROW,
-                repeat: Some(repeat_index),
-                ..Row::default()
-            };
+            let mut row = Row { height: ROW, repeat: Some(repeat_index), ..Row::default() };
             // Keep two rows with the header, and never leave the last row alone.
             row.keep = r < 2 || r + 1 == n;
             for (c, value) in values.iter().enumerate() {
                 let line = self.ts.line(&[Span::new(value, Face::Sans)], SIZE);
-                row.items
-                    .extend(cell(self, &[line], c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
+                row.items.extend(cell(self, &[line], c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
             }
-            row.items.push(Item::Rect {
-                x: 0.0,
-                y: ROW - 0.4,
-                w: self.measure,
-                h: 0.4,
-                color: Color::RULE,
-            });
+            row.items.push(Item::Rect { x: 0.0, y: ROW - 0.4, w: self.measure, h: 0.4, color: Color::RULE });
             self.push(row);
         }
-        let source = self
-            .ts
-            .paragraph(&t.source, SMALL, self.measure, Align::Left);
+        let source = self.ts.paragraph(&t.source, SMALL, self.measure, Align::Left);
         let mut source_rows = self.line_rows(&source, 0.0, SMALL, 11.0);
         source_rows[0].space_before = 4.0;
         let count = source_rows.len();
@@ -741,36 +576,21 @@ impl Builder<'_> {
         const SIZE: f32 = 9.0;
         const LEADING: f32 = 12.5;
         for r in refs {
-            let mut spans = vec![
-                Span::new(format!("{}, ", r.publisher), Face::Serif),
-                Span::new(&r.title, Face::SerifItalic),
-            ];
+            let mut spans =
+                vec![Span::new(format!("{}, ", r.publisher), Face::Serif), Span::new(&r.title, Face::SerifItalic)];
             if let Some(date) = &r.date {
                 spans.push(Span::new(format!(", {date}"), Face::Serif));
             }
             spans.push(Span::new(".", Face::Serif));
             if let Some(url) = &r.url {
                 spans.push(Span::new(" ", Face::Serif));
-                spans.push(
-                    Span::new(url, Face::Sans)
-                        .color(Color::ACCENT)
-                        .link(Link::Uri(url.clone())),
-                );
+                spans.push(Span::new(url, Face::Sans).color(Color::ACCENT).link(Link::Uri(url.clone())));
             }
-            let lines = self
-                .ts
-                .paragraph(&spans, SIZE, self.measure - INDENT, Align::Left);
+            let lines = self.ts.paragraph(&spans, SIZE, self.measure - INDENT, Align::Left);
             let mut rows = self.line_rows(&lines, INDENT, SIZE, LEADING);
-            let number = self
-                .ts
-                .line(&[Span::new(format!("[{}]", r.number), Face::Serif)], SIZE);
+            let number = self.ts.line(&[Span::new(format!("[{}]", r.number), Face::Serif)], SIZE);
             let baseline = LEADING * 0.5 + SIZE * 0.36;
-            rows[0].items.extend(self.line_items(
-                &number,
-                INDENT - 6.0 - number.width,
-                baseline,
-                SIZE,
-            ));
+            rows[0].items.extend(self.line_items(&number, INDENT - 6.0 - number.width, baseline, SIZE));
             rows[0].marks.push(Mark::Reference(r.number));
             rows[0].space_before = 4.0;
             for (i, row) in rows.into_iter().enumerate() {
@@ -780,48 +600,26 @@ impl Builder<'_> {
     }
 
     /// Header (marking) and footer (title, marking, "Page N of M").
-    fn furniture(
-        &self,
-        doc: &Document,
-        page: &mut Page,
-        number: usize,
-        total: usize,
-        width: f32,
-        height: f32,
-    ) {
+    fn furniture(&self, doc: &Document, page: &mut Page, number: usize, total: usize, width: f32, height: f32) {
         let x0 = MARGIN_X;
         let x1 = width - MARGIN_X;
         let centre = |line: &Line| width / 2.0 - line.width / 2.0;
         let footer_y = height - FOOTER_BASELINE;
-        page.items.push(Item::Rect {
-            x: x0,
-            y: footer_y - 13.0,
-            w: x1 - x0,
-            h: 0.5,
-            color: Color::RULE,
-        });
-        let page_label = self.ts.line(
-            &[Span::new(format!("Page {number} of {total}"), Face::Sans).color(Color::GREY)],
-            SMALL,
-        );
-        page.items
-            .extend(self.line_items(&page_label, x1 - page_label.width, footer_y, SMALL));
+        page.items.push(Item::Rect { x: x0, y: footer_y - 13.0, w: x1 - x0, h: 0.5, color: Color::RULE });
+        let page_label =
+            self.ts.line(&[Span::new(format!("Page {number} of {total}"), Face::Sans).color(Color::GREY)], SMALL);
+        page.items.extend(self.line_items(&page_label, x1 - page_label.width, footer_y, SMALL));
         let mut title_room = x1 - x0 - page_label.width - 16.0;
         if let Some(marking) = &doc.marking {
             let header = self.ts.line(&[Span::new(marking, Face::SansBold)], 9.0);
-            page.items
-                .extend(self.line_items(&header, centre(&header), HEADER_BASELINE, 9.0));
+            page.items.extend(self.line_items(&header, centre(&header), HEADER_BASELINE, 9.0));
             let footer = self.ts.line(&[Span::new(marking, Face::SansBold)], SMALL);
-            page.items
-                .extend(self.line_items(&footer, centre(&footer), footer_y, SMALL));
+            page.items.extend(self.line_items(&footer, centre(&footer), footer_y, SMALL));
             title_room = (width / 2.0 - footer.width / 2.0) - x0 - 16.0;
         }
         let title = fit(self.ts, &doc.title, Face::Sans, SMALL, title_room);
-        let title_line = self
-            .ts
-            .line(&[Span::new(title, Face::Sans).color(Color::GREY)], SMALL);
-        page.items
-            .extend(self.line_items(&title_line, x0, footer_y, SMALL));
+        let title_line = self.ts.line(&[Span::new(title, Face::Sans).color(Color::GREY)], SMALL);
+        page.items.extend(self.line_items(&title_line, x0, footer_y, SMALL));
     }
 }
 
@@ -832,10 +630,7 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
     }
     let words: Vec<&str> = text.split_whitespace().collect();
     for n in (1..words.len()).rev() {
-        let candidate = format!(
-            "{}…",
-            words[..n].join(" ").trim_end_matches([',', ':', ';'])
-        );
+        let candidate = format!("{}…", words[..n].join(" ").trim_end_matches([',', ':', ';']));
         if ts.fonts.width(face, size, &candidate) <= max {
             return candidate;
         }
@@ -856,34 +651,19 @@ mod tests {
     use super::*;
 
     fn row(height: f32, keep: bool) -> Row {
-        Row {
-            height,
-            keep,
-            ..Row::default()
-        }
+        Row { height, keep, ..Row::default() }
     }
 
     #[test]
     fn breaks_move_back_to_an_allowed_row() {
         // Rows 2..4 are one unit (keep); the page holds 3 rows.
-        let rows = vec![
-            row(10.0, false),
-            row(10.0, false),
-            row(10.0, false),
-            row(10.0, true),
-            row(10.0, true),
-        ];
+        let rows = vec![row(10.0, false), row(10.0, false), row(10.0, false), row(10.0, true), row(10.0, true)];
         assert_eq!(paginate(&rows, &[], 30.0), vec![0..2, 2..5]);
     }
 
     #[test]
     fn a_unit_taller_than_a_page_is_cut() {
-        let rows = vec![
-            row(10.0, false),
-            row(10.0, true),
-            row(10.0, true),
-            row(10.0, true),
-        ];
+        let rows = vec![row(10.0, false), row(10.0, true), row(10.0, true), row(10.0, true)];
         assert_eq!(paginate(&rows, &[], 25.0), vec![0..2, 2..4]);
     }
 
@@ -900,9 +680,7 @@ mod tests {
     fn long_manifest(seed: u64) -> String {
         let mut state = seed;
         let mut next = move |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) % n
         };
         let sentence = "Recorded violence rose while the number of officers per head of population fell to its lowest level in two decades. ";
@@ -935,10 +713,7 @@ mod tests {
     fn headings_are_never_last_and_no_line_is_left_alone() {
         let fonts = Fonts::new();
         let hyph = crate::linebreak::Hyphenator::for_language("en-GB");
-        let ts = Typesetter {
-            fonts: &fonts,
-            hyphenator: &hyph,
-        };
+        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
         for seed in 1..=6 {
             let src = long_manifest(seed);
             let manifest = crate::manifest::parse("long.json", &src).unwrap();
@@ -951,38 +726,22 @@ mod tests {
             for page in &pages[..pages.len() - 1] {
                 let last = &b.rows[page.end - 1];
                 let next = &b.rows[page.end];
-                assert_ne!(
-                    last.kind,
-                    RowKind::Heading,
-                    "seed {seed}: heading last on a page"
-                );
+                assert_ne!(last.kind, RowKind::Heading, "seed {seed}: heading last on a page");
                 if let RowKind::Line { index, count } = next.kind
                     && index > 0
                 {
                     checked_splits += 1;
-                    assert!(
-                        index >= 2,
-                        "seed {seed}: orphan (1 line of {count} before the break)"
-                    );
-                    assert!(
-                        count - index >= 2,
-                        "seed {seed}: widow (1 line of {count} after the break)"
-                    );
+                    assert!(index >= 2, "seed {seed}: orphan (1 line of {count} before the break)");
+                    assert!(count - index >= 2, "seed {seed}: widow (1 line of {count} after the break)");
                 }
                 let used: f32 = b.rows[page.clone()]
                     .iter()
                     .enumerate()
                     .map(|(i, r)| r.height + if i > 0 { r.space_before } else { 0.0 })
                     .sum();
-                assert!(
-                    used <= height - MARGIN_TOP - MARGIN_BOTTOM + 0.01,
-                    "seed {seed}: page overflows"
-                );
+                assert!(used <= height - MARGIN_TOP - MARGIN_BOTTOM + 0.01, "seed {seed}: page overflows");
             }
-            assert!(
-                checked_splits > 0,
-                "seed {seed}: no paragraph was split, the test proves nothing"
-            );
+            assert!(checked_splits > 0, "seed {seed}: no paragraph was split, the test proves nothing");
         }
     }
 
@@ -990,10 +749,7 @@ mod tests {
     fn fit_shortens_with_an_ellipsis() {
         let fonts = Fonts::new();
         let hyph = crate::linebreak::Hyphenator::for_language("en-GB");
-        let ts = Typesetter {
-            fonts: &fonts,
-            hyphenator: &hyph,
-        };
+        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
         let long = "Police numbers in London are at their lowest per head in twenty years";
         let short = fit(&ts, long, Face::Sans, 8.0, 120.0);
         assert!(short.ends_with('…'));

@@ -34,6 +34,7 @@ pub mod markup;
 pub mod output;
 pub mod pdf;
 pub mod stats;
+pub mod ticks;
 
 use analyse::Analysis;
 use data::{Embedded, Files};
@@ -51,26 +52,11 @@ pub const BUILTIN_NAME: &str = "<built-in>/data/london-2018/briefing.json";
 pub const BUILTIN_FILES: Embedded = Embedded {
     folder: "<built-in>/data/london-2018",
     files: &[
-        (
-            "met-officers.csv",
-            include_str!("../data/london-2018/met-officers.csv"),
-        ),
-        (
-            "london-population.csv",
-            include_str!("../data/london-2018/london-population.csv"),
-        ),
-        (
-            "london-homicides.csv",
-            include_str!("../data/london-2018/london-homicides.csv"),
-        ),
-        (
-            "violence-by-borough.csv",
-            include_str!("../data/london-2018/violence-by-borough.csv"),
-        ),
-        (
-            "weapons-possession-offences.csv",
-            include_str!("../data/london-2018/weapons-possession-offences.csv"),
-        ),
+        ("met-officers.csv", include_str!("../data/london-2018/met-officers.csv")),
+        ("london-population.csv", include_str!("../data/london-2018/london-population.csv")),
+        ("london-homicides.csv", include_str!("../data/london-2018/london-homicides.csv")),
+        ("violence-by-borough.csv", include_str!("../data/london-2018/violence-by-borough.csv")),
+        ("weapons-possession-offences.csv", include_str!("../data/london-2018/weapons-possession-offences.csv")),
     ],
 };
 
@@ -95,29 +81,14 @@ pub struct Loaded {
 /// Parses and validates manifest text, reads its data through `files` and
 /// evaluates every computed value; `file` names the manifest in diagnostics.
 /// On failure, returns every problem found (errors and warnings).
-pub fn load(
-    file: &str,
-    src: &str,
-    fonts: &Fonts,
-    files: &dyn Files,
-) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<Loaded, Vec<Diagnostic>> {
     let manifest = manifest::parse(file, src)?;
     let (analysis, mut diags) = analyse::analyse(file, src, &manifest, files);
-    diags.extend(manifest::validate(
-        file,
-        src,
-        &manifest,
-        &|c| fonts.covers(c),
-        &analysis,
-    ));
+    diags.extend(manifest::validate(file, src, &manifest, &|c| fonts.covers(c), &analysis));
     if diag::has_errors(&diags) {
         return Err(diags);
     }
-    Ok(Loaded {
-        manifest,
-        analysis,
-        warnings: diags,
-    })
+    Ok(Loaded { manifest, analysis, warnings: diags })
 }
 
 /// Renders a loaded manifest to PDF bytes.
@@ -128,24 +99,15 @@ pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8
     }
     let document = compose::compose(&manifest, &loaded.analysis);
     let hyphenator = Hyphenator::for_language(&manifest.lang);
-    let typesetter = Typesetter {
-        fonts,
-        hyphenator: &hyphenator,
-    };
+    let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
     let layout = layout::layout(&document, &typesetter);
     let meta = pdf::Metadata {
         title: markup::plain_text(&manifest.title),
         author: manifest.author.clone().unwrap_or_default(),
-        subject: manifest
-            .subtitle
-            .as_deref()
-            .map(markup::plain_text)
-            .unwrap_or_default(),
+        subject: manifest.subtitle.as_deref().map(markup::plain_text).unwrap_or_default(),
         keywords: manifest.keywords.clone(),
         lang: manifest.lang.clone(),
-        date: options
-            .source_date_epoch
-            .unwrap_or_else(|| manifest_epoch(&manifest.date)),
+        date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&manifest.date)),
     };
     pdf::render(&layout, fonts, &meta)
 }

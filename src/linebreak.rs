@@ -47,12 +47,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(text: impl Into<String>, face: Face) -> Self {
-        Span {
-            text: text.into(),
-            face,
-            color: Color::TEXT,
-            link: None,
-        }
+        Span { text: text.into(), face, color: Color::TEXT, link: None }
     }
 
     pub fn color(mut self, color: Color) -> Self {
@@ -106,9 +101,7 @@ impl Hyphenator {
             l if l == "en" || l.starts_with("en-") => Some(Language::EnglishGB),
             _ => None,
         };
-        Hyphenator {
-            dict: language.and_then(|l| Standard::from_embedded(l).ok()),
-        }
+        Hyphenator { dict: language.and_then(|l| Standard::from_embedded(l).ok()) }
     }
 
     /// Byte offsets inside `word` where it may be hyphenated.
@@ -187,12 +180,7 @@ impl Typesetter<'_> {
         self.assemble(spans, &fragments, f32::INFINITY, false)
     }
 
-    fn choose_breaks<'f>(
-        &self,
-        fragments: &'f [Fragment],
-        size: f32,
-        measure: f32,
-    ) -> Vec<&'f [Fragment]> {
+    fn choose_breaks<'f>(&self, fragments: &'f [Fragment], size: f32, measure: f32) -> Vec<&'f [Fragment]> {
         // textwrap's penalties are tuned for gaps measured in characters; our
         // widths are points, so scale them by the square of an en (half the size).
         let en2 = ((size / 2.0) * (size / 2.0)).max(1.0) as usize;
@@ -205,8 +193,7 @@ impl Typesetter<'_> {
             hyphen_penalty: defaults.hyphen_penalty * en2 * 4,
         };
         let widths = [measure as f64];
-        let fits =
-            |lines: &[&[Fragment]]| lines.iter().all(|l| natural_width(l) <= measure + EPSILON);
+        let fits = |lines: &[&[Fragment]]| lines.iter().all(|l| natural_width(l) <= measure + EPSILON);
         match wrap_optimal_fit(fragments, &widths, &penalties) {
             Ok(lines) if fits(&lines) => lines,
             // Optimal fit trades overflow against badness; if it ever chose to
@@ -218,15 +205,8 @@ impl Typesetter<'_> {
     /// Builds the positioned runs of one line.
     fn assemble(&self, spans: &[Span], frags: &[Fragment], measure: f32, justify: bool) -> Line {
         let natural = natural_width(frags);
-        let gaps = frags[..frags.len().saturating_sub(1)]
-            .iter()
-            .filter(|f| f.space > 0.0)
-            .count();
-        let stretch = if justify && gaps > 0 {
-            (measure - natural) / gaps as f32
-        } else {
-            0.0
-        };
+        let gaps = frags[..frags.len().saturating_sub(1)].iter().filter(|f| f.space > 0.0).count();
+        let stretch = if justify && gaps > 0 { (measure - natural) / gaps as f32 } else { 0.0 };
         let mut runs: Vec<Run> = Vec::new();
         let mut x = 0.0;
         for (i, frag) in frags.iter().enumerate() {
@@ -282,10 +262,7 @@ impl Typesetter<'_> {
             let mut frags = split_word(&pieces, &breaks, size);
             for (frag, &(_, soft)) in frags.iter_mut().zip(&breaks) {
                 if soft {
-                    let face = frag
-                        .pieces
-                        .last()
-                        .map_or(Face::Serif, |p| spans[p.span].face);
+                    let face = frag.pieces.last().map_or(Face::Serif, |p| spans[p.span].face);
                     frag.hyphen = Some((face, self.fonts.hyphen_advance(face) * size / 1000.0));
                 }
             }
@@ -301,12 +278,7 @@ impl Typesetter<'_> {
 
     /// Offsets (into the word's text) where the word may break, and whether a
     /// hyphen must be added there (`true`) or the word already has one.
-    fn break_points(
-        &self,
-        word: &Word,
-        pieces: &[(usize, usize, Vec<Glyph>)],
-        hyphenate: bool,
-    ) -> Vec<(usize, bool)> {
+    fn break_points(&self, word: &Word, pieces: &[(usize, usize, Vec<Glyph>)], hyphenate: bool) -> Vec<(usize, bool)> {
         let text: String = word.pieces.iter().map(|p| p.1.as_str()).collect();
         let mut points: Vec<(usize, bool)> = Vec::new();
         let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -317,9 +289,7 @@ impl Typesetter<'_> {
                 matches!(w[1].1, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#') && w[2].1 != '/'
             } else {
                 // After a hard hyphen or dash between letters or digits: no hyphen added.
-                matches!(w[1].1, '-' | '–' | '/')
-                    && w[0].1.is_alphanumeric()
-                    && w[2].1.is_alphanumeric()
+                matches!(w[1].1, '-' | '–' | '/') && w[0].1.is_alphanumeric() && w[2].1.is_alphanumeric()
             };
             if after {
                 points.push((w[2].0, false));
@@ -327,21 +297,12 @@ impl Typesetter<'_> {
         }
         // Inside runs of letters: en-GB patterns. Acronyms and names with
         // inner capitals (e.g. "HMICFRS", "McDonald") are left whole.
-        let runs = if hyphenate && !is_url {
-            letter_runs(&text)
-        } else {
-            Vec::new()
-        };
+        let runs = if hyphenate && !is_url { letter_runs(&text) } else { Vec::new() };
         for (start, run) in runs {
             if run.chars().count() < 5 || run.chars().skip(1).any(char::is_uppercase) {
                 continue;
             }
-            points.extend(
-                self.hyphenator
-                    .breaks(run)
-                    .into_iter()
-                    .map(|b| (start + b, true)),
-            );
+            points.extend(self.hyphenator.breaks(run).into_iter().map(|b| (start + b, true)));
         }
         points.sort();
         points.dedup_by_key(|p| p.0);
@@ -366,12 +327,7 @@ fn push_fitting(out: &mut Vec<Fragment>, frag: Fragment, size: f32, measure: f32
         out.push(frag);
         return;
     }
-    let empty = || Fragment {
-        pieces: Vec::new(),
-        width: 0.0,
-        space: 0.0,
-        hyphen: None,
-    };
+    let empty = || Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None };
     let mut current = empty();
     let last_piece = frag.pieces.len() - 1;
     for (pi, piece) in frag.pieces.iter().enumerate() {
@@ -379,11 +335,7 @@ fn push_fitting(out: &mut Vec<Fragment>, frag: Fragment, size: f32, measure: f32
         let last_cluster = clusters.len().saturating_sub(1);
         for (ci, cluster) in clusters.into_iter().enumerate() {
             let w = advance_sum(&cluster) * size / 1000.0;
-            let reserve = if pi == last_piece && ci == last_cluster {
-                end_hyphen
-            } else {
-                0.0
-            };
+            let reserve = if pi == last_piece && ci == last_cluster { end_hyphen } else { 0.0 };
             if current.width + w + reserve > measure + EPSILON && current.width > 0.0 {
                 out.push(std::mem::replace(&mut current, empty()));
             }
@@ -392,11 +344,7 @@ fn push_fitting(out: &mut Vec<Fragment>, frag: Fragment, size: f32, measure: f32
                     p.glyphs.extend(cluster);
                     p.width += w;
                 }
-                _ => current.pieces.push(Piece {
-                    span: piece.span,
-                    glyphs: cluster,
-                    width: w,
-                }),
+                _ => current.pieces.push(Piece { span: piece.span, glyphs: cluster, width: w }),
             }
             current.width += w;
         }
@@ -422,22 +370,13 @@ struct Word {
 /// Splits spans into words at breakable white space; runs of white space collapse to one.
 fn words(spans: &[Span]) -> Vec<Word> {
     let mut words = Vec::new();
-    let mut current = Word {
-        pieces: Vec::new(),
-        space_after: None,
-    };
+    let mut current = Word { pieces: Vec::new(), space_after: None };
     for (i, span) in spans.iter().enumerate() {
         for c in span.text.chars() {
             if matches!(c, ' ' | '\n' | '\t' | '\r') {
                 if !current.pieces.is_empty() {
                     current.space_after = Some(i);
-                    words.push(std::mem::replace(
-                        &mut current,
-                        Word {
-                            pieces: Vec::new(),
-                            space_after: None,
-                        },
-                    ));
+                    words.push(std::mem::replace(&mut current, Word { pieces: Vec::new(), space_after: None }));
                 }
                 continue;
             }
@@ -477,18 +416,9 @@ fn letter_runs(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Cuts a shaped word into fragments at the break offsets.
-fn split_word(
-    pieces: &[(usize, usize, Vec<Glyph>)],
-    breaks: &[(usize, bool)],
-    size: f32,
-) -> Vec<Fragment> {
+fn split_word(pieces: &[(usize, usize, Vec<Glyph>)], breaks: &[(usize, bool)], size: f32) -> Vec<Fragment> {
     let mut frags: Vec<Fragment> = Vec::new();
-    let mut current = Fragment {
-        pieces: Vec::new(),
-        width: 0.0,
-        space: 0.0,
-        hyphen: None,
-    };
+    let mut current = Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None };
     let mut next_break = breaks.iter().map(|b| b.0).peekable();
     let mut offset = 0;
     for (span, len, glyphs) in pieces {
@@ -498,12 +428,7 @@ fn split_word(
                 next_break.next();
                 frags.push(std::mem::replace(
                     &mut current,
-                    Fragment {
-                        pieces: Vec::new(),
-                        width: 0.0,
-                        space: 0.0,
-                        hyphen: None,
-                    },
+                    Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None },
                 ));
             }
             let w = g.advance * size / 1000.0;
@@ -512,11 +437,7 @@ fn split_word(
                     p.glyphs.push(g.clone());
                     p.width += w;
                 }
-                _ => current.pieces.push(Piece {
-                    span: *span,
-                    glyphs: vec![g.clone()],
-                    width: w,
-                }),
+                _ => current.pieces.push(Piece { span: *span, glyphs: vec![g.clone()], width: w }),
             }
             current.width += w;
         }
@@ -545,10 +466,7 @@ mod tests {
     const TEXT: &str = "The Metropolitan Police Service had fewer officers per head of population in 2018 than at any point in the previous twenty years, according to figures released by City Hall. Spending per head fell by a fifth between 2012 and 2016, faster than in any other force in England and Wales, while recorded violence against the person rose sharply over the same period. Incomprehensibilities notwithstanding, the characteristically uncompromising administrative reorganisation continued.";
 
     fn setter<'a>(fonts: &'a Fonts, hyph: &'a Hyphenator) -> Typesetter<'a> {
-        Typesetter {
-            fonts,
-            hyphenator: hyph,
-        }
+        Typesetter { fonts, hyphenator: hyph }
     }
 
     fn line_text(line: &Line) -> String {
@@ -560,9 +478,7 @@ mod tests {
     }
 
     fn extent(line: &Line, size: f32) -> f32 {
-        line.runs
-            .last()
-            .map_or(0.0, |r| r.x + advance_sum(&r.glyphs) * size / 1000.0)
+        line.runs.last().map_or(0.0, |r| r.x + advance_sum(&r.glyphs) * size / 1000.0)
     }
 
     #[test]
@@ -587,10 +503,7 @@ mod tests {
                         line_text(line)
                     );
                     if i + 1 < lines.len() && line.runs.len() > 1 {
-                        assert!(
-                            (end - measure).abs() < 0.01,
-                            "line {i} not justified: {end} vs {measure}"
-                        );
+                        assert!((end - measure).abs() < 0.01, "line {i} not justified: {end} vs {measure}");
                     }
                 }
                 let last = lines.last().unwrap();
@@ -603,12 +516,7 @@ mod tests {
     fn last_line_is_ragged() {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("en-GB");
-        let lines = setter(&fonts, &hyph).paragraph(
-            &[Span::new(TEXT, Face::Serif)],
-            10.0,
-            300.0,
-            Align::Justify,
-        );
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 300.0, Align::Justify);
         let last = lines.last().unwrap();
         assert!(extent(last, 10.0) < 299.0);
     }
@@ -617,17 +525,8 @@ mod tests {
     fn narrow_measures_hyphenate() {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("en-GB");
-        let lines = setter(&fonts, &hyph).paragraph(
-            &[Span::new(TEXT, Face::Serif)],
-            10.0,
-            110.0,
-            Align::Justify,
-        );
-        let hyphenated: Vec<String> = lines
-            .iter()
-            .map(line_text)
-            .filter(|t| t.ends_with('-'))
-            .collect();
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 110.0, Align::Justify);
+        let hyphenated: Vec<String> = lines.iter().map(line_text).filter(|t| t.ends_with('-')).collect();
         assert!(!hyphenated.is_empty(), "no hyphenation at 110 pt");
         // Every hyphen added at a line end is inside a word of the source text.
         for line in &hyphenated {
@@ -640,18 +539,8 @@ mod tests {
     fn no_hyphenation_without_patterns() {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("cy");
-        let lines = setter(&fonts, &hyph).paragraph(
-            &[Span::new(TEXT, Face::Serif)],
-            10.0,
-            110.0,
-            Align::Justify,
-        );
-        assert!(
-            lines
-                .iter()
-                .map(line_text)
-                .all(|t| !t.ends_with('-') || t.ends_with("--"))
-        );
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 110.0, Align::Justify);
+        assert!(lines.iter().map(line_text).all(|t| !t.ends_with('-') || t.ends_with("--")));
     }
 
     #[test]
@@ -659,8 +548,7 @@ mod tests {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("en-GB");
         let url = "https://www.example.gov.uk/government/statistics/police-workforce-england-and-wales-31-march-2018";
-        let lines =
-            setter(&fonts, &hyph).paragraph(&[Span::new(url, Face::Sans)], 9.0, 100.0, Align::Left);
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(url, Face::Sans)], 9.0, 100.0, Align::Left);
         assert!(lines.len() > 2);
         for line in &lines {
             assert!(extent(line, 9.0) <= 100.01);
@@ -669,12 +557,7 @@ mod tests {
         let joined: String = lines.iter().map(line_text).collect();
         assert_eq!(joined, url);
         let word = "x".repeat(200);
-        let lines = setter(&fonts, &hyph).paragraph(
-            &[Span::new(&word, Face::Serif)],
-            10.0,
-            100.0,
-            Align::Justify,
-        );
+        let lines = setter(&fonts, &hyph).paragraph(&[Span::new(&word, Face::Serif)], 10.0, 100.0, Align::Justify);
         assert!(lines.len() > 2);
         assert!(lines.iter().all(|l| extent(l, 10.0) <= 100.01));
         assert_eq!(lines.iter().map(line_text).collect::<String>(), word);
@@ -684,17 +567,11 @@ mod tests {
     fn styles_survive_breaking() {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("en-GB");
-        let spans = [
-            Span::new("plain ", Face::Serif),
-            Span::new("bold", Face::SerifBold),
-            Span::new(", plain.", Face::Serif),
-        ];
+        let spans =
+            [Span::new("plain ", Face::Serif), Span::new("bold", Face::SerifBold), Span::new(", plain.", Face::Serif)];
         let line = &setter(&fonts, &hyph).paragraph(&spans, 10.0, 400.0, Align::Justify)[0];
         let faces: Vec<Face> = line.runs.iter().map(|r| r.face).collect();
-        assert_eq!(
-            faces,
-            vec![Face::Serif, Face::SerifBold, Face::Serif, Face::Serif]
-        );
+        assert_eq!(faces, vec![Face::Serif, Face::SerifBold, Face::Serif, Face::Serif]);
         assert_eq!(line_text(line), "plain bold , plain.");
     }
 }

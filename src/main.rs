@@ -21,22 +21,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let fonts = Fonts::new();
     let result = match cli.command {
-        Command::Build {
-            manifest,
-            output,
-            paper,
-            data_root,
-        } => build(
-            &fonts,
-            manifest.as_deref(),
-            data_root.as_deref(),
-            &output,
-            paper,
-        ),
-        Command::Check {
-            manifest,
-            data_root,
-        } => check(&fonts, manifest.as_deref(), data_root.as_deref()),
+        Command::Build { manifest, output, paper, data_root } => {
+            build(&fonts, manifest.as_deref(), data_root.as_deref(), &output, paper)
+        }
+        Command::Check { manifest, data_root } => check(&fonts, manifest.as_deref(), data_root.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,16 +53,9 @@ fn read_manifest(path: Option<&Path>, data_root: Option<&Path>) -> Result<Input,
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let folder = Folder {
-        root: data_root.map_or_else(|| base.clone(), Path::to_path_buf),
-        base,
-    };
+    let folder = Folder { root: data_root.map_or_else(|| base.clone(), Path::to_path_buf), base };
     let (name, text) = read_text(path)?;
-    Ok(Input {
-        name,
-        text,
-        files: Box::new(folder),
-    })
+    Ok(Input { name, text, files: Box::new(folder) })
 }
 
 fn read_text(path: &Path) -> Result<(String, String), u8> {
@@ -109,11 +90,7 @@ fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 fn build(
@@ -126,19 +103,15 @@ fn build(
     if let Some(input) = manifest
         && same_file(input, out)
     {
-        eprintln!(
-            "error: the output {} is the input manifest; choose another file with -o",
-            out.display()
-        );
+        eprintln!("error: the output {} is the input manifest; choose another file with -o", out.display());
         return Err(INPUT_ERROR);
     }
     let input = read_manifest(manifest, data_root)?;
-    let loaded =
-        briefing::load(&input.name, &input.text, fonts, input.files.as_ref()).map_err(|diags| {
-            report(&diags);
-            eprintln!("build failed: {}; no PDF written", summary(&diags));
-            INPUT_ERROR
-        })?;
+    let loaded = briefing::load(&input.name, &input.text, fonts, input.files.as_ref()).map_err(|diags| {
+        report(&diags);
+        eprintln!("build failed: {}; no PDF written", summary(&diags));
+        INPUT_ERROR
+    })?;
     report(&loaded.warnings);
     let options = Options {
         paper: paper.map(|p| match p {
@@ -168,11 +141,7 @@ fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>) -> Re
     };
     report(&diags);
     eprintln!("{name}: {}", summary(&diags));
-    if briefing::diag::has_errors(&diags) {
-        Err(INPUT_ERROR)
-    } else {
-        Ok(())
-    }
+    if briefing::diag::has_errors(&diags) { Err(INPUT_ERROR) } else { Ok(()) }
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org) if set; a bad value is a usage error.

@@ -207,9 +207,7 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
         return Err(vec![
             Diagnostic::error(file, "the file starts with a byte-order mark")
                 .at(Some((1, 1)))
-                .hint(
-                    "JSON requires UTF-8 without a byte-order mark; save the file as plain UTF-8",
-                ),
+                .hint("JSON requires UTF-8 without a byte-order mark; save the file as plain UTF-8"),
         ]);
     }
     let de = &mut serde_json::Deserializer::from_str(src);
@@ -251,11 +249,7 @@ fn field_hint(message: &str) -> Option<String> {
     let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let (first, expected) = names.split_first()?;
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        let what = if message.starts_with("unknown field") {
-            "field"
-        } else {
-            "value"
-        };
+        let what = if message.starts_with("unknown field") { "field" } else { "value" };
         return Some(match did_you_mean(first, expected.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
             None if expected.is_empty() => format!("no {what}s are allowed here"),
@@ -278,15 +272,8 @@ pub fn validate(
     covers: &dyn Fn(char) -> bool,
     analysis: &Analysis,
 ) -> Vec<Diagnostic> {
-    let mut v = Validator {
-        file,
-        src,
-        sources: &m.sources,
-        covers,
-        analysis,
-        cited: BTreeSet::new(),
-        diags: Vec::new(),
-    };
+    let mut v =
+        Validator { file, src, sources: &m.sources, covers, analysis, cited: BTreeSet::new(), diags: Vec::new() };
     v.check_top(m);
     let cited = std::mem::take(&mut v.cited);
     for id in m.sources.keys() {
@@ -294,9 +281,7 @@ pub fn validate(
             let path = vec![key("sources"), key(id)];
             v.diags.push(
                 v.diag_warning(&path, format!("source `{id}` is never cited"))
-                    .hint(format!(
-                        "cite it with `[@{id}]` or remove it from `sources`"
-                    )),
+                    .hint(format!("cite it with `[@{id}]` or remove it from `sources`")),
             );
         }
     }
@@ -329,15 +314,11 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn diag_error(&self, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(self.file, message)
-            .at(locate(self.src, path))
-            .path(format_path(path))
+        Diagnostic::error(self.file, message).at(locate(self.src, path)).path(format_path(path))
     }
 
     fn diag_warning(&self, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.file, message)
-            .at(locate(self.src, path))
-            .path(format_path(path))
+        Diagnostic::warning(self.file, message).at(locate(self.src, path)).path(format_path(path))
     }
 
     fn error(&mut self, path: &[PathSeg], message: impl Into<String>, hint: impl Into<String>) {
@@ -367,11 +348,7 @@ impl Validator<'_> {
             self.plain(&[key("keywords"), index(i)], k, true);
         }
         if !is_full_date(&m.date) {
-            self.error(
-                &[key("date")],
-                format!("`{}` is not a date", m.date),
-                "dates are YYYY-MM-DD, e.g. 2018-06-27",
-            );
+            self.error(&[key("date")], format!("`{}` is not a date", m.date), "dates are YYYY-MM-DD, e.g. 2018-06-27");
         }
         if !is_language_tag(&m.lang) {
             self.error(
@@ -473,9 +450,7 @@ impl Validator<'_> {
                 None if self.analysis.declared(name) => {}
                 None => {
                     let hint = did_you_mean(name, self.analysis.series.keys().map(String::as_str))
-                        .map_or("declare it in `data`".to_string(), |b| {
-                            format!("did you mean `{b}`?")
-                        });
+                        .map_or("declare it in `data`".to_string(), |b| format!("did you mean `{b}`?"));
                     self.error(&spath, format!("unknown series `{name}`"), hint);
                 }
             }
@@ -501,11 +476,7 @@ impl Validator<'_> {
     fn check_section(&mut self, path: &[PathSeg], s: &Section, depth: usize) {
         self.prose(&with(path, key("heading")), &s.heading);
         if s.heading.trim().is_empty() {
-            self.error(
-                &with(path, key("heading")),
-                "the heading is empty",
-                "give the section a heading",
-            );
+            self.error(&with(path, key("heading")), "the heading is empty", "give the section a heading");
         }
         for (i, block) in s.blocks.iter().enumerate() {
             let bpath = with(&with(path, key("blocks")), index(i));
@@ -531,11 +502,7 @@ impl Validator<'_> {
             return;
         }
         for (i, sub) in s.sections.iter().enumerate() {
-            self.check_section(
-                &with(&with(path, key("sections")), index(i)),
-                sub,
-                depth + 1,
-            );
+            self.check_section(&with(&with(path, key("sections")), index(i)), sub, depth + 1);
         }
     }
 
@@ -554,10 +521,7 @@ impl Validator<'_> {
         }
         let hint = match did_you_mean(id, self.sources.keys().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!(
-                "known sources: {}",
-                self.sources.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
+            None => format!("known sources: {}", self.sources.keys().cloned().collect::<Vec<_>>().join(", ")),
         };
         self.error(path, format!("unknown source `{id}`"), hint);
     }
@@ -565,11 +529,7 @@ impl Validator<'_> {
     /// Text shown as written: must be non-empty (when required) and printable in the fonts.
     fn plain(&mut self, path: &[PathSeg], text: &str, required: bool) {
         if required && text.trim().is_empty() {
-            self.error(
-                path,
-                "this text is empty",
-                "write the text or remove the field",
-            );
+            self.error(path, "this text is empty", "write the text or remove the field");
         }
         for c in text.chars() {
             if c.is_control() && !matches!(c, '\n' | '\t') {
@@ -584,10 +544,7 @@ impl Validator<'_> {
                 let context = context_around(text, c);
                 self.error(
                     path,
-                    format!(
-                        "the character `{c}` (U+{:04X}) in \"{context}\" is not in the bundled fonts",
-                        c as u32
-                    ),
+                    format!("the character `{c}` (U+{:04X}) in \"{context}\" is not in the bundled fonts", c as u32),
                     "the fonts cover Latin-1, Latin Extended-A, common punctuation, £ € and −; replace the character",
                 );
                 return;
@@ -655,9 +612,7 @@ pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
     let num = |p: Option<&str>, len: usize| -> Option<Option<u32>> {
         match p {
             None => Some(None),
-            Some(p) if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) => {
-                p.parse().ok().map(Some)
-            }
+            Some(p) if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) => p.parse().ok().map(Some),
             Some(_) => None,
         }
     };
@@ -674,20 +629,7 @@ pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
     }
     if let (Some(m), Some(d)) = (month, day) {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
         if d == 0 || d > days[m as usize - 1] {
             return None;
         }
@@ -696,16 +638,12 @@ pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
 }
 
 fn is_language_tag(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-')
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    !s.is_empty() && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// All ids a parsed manifest string cites, for numbering references in order.
 pub fn cited_ids(text: &str) -> Vec<String> {
-    markup::parse(text)
-        .map(|i| markup::citations(&i).map(str::to_string).collect())
-        .unwrap_or_default()
+    markup::parse(text).map(|i| markup::citations(&i).map(str::to_string).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -752,11 +690,7 @@ mod tests {
         assert_eq!(d.path, "$.summary[0]");
         assert_eq!(d.position, Some((6, 15)));
         // and the uncited source is a warning, not an error
-        assert!(
-            diags
-                .iter()
-                .any(|d| !d.is_error() && d.message.contains("never cited"))
-        );
+        assert!(diags.iter().any(|d| !d.is_error() && d.message.contains("never cited")));
     }
 
     #[test]
@@ -766,16 +700,10 @@ mod tests {
             "\"summary\": [\"{x.latest} [@a]\"], \"sections\": [{\"heading\": \"H\", \"blocks\": [{\"chart\": {}}]}]",
         );
         let m = parse("m.json", &src).unwrap();
-        let msgs: Vec<String> = validate("m.json", &src, &m, &all, &Analysis::default())
-            .into_iter()
-            .map(|d| d.message)
-            .collect();
+        let msgs: Vec<String> =
+            validate("m.json", &src, &m, &all, &Analysis::default()).into_iter().map(|d| d.message).collect();
         assert!(msgs.iter().any(|m| m == "unknown series `x`"), "{msgs:?}");
-        assert!(
-            msgs.iter()
-                .any(|m| m == "chart blocks are not supported yet"),
-            "{msgs:?}"
-        );
+        assert!(msgs.iter().any(|m| m == "chart blocks are not supported yet"), "{msgs:?}");
     }
 
     #[test]
@@ -783,11 +711,7 @@ mod tests {
         let src = MINIMAL.replace("\"T\"", "\"Tokyo 東京\"");
         let m = parse("m.json", &src).unwrap();
         let diags = validate("m.json", &src, &m, &|c| c.is_ascii(), &Analysis::default());
-        assert!(
-            diags[0].message.contains("`東` (U+6771)"),
-            "{}",
-            diags[0].message
-        );
+        assert!(diags[0].message.contains("`東` (U+6771)"), "{}", diags[0].message);
         assert_eq!(diags[0].path, "$.title");
     }
 

@@ -8,20 +8,12 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
     /// Literal text in the given emphasis.
-    Text {
-        text: String,
-        bold: bool,
-        italic: bool,
-    },
+    Text { text: String, bold: bool, italic: bool },
     /// A citation of one or more source ids, in the order written.
     Cite(Vec<String>),
     /// A computed value such as `{officers.latest:.0}` (`expr` is the text
     /// between the braces), in the emphasis around it.
-    Value {
-        expr: String,
-        bold: bool,
-        italic: bool,
-    },
+    Value { expr: String, bold: bool, italic: bool },
 }
 
 /// A syntax error inside one string, at a byte offset into it.
@@ -43,11 +35,7 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
     // Flushes the pending literal text before the style changes.
     let flush = |out: &mut Vec<Inline>, text: &mut String, bold: bool, italic: bool| {
         if !text.is_empty() {
-            out.push(Inline::Text {
-                text: std::mem::take(text),
-                bold,
-                italic,
-            });
+            out.push(Inline::Text { text: std::mem::take(text), bold, italic });
         }
     };
 
@@ -75,14 +63,11 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                 }
             }
             '[' if src[i + 1..].starts_with('@') => {
-                let end = src[i..]
-                    .find(']')
-                    .map(|e| i + e)
-                    .ok_or_else(|| MarkupError {
-                        offset: i,
-                        message: "citation `[@` is not closed with `]`".into(),
-                        hint: "cite as `[@source-id]` or `[@a; @b]`".into(),
-                    })?;
+                let end = src[i..].find(']').map(|e| i + e).ok_or_else(|| MarkupError {
+                    offset: i,
+                    message: "citation `[@` is not closed with `]`".into(),
+                    hint: "cite as `[@source-id]` or `[@a; @b]`".into(),
+                })?;
                 flush(&mut out, &mut text, bold, italic);
                 out.push(Inline::Cite(parse_cite(&src[i + 1..end], i)?));
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
@@ -90,20 +75,13 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                 }
             }
             '{' => {
-                let end = src[i..]
-                    .find('}')
-                    .map(|e| i + e)
-                    .ok_or_else(|| MarkupError {
-                        offset: i,
-                        message: "`{` starts a computed value but is not closed with `}`".into(),
-                        hint: "write `\\{` for a literal brace".into(),
-                    })?;
+                let end = src[i..].find('}').map(|e| i + e).ok_or_else(|| MarkupError {
+                    offset: i,
+                    message: "`{` starts a computed value but is not closed with `}`".into(),
+                    hint: "write `\\{` for a literal brace".into(),
+                })?;
                 flush(&mut out, &mut text, bold, italic);
-                out.push(Inline::Value {
-                    expr: src[i + 1..end].trim().to_string(),
-                    bold,
-                    italic,
-                });
+                out.push(Inline::Value { expr: src[i + 1..end].trim().to_string(), bold, italic });
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
                     chars.next();
                 }
@@ -135,15 +113,14 @@ fn parse_cite(inner: &str, offset: usize) -> Result<Vec<String>, MarkupError> {
     for part in inner.split(';') {
         let part = part.trim();
         let id = part.strip_prefix('@').unwrap_or("");
-        let valid = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+        let valid =
+            !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
         if !valid {
             return Err(MarkupError {
                 offset,
                 message: format!("`{part}` is not a citation"),
-                hint: "cite as `[@source-id]`, several as `[@a; @b]`; ids use letters, digits, `-`, `_`, `.` and `:`".into(),
+                hint: "cite as `[@source-id]`, several as `[@a; @b]`; ids use letters, digits, `-`, `_`, `.` and `:`"
+                    .into(),
             });
         }
         ids.push(id.to_string());
@@ -185,11 +162,7 @@ mod tests {
     use super::*;
 
     fn text(t: &str, bold: bool, italic: bool) -> Inline {
-        Inline::Text {
-            text: t.into(),
-            bold,
-            italic,
-        }
+        Inline::Text { text: t.into(), bold, italic }
     }
 
     #[test]
@@ -223,23 +196,9 @@ mod tests {
     #[test]
     fn values_are_recognised() {
         let got = parse("{officers.latest:.0} officers").unwrap();
-        assert_eq!(
-            got[0],
-            Inline::Value {
-                expr: "officers.latest:.0".into(),
-                bold: false,
-                italic: false
-            }
-        );
+        assert_eq!(got[0], Inline::Value { expr: "officers.latest:.0".into(), bold: false, italic: false });
         let got = parse("**{x.latest} officers**").unwrap();
-        assert_eq!(
-            got[0],
-            Inline::Value {
-                expr: "x.latest".into(),
-                bold: true,
-                italic: false
-            }
-        );
+        assert_eq!(got[0], Inline::Value { expr: "x.latest".into(), bold: true, italic: false });
     }
 
     #[test]

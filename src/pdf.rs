@@ -14,9 +14,9 @@ use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use md5::{Digest, Md5};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Destination, FontId, LinkAnnotation, Mm, OffsetDateTime, Op,
-    PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect,
-    TextItem, TextMatrix, WindingOrder,
+    Actions, BorderArray, Codepoint, Destination, FontId, Line, LineJoinStyle, LinePoint, LinkAnnotation, Mm,
+    OffsetDateTime, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder,
 };
 
 use crate::fonts::{Face, Fonts};
@@ -69,8 +69,7 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
         })
         .collect();
     doc.with_pages(pages);
-    let date =
-        OffsetDateTime::from_unix_timestamp(meta.date).map_err(|e| PdfError(e.to_string()))?;
+    let date = OffsetDateTime::from_unix_timestamp(meta.date).map_err(|e| PdfError(e.to_string()))?;
     let info = &mut doc.metadata.info;
     info.document_title = meta.title.clone();
     info.author = meta.author.clone();
@@ -91,8 +90,7 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
     let draft = save(&mut lo)?;
     let id = Md5::digest(&draft).to_vec();
     let id_string = || Object::String(id.clone(), StringFormat::Hexadecimal);
-    lo.trailer
-        .set("ID", Object::Array(vec![id_string(), id_string()]));
+    lo.trailer.set("ID", Object::Array(vec![id_string(), id_string()]));
     save(&mut lo)
 }
 
@@ -104,58 +102,28 @@ fn save(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
 
 /// Subsets each used face to the glyphs on the pages and registers it under
 /// a deterministic name (`ABCDEF+NotoSerif-Regular`, the tag from the glyph set).
-fn embed_fonts(
-    doc: &mut PdfDocument,
-    layout: &Layout,
-    fonts: &Fonts,
-) -> Result<BTreeMap<Face, Subset>, PdfError> {
+fn embed_fonts(doc: &mut PdfDocument, layout: &Layout, fonts: &Fonts) -> Result<BTreeMap<Face, Subset>, PdfError> {
     let mut used: BTreeMap<Face, BTreeSet<u16>> = BTreeMap::new();
     for item in layout.pages.iter().flat_map(|p| &p.items) {
         if let Item::Text { face, glyphs, .. } = item {
-            used.entry(*face)
-                .or_default()
-                .extend(glyphs.iter().map(|g| g.id));
+            used.entry(*face).or_default().extend(glyphs.iter().map(|g| g.id));
         }
     }
     let mut subsets = BTreeMap::new();
     for (face, gids) in used {
-        let ids: Vec<u16> = std::iter::once(0)
-            .chain(gids.into_iter().filter(|&g| g != 0))
-            .collect();
+        let ids: Vec<u16> = std::iter::once(0).chain(gids.into_iter().filter(|&g| g != 0)).collect();
         let bytes = subset_font(fonts.data(face), &ids)?;
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| {
-            PdfError(format!(
-                "the subset of {} does not parse",
-                face.postscript_name()
-            ))
-        })?;
+        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+            .ok_or_else(|| PdfError(format!("the subset of {} does not parse", face.postscript_name())))?;
         let upem = parsed.pdf_font_metrics.units_per_em.max(1) as f32;
-        let glyphs: BTreeMap<u16, u16> = ids
-            .iter()
-            .enumerate()
-            .map(|(new, &old)| (old, new as u16))
-            .collect();
+        let glyphs: BTreeMap<u16, u16> = ids.iter().enumerate().map(|(new, &old)| (old, new as u16)).collect();
         let widths = glyphs
             .values()
-            .map(|&new| {
-                (
-                    new,
-                    parsed
-                        .get_glyph_width(new)
-                        .map_or(0, |w| (w as f32 * 1000.0 / upem) as i64),
-                )
-            })
+            .map(|&new| (new, parsed.get_glyph_width(new).map_or(0, |w| (w as f32 * 1000.0 / upem) as i64)))
             .collect();
-        let id = FontId(format!(
-            "{}+{}",
-            subset_tag(face, &ids),
-            face.postscript_name()
-        ));
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::new(parsed));
+        let id = FontId(format!("{}+{}", subset_tag(face, &ids), face.postscript_name()));
+        doc.resources.fonts.map.insert(id.clone(), PdfFont::new(parsed));
         subsets.insert(face, Subset { id, glyphs, widths });
     }
     Ok(subsets)
@@ -163,9 +131,7 @@ fn embed_fonts(
 
 fn subset_font(data: &[u8], ids: &[u16]) -> Result<Vec<u8>, PdfError> {
     let fail = |e: &dyn std::fmt::Display| PdfError(format!("font subsetting failed: {e}"));
-    let font = ReadScope::new(data)
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(&e))?;
+    let font = ReadScope::new(data).read::<FontData<'_>>().map_err(|e| fail(&e))?;
     let provider = font.table_provider(0).map_err(|e| fail(&e))?;
     subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| fail(&e))
 }
@@ -177,21 +143,11 @@ fn subset_tag(face: Face, ids: &[u16]) -> String {
     for id in ids {
         hasher.update(id.to_be_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(6)
-        .map(|b| (b'A' + b % 26) as char)
-        .collect()
+    hasher.finalize().iter().take(6).map(|b| (b'A' + b % 26) as char).collect()
 }
 
 fn rgb(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb::new(
-        c.0 as f32 / 255.0,
-        c.1 as f32 / 255.0,
-        c.2 as f32 / 255.0,
-        None,
-    ))
+    printpdf::Color::Rgb(printpdf::Rgb::new(c.0 as f32 / 255.0, c.1 as f32 / 255.0, c.2 as f32 / 255.0, None))
 }
 
 /// Translates one page's items. Rectangles come first (they are backgrounds
@@ -200,14 +156,7 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
     let h = layout.height;
     let mut ops = Vec::new();
     for item in items {
-        if let Item::Rect {
-            x,
-            y,
-            w,
-            h: rh,
-            color,
-        } = item
-        {
+        if let Item::Rect { x, y, w, h: rh, color } = item {
             ops.push(Op::SetFillColor { col: rgb(*color) });
             ops.push(Op::DrawRectangle {
                 rectangle: Rect {
@@ -221,18 +170,15 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
             });
         }
     }
+    for item in items {
+        if let Item::Path { points, width, color } = item {
+            ops.extend(path_ops(points, *width, *color, h));
+        }
+    }
     ops.push(Op::StartTextSection);
     let mut current_color = None;
     for item in items {
-        let Item::Text {
-            x,
-            y,
-            size,
-            face,
-            color,
-            glyphs,
-        } = item
-        else {
+        let Item::Text { x, y, size, face, color, glyphs } = item else {
             continue;
         };
         let Some(sub) = subsets.get(face) else {
@@ -250,34 +196,16 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
                 // width to the exact shaped advance (kerning included).
                 let have = sub.widths.get(&gid).copied().unwrap_or(0) as f32;
                 let offset = ((have - g.advance) * 100.0).round() / 100.0;
-                Codepoint {
-                    gid,
-                    offset,
-                    cid: (!g.text.is_empty()).then(|| g.text.clone()),
-                }
+                Codepoint { gid, offset, cid: (!g.text.is_empty()).then(|| g.text.clone()) }
             })
             .collect();
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(sub.id.clone()),
-            size: Pt(*size),
-        });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(*x), Pt(h - y)),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(codepoints)],
-        });
+        ops.push(Op::SetFont { font: PdfFontHandle::External(sub.id.clone()), size: Pt(*size) });
+        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(h - y)) });
+        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(codepoints)] });
     }
     ops.push(Op::EndTextSection);
     for item in items {
-        let Item::Link {
-            x,
-            y,
-            w,
-            h: lh,
-            link,
-        } = item
-        else {
+        let Item::Link { x, y, w, h: lh, link } = item else {
             continue;
         };
         let action = match link {
@@ -292,25 +220,40 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
                 None => continue,
             },
         };
-        let rect = Rect {
-            x: Pt(*x),
-            y: Pt(h - y - lh),
-            width: Pt(*w),
-            height: Pt(*lh),
-            mode: None,
-            winding_order: None,
-        };
+        let rect =
+            Rect { x: Pt(*x), y: Pt(h - y - lh), width: Pt(*w), height: Pt(*lh), mode: None, winding_order: None };
         ops.push(Op::LinkAnnotation {
-            link: LinkAnnotation::new(
-                rect,
-                action,
-                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                None,
-                None,
-            ),
+            link: LinkAnnotation::new(rect, action, Some(BorderArray::Solid([0.0, 0.0, 0.0])), None, None),
         });
     }
     ops
+}
+
+/// A stroked polyline (round joins, butt caps) or, with width 0, a filled polygon.
+fn path_ops(points: &[(f32, f32)], width: f32, color: Color, page_height: f32) -> Vec<Op> {
+    let points: Vec<LinePoint> = points
+        .iter()
+        .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(page_height - y) }, bezier: false })
+        .collect();
+    if width > 0.0 {
+        vec![
+            Op::SetOutlineColor { col: rgb(color) },
+            Op::SetOutlineThickness { pt: Pt(width) },
+            Op::SetLineJoinStyle { join: LineJoinStyle::Round },
+            Op::DrawLine { line: Line { points, is_closed: false } },
+        ]
+    } else {
+        vec![
+            Op::SetFillColor { col: rgb(color) },
+            Op::DrawPolygon {
+                polygon: Polygon {
+                    rings: vec![PolygonRing { points }],
+                    mode: PaintMode::Fill,
+                    winding_order: WindingOrder::NonZero,
+                },
+            },
+        ]
+    }
 }
 
 /// What printpdf cannot do: language, a nested outline, and opening with it shown.
@@ -318,19 +261,9 @@ fn finish(lo: &mut lopdf::Document, layout: &Layout, meta: &Metadata) -> Result<
     let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
     // printpdf stores page sizes in millimetres; restore the exact point sizes
     // (612 x 792 for Letter) so viewers and print dialogs recognise the paper.
-    let size = || {
-        Object::Array(
-            [0.0, 0.0, layout.width, layout.height]
-                .into_iter()
-                .map(Object::Real)
-                .collect(),
-        )
-    };
+    let size = || Object::Array([0.0, 0.0, layout.width, layout.height].into_iter().map(Object::Real).collect());
     for &id in &page_ids {
-        let page = lo
-            .get_object_mut(id)
-            .and_then(Object::as_dict_mut)
-            .map_err(|e| PdfError(e.to_string()))?;
+        let page = lo.get_object_mut(id).and_then(Object::as_dict_mut).map_err(|e| PdfError(e.to_string()))?;
         for key in ["MediaBox", "TrimBox", "CropBox"] {
             if page.has(key.as_bytes()) {
                 page.set(key, size());
@@ -342,15 +275,8 @@ fn finish(lo: &mut lopdf::Document, layout: &Layout, meta: &Metadata) -> Result<
     } else {
         Some(build_outline(lo, &layout.outline, &page_ids, layout.height))
     };
-    let root = lo
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| PdfError(e.to_string()))?;
-    let catalog = lo
-        .get_object_mut(root)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| PdfError(e.to_string()))?;
+    let root = lo.trailer.get(b"Root").and_then(Object::as_reference).map_err(|e| PdfError(e.to_string()))?;
+    let catalog = lo.get_object_mut(root).and_then(Object::as_dict_mut).map_err(|e| PdfError(e.to_string()))?;
     catalog.set("Lang", Object::string_literal(meta.lang.as_str()));
     catalog.remove(b"PageMode");
     if let Some(outlines) = outline {
@@ -361,12 +287,7 @@ fn finish(lo: &mut lopdf::Document, layout: &Layout, meta: &Metadata) -> Result<
 }
 
 /// Builds `/Outlines` from headings, nesting by level (1.1 under 1).
-fn build_outline(
-    lo: &mut lopdf::Document,
-    entries: &[OutlineEntry],
-    pages: &[ObjectId],
-    height: f32,
-) -> ObjectId {
+fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectId], height: f32) -> ObjectId {
     let root_id = lo.new_object_id();
     // children[i] = indices of entries whose parent is entry i; `None` parent is the root.
     let mut parents: Vec<Option<usize>> = Vec::with_capacity(entries.len());
@@ -379,21 +300,12 @@ fn build_outline(
         stack.push(i);
     }
     let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
-    let children = |parent: Option<usize>| -> Vec<usize> {
-        (0..entries.len())
-            .filter(|&i| parents[i] == parent)
-            .collect()
-    };
+    let children =
+        |parent: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parents[i] == parent).collect() };
     for (i, e) in entries.iter().enumerate() {
         let mut d = Dictionary::new();
-        d.set(
-            "Title",
-            Object::String(utf16be(&e.title), StringFormat::Hexadecimal),
-        );
-        d.set(
-            "Parent",
-            Object::Reference(parents[i].map_or(root_id, |p| ids[p])),
-        );
+        d.set("Title", Object::String(utf16be(&e.title), StringFormat::Hexadecimal));
+        d.set("Parent", Object::Reference(parents[i].map_or(root_id, |p| ids[p])));
         let siblings = children(parents[i]);
         let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
         if pos > 0 {

@@ -26,11 +26,7 @@ impl X {
     pub fn parse(s: &str) -> X {
         let s = s.trim();
         if let Some((y, Some(m), Some(d))) = crate::manifest::parse_date(s) {
-            return X::Date {
-                year: y,
-                month: m,
-                day: d,
-            };
+            return X::Date { year: y, month: m, day: d };
         }
         if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
             return X::Year(s.parse().unwrap_or_default());
@@ -74,18 +70,9 @@ impl X {
     /// Order of two time-like values of the same kind.
     pub fn time_cmp(&self, other: &X) -> Option<Ordering> {
         match (self, other) {
-            (
-                X::Date {
-                    year: a,
-                    month: b,
-                    day: c,
-                },
-                X::Date {
-                    year: d,
-                    month: e,
-                    day: f,
-                },
-            ) => Some((a, b, c).cmp(&(d, e, f))),
+            (X::Date { year: a, month: b, day: c }, X::Date { year: d, month: e, day: f }) => {
+                Some((a, b, c).cmp(&(d, e, f)))
+            }
             (X::Year(a), X::Year(b)) | (X::FinancialYear(a), X::FinancialYear(b)) => Some(a.cmp(b)),
             _ => None,
         }
@@ -156,10 +143,7 @@ pub struct StatError {
 }
 
 fn err(message: impl Into<String>, hint: impl Into<String>) -> StatError {
-    StatError {
-        message: message.into(),
-        hint: hint.into(),
-    }
+    StatError { message: message.into(), hint: hint.into() }
 }
 
 impl Series {
@@ -177,17 +161,12 @@ impl Series {
             return if name == "count" {
                 Ok(Value::Number(0.0))
             } else {
-                Err(err(
-                    "the series has no values",
-                    "check the file, its filters and the from/to range",
-                ))
+                Err(err("the series has no values", "check the file, its filters and the from/to range"))
             };
         };
         // Extremes: the earliest point wins a tie, so `max_x` names the first time the peak was reached.
         let extreme = |better: fn(f64, f64) -> bool| {
-            values.clone().fold((first_x, first_y), |best, (x, y)| {
-                if better(y, best.1) { (x, y) } else { best }
-            })
+            values.clone().fold((first_x, first_y), |best, (x, y)| if better(y, best.1) { (x, y) } else { best })
         };
         let (min_x, min_y) = extreme(|a, b| a < b);
         let (max_x, max_y) = extreme(|a, b| a > b);
@@ -214,12 +193,10 @@ impl Series {
             "below_max_pct" => percent(max_y - last_y, max_y, "maximum"),
             "change_from_min" => number(last_y - min_y),
             "previous" | "previous_x" | "change_from_previous" => {
-                let (px, py) = values.rev().nth(1).ok_or_else(|| {
-                    err(
-                        "the series has only one value",
-                        format!("`{name}` needs at least two"),
-                    )
-                })?;
+                let (px, py) = values
+                    .rev()
+                    .nth(1)
+                    .ok_or_else(|| err("the series has only one value", format!("`{name}` needs at least two")))?;
                 match name {
                     "previous" => number(py),
                     "previous_x" => x(px),
@@ -228,30 +205,18 @@ impl Series {
             }
             "lowest_since" => self.since(|y| y <= last_y, "lowest", "at or below"),
             "highest_since" => self.since(|y| y >= last_y, "highest", "at or above"),
-            _ => Err(err(
-                format!("unknown statistic `{name}`"),
-                format!("statistics: {}", STATISTICS.join(", ")),
-            )),
+            _ => Err(err(format!("unknown statistic `{name}`"), format!("statistics: {}", STATISTICS.join(", ")))),
         }
     }
 
     /// The x of the last point before the latest whose value passes `test`.
-    fn since(
-        &self,
-        test: impl Fn(f64) -> bool,
-        word: &str,
-        relation: &str,
-    ) -> Result<Value, StatError> {
+    fn since(&self, test: impl Fn(f64) -> bool, word: &str, relation: &str) -> Result<Value, StatError> {
         let mut earlier = self.values().rev().skip(1);
         match earlier.find(|(_, y)| test(*y)) {
             Some((x, _)) => Ok(Value::X(x.clone())),
             None => Err(err(
-                format!(
-                    "no earlier value is {relation} the latest: it is the {word} in the whole series"
-                ),
-                format!(
-                    "say \"the {word} on record\" (or since the series starts, {{series.first_x}}) instead"
-                ),
+                format!("no earlier value is {relation} the latest: it is the {word} in the whole series"),
+                format!("say \"the {word} on record\" (or since the series starts, {{series.first_x}}) instead"),
             )),
         }
     }
@@ -315,12 +280,7 @@ pub fn derive(a: &Series, b: &Series, op: Operation, align: Align) -> Series {
         .collect();
     let mut sources = a.sources.clone();
     sources.extend(b.sources.iter().filter(|s| !a.sources.contains(s)).cloned());
-    Series {
-        label: String::new(),
-        unit: String::new(),
-        sources,
-        points,
-    }
+    Series { label: String::new(), unit: String::new(), sources, points }
 }
 
 #[cfg(test)]
@@ -352,14 +312,7 @@ mod tests {
 
     #[test]
     fn parses_x_kinds() {
-        assert_eq!(
-            X::parse("2018-03-31"),
-            X::Date {
-                year: 2018,
-                month: 3,
-                day: 31
-            }
-        );
+        assert_eq!(X::parse("2018-03-31"), X::Date { year: 2018, month: 3, day: 31 });
         assert_eq!(X::parse("2018"), X::Year(2018));
         assert_eq!(X::parse("2016/17"), X::FinancialYear(2016));
         assert_eq!(X::parse("1999/00"), X::FinancialYear(1999));
@@ -399,10 +352,7 @@ mod tests {
         assert!((num(&s, "fall_pct") + 2.5 / 28.0 * 100.0).abs() < 1e-12);
         assert_eq!(num(&s, "change_from_previous"), 0.5);
         assert_eq!(num(&s, "change_from_min"), 2.5);
-        assert_eq!(
-            (num(&s, "previous"), x(&s, "previous_x")),
-            (30.0, "2017".into())
-        );
+        assert_eq!((num(&s, "previous"), x(&s, "previous_x")), (30.0, "2017".into()));
         // 30.5: the last earlier value at or below it is 2017's 30.
         assert_eq!(x(&s, "lowest_since"), "2017");
         // The last earlier value at or above 30.5 is 2015's 31.
@@ -411,28 +361,15 @@ mod tests {
 
     #[test]
     fn lowest_since_with_no_lower_value_is_an_error() {
-        let s = series(&[
-            ("2016", Some(3.0)),
-            ("2017", Some(2.0)),
-            ("2018", Some(1.0)),
-        ]);
+        let s = series(&[("2016", Some(3.0)), ("2017", Some(2.0)), ("2018", Some(1.0))]);
         let e = s.stat("lowest_since").unwrap_err();
-        assert!(
-            e.message.contains("lowest in the whole series"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("lowest in the whole series"), "{}", e.message);
         assert_eq!(x(&s, "highest_since"), "2017");
     }
 
     #[test]
     fn equal_values_count_as_at_or_below() {
-        let s = series(&[
-            ("2015", Some(2.0)),
-            ("2016", Some(1.0)),
-            ("2017", Some(3.0)),
-            ("2018", Some(1.0)),
-        ]);
+        let s = series(&[("2015", Some(2.0)), ("2016", Some(1.0)), ("2017", Some(3.0)), ("2018", Some(1.0))]);
         assert_eq!(x(&s, "lowest_since"), "2016");
         // Ties for the minimum: the earliest is reported.
         assert_eq!(x(&s, "min_x"), "2016");
@@ -440,11 +377,7 @@ mod tests {
 
     #[test]
     fn negative_values() {
-        let s = series(&[
-            ("2016", Some(-4.0)),
-            ("2017", Some(-1.0)),
-            ("2018", Some(-2.0)),
-        ]);
+        let s = series(&[("2016", Some(-4.0)), ("2017", Some(-1.0)), ("2018", Some(-2.0))]);
         assert_eq!(num(&s, "min"), -4.0);
         assert_eq!(num(&s, "max"), -1.0);
         assert_eq!(num(&s, "change"), 2.0);
@@ -463,13 +396,7 @@ mod tests {
         assert!(s.stat("lowest_since").is_err());
         let empty = series(&[("2018", None)]);
         assert_eq!(num(&empty, "count"), 0.0);
-        assert!(
-            empty
-                .stat("latest")
-                .unwrap_err()
-                .message
-                .contains("no values")
-        );
+        assert!(empty.stat("latest").unwrap_err().message.contains("no values"));
         let zero = series(&[("2017", Some(0.0)), ("2018", Some(3.0))]);
         assert!(zero.stat("change_pct").is_err());
         assert!(series(&[("2018", Some(1.0))]).stat("median").is_err());
@@ -477,32 +404,16 @@ mod tests {
 
     #[test]
     fn derived_series_align_by_year() {
-        let officers = series(&[
-            ("2017-03-31", Some(31_000.0)),
-            ("2018-03-31", Some(30_390.0)),
-            ("2019-03-31", Some(30_000.0)),
-        ]);
-        let population = series(&[
-            ("2016", Some(8_769_659.0)),
-            ("2017", Some(8_825_001.0)),
-            ("2018", Some(8_908_081.0)),
-        ]);
-        let same = derive(
-            &officers,
-            &population,
-            Operation::Ratio { scale: 1000.0 },
-            Align::Year,
-        );
+        let officers =
+            series(&[("2017-03-31", Some(31_000.0)), ("2018-03-31", Some(30_390.0)), ("2019-03-31", Some(30_000.0))]);
+        let population =
+            series(&[("2016", Some(8_769_659.0)), ("2017", Some(8_825_001.0)), ("2018", Some(8_908_081.0))]);
+        let same = derive(&officers, &population, Operation::Ratio { scale: 1000.0 }, Align::Year);
         assert_eq!(same.points[1].0, X::parse("2018-03-31"));
         assert!((same.points[1].1.unwrap() - 30_390.0 / 8_908_081.0 * 1000.0).abs() < 1e-12);
         // No 2019 population: a gap, not an invented value.
         assert_eq!(same.points[2].1, None);
-        let previous = derive(
-            &officers,
-            &population,
-            Operation::Ratio { scale: 1000.0 },
-            Align::PreviousYear,
-        );
+        let previous = derive(&officers, &population, Operation::Ratio { scale: 1000.0 }, Align::PreviousYear);
         assert!((previous.points[1].1.unwrap() - 30_390.0 / 8_825_001.0 * 1000.0).abs() < 1e-12);
         assert!((previous.points[0].1.unwrap() - 31_000.0 / 8_769_659.0 * 1000.0).abs() < 1e-12);
         let exact = derive(&officers, &population, Operation::Difference, Align::Exact);

@@ -60,7 +60,8 @@ pub fn spaced_labels(positions: &[f32], widths: &[f32], gap: f32) -> Vec<usize> 
     }
     let steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
     for step in steps {
-        let chosen: Vec<usize> = (0..positions.len()).rev().step_by(step).collect::<Vec<_>>().into_iter().rev().collect();
+        let chosen: Vec<usize> =
+            (0..positions.len()).rev().step_by(step).collect::<Vec<_>>().into_iter().rev().collect();
         let fits = chosen.windows(2).all(|w| {
             let (a, b) = (w[0], w[1]);
             positions[b] - positions[a] >= (widths[a] + widths[b]) / 2.0 + gap

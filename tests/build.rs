@@ -17,13 +17,7 @@ fn briefing() -> Command {
 /// Builds the built-in briefing (no manifest argument) into `dir`.
 fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join("briefing.pdf");
-    briefing()
-        .arg("build")
-        .arg("-o")
-        .arg(&out)
-        .args(extra)
-        .assert()
-        .success();
+    briefing().arg("build").arg("-o").arg(&out).args(extra).assert().success();
     out
 }
 
@@ -40,9 +34,7 @@ fn text(doc: &Document) -> String {
 /// Text with white space and hyphens removed, so that words broken across
 /// lines by hyphenation still match the source.
 fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}'))
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}')).collect()
 }
 
 fn manifest() -> Value {
@@ -62,12 +54,7 @@ fn quotes(sections: &Value, out: &mut Vec<String>) {
 }
 
 fn count_headings(sections: &Value) -> usize {
-    sections
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| 1 + count_headings(&s["sections"]))
-        .sum()
+    sections.as_array().into_iter().flatten().map(|s| 1 + count_headings(&s["sections"])).sum()
 }
 
 fn page_size(doc: &Document) -> (f32, f32) {
@@ -97,12 +84,8 @@ fn links(doc: &Document) -> Vec<(String, Option<String>)> {
             };
             assert_eq!(dict.get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
             let action = dict.get(b"A").unwrap().as_dict().unwrap();
-            let kind =
-                String::from_utf8(action.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap();
-            let uri = action
-                .get(b"URI")
-                .ok()
-                .map(|u| String::from_utf8(u.as_str().unwrap().to_vec()).unwrap());
+            let kind = String::from_utf8(action.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap();
+            let uri = action.get(b"URI").ok().map(|u| String::from_utf8(u.as_str().unwrap().to_vec()).unwrap());
             out.push((kind, uri));
         }
     }
@@ -114,42 +97,23 @@ fn default_briefing_has_title_quotes_and_references() {
     let dir = tempfile::tempdir().unwrap();
     let doc = load(&build_default(dir.path(), &[]));
     let m = manifest();
-    assert!(
-        doc.get_pages().len() >= 2,
-        "only {} pages",
-        doc.get_pages().len()
-    );
+    assert!(doc.get_pages().len() >= 2, "only {} pages", doc.get_pages().len());
     let (w, h) = page_size(&doc);
-    assert!(
-        (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5,
-        "not A4: {w} x {h}"
-    );
+    assert!((w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5, "not A4: {w} x {h}");
 
     let all = squash(&text(&doc));
-    assert!(
-        all.contains(&squash(m["title"].as_str().unwrap())),
-        "title missing"
-    );
+    assert!(all.contains(&squash(m["title"].as_str().unwrap())), "title missing");
     let mut qs = Vec::new();
     quotes(&m["sections"], &mut qs);
-    assert!(
-        qs.len() >= 2,
-        "the briefing should quote at least two members"
-    );
+    assert!(qs.len() >= 2, "the briefing should quote at least two members");
     for q in &qs {
         for paragraph in q.split("\n\n") {
-            assert!(
-                all.contains(&squash(paragraph)),
-                "quote missing: {paragraph}"
-            );
+            assert!(all.contains(&squash(paragraph)), "quote missing: {paragraph}");
         }
     }
     for (id, source) in m["sources"].as_object().unwrap() {
         if let Some(url) = source["url"].as_str() {
-            assert!(
-                all.contains(&squash(url)),
-                "URL of {id} missing from the text"
-            );
+            assert!(all.contains(&squash(url)), "URL of {id} missing from the text");
         }
     }
 }
@@ -166,10 +130,7 @@ fn every_reference_url_is_a_link_and_citations_link_to_references() {
         }
     }
     let gotos = links.iter().filter(|(kind, _)| kind == "GoTo").count();
-    assert!(
-        gotos >= manifest()["sources"].as_object().unwrap().len(),
-        "only {gotos} citation links"
-    );
+    assert!(gotos >= manifest()["sources"].as_object().unwrap().len(), "only {gotos} citation links");
 }
 
 #[test]
@@ -183,25 +144,12 @@ fn fonts_are_embedded_and_subset() {
             continue;
         }
         fonts += 1;
-        let name =
-            String::from_utf8(dict.get(b"FontName").unwrap().as_name().unwrap().to_vec()).unwrap();
-        let (tag, _) = name
-            .split_once('+')
-            .unwrap_or_else(|| panic!("{name} is not subset"));
-        assert!(
-            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
-            "bad subset tag in {name}"
-        );
+        let name = String::from_utf8(dict.get(b"FontName").unwrap().as_name().unwrap().to_vec()).unwrap();
+        let (tag, _) = name.split_once('+').unwrap_or_else(|| panic!("{name} is not subset"));
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "bad subset tag in {name}");
         assert!(dict.has(b"FontFile2"), "{name} is not embedded");
-        let file = doc
-            .get_object(dict.get(b"FontFile2").unwrap().as_reference().unwrap())
-            .unwrap();
-        let len = file
-            .as_stream()
-            .unwrap()
-            .decompressed_content()
-            .unwrap()
-            .len();
+        let file = doc.get_object(dict.get(b"FontFile2").unwrap().as_reference().unwrap()).unwrap();
+        let len = file.as_stream().unwrap().decompressed_content().unwrap().len();
         assert!(len < 40_000, "{name} embeds {len} bytes; subsetting failed");
     }
     assert!(fonts >= 3, "only {fonts} fonts");
@@ -212,24 +160,16 @@ fn outline_has_an_entry_per_heading() {
     let dir = tempfile::tempdir().unwrap();
     let doc = load(&build_default(dir.path(), &[]));
     let catalog = doc.catalog().unwrap();
-    assert_eq!(
-        catalog.get(b"PageMode").unwrap().as_name().unwrap(),
-        b"UseOutlines"
-    );
+    assert_eq!(catalog.get(b"PageMode").unwrap().as_name().unwrap(), b"UseOutlines");
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-GB");
-    let outlines = doc
-        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
-        .unwrap();
+    let outlines = doc.get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap()).unwrap();
     let mut titles = Vec::new();
     fn walk(doc: &Document, first: Option<&Object>, titles: &mut Vec<String>) {
         let mut next = first.and_then(|o| o.as_reference().ok());
         while let Some(id) = next {
             let item = doc.get_dictionary(id).unwrap();
             let raw = item.get(b"Title").unwrap().as_str().unwrap();
-            let units: Vec<u16> = raw[2..]
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
+            let units: Vec<u16> = raw[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             titles.push(String::from_utf16(&units).unwrap());
             assert!(item.has(b"Dest"));
             walk(doc, item.get(b"First").ok(), titles);
@@ -239,11 +179,7 @@ fn outline_has_an_entry_per_heading() {
     walk(&doc, outlines.get(b"First").ok(), &mut titles);
     let m = manifest();
     // Numbered sections, plus "Summary" and "References".
-    assert_eq!(
-        titles.len(),
-        count_headings(&m["sections"]) + 2,
-        "{titles:?}"
-    );
+    assert_eq!(titles.len(), count_headings(&m["sections"]) + 2, "{titles:?}");
     assert_eq!(titles[0], "Summary");
     assert!(titles[1].starts_with("1 "));
     assert_eq!(titles.last().unwrap(), "References");
@@ -261,30 +197,16 @@ fn builds_are_byte_identical() {
 fn source_date_epoch_sets_the_creation_date() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b.pdf");
-    briefing()
-        .env("SOURCE_DATE_EPOCH", "1530000000")
-        .args(["build", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    briefing().env("SOURCE_DATE_EPOCH", "1530000000").args(["build", "-o"]).arg(&out).assert().success();
     let doc = load(&out);
-    let info = doc
-        .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
-        .unwrap();
-    let date =
-        String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
+    let info = doc.get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap()).unwrap();
+    let date = String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
     assert!(date.starts_with("D:20180626"), "{date}");
     // Without it, the manifest's date is used.
     let doc = load(&build_default(dir.path(), &[]));
-    let info = doc
-        .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
-        .unwrap();
-    let date =
-        String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
-    let want = format!(
-        "D:{}",
-        manifest()["date"].as_str().unwrap().replace('-', "")
-    );
+    let info = doc.get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap()).unwrap();
+    let date = String::from_utf8_lossy(info.get(b"CreationDate").unwrap().as_str().unwrap()).into_owned();
+    let want = format!("D:{}", manifest()["date"].as_str().unwrap().replace('-', ""));
     assert!(date.starts_with(&want), "{date} vs {want}");
 }
 
@@ -300,24 +222,14 @@ fn letter_paper_from_the_flag_and_from_the_manifest() {
     let path = dir.path().join("letter.json");
     std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let out = dir.path().join("letter.pdf");
-    briefing()
-        .arg("build")
-        .arg(&path)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    briefing().arg("build").arg(&path).arg("-o").arg(&out).assert().success();
     assert_eq!(page_size(&load(&out)), (612.0, 792.0));
 }
 
 #[test]
 fn build_without_arguments_writes_briefing_pdf_in_the_current_folder() {
     let dir = tempfile::tempdir().unwrap();
-    briefing()
-        .current_dir(dir.path())
-        .arg("build")
-        .assert()
-        .success();
+    briefing().current_dir(dir.path()).arg("build").assert().success();
     let bytes = std::fs::read(dir.path().join("briefing.pdf")).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
 }
@@ -342,13 +254,7 @@ fn failing_build(src: &str) -> String {
     std::fs::write(&path, src).unwrap();
     let out = dir.path().join("out.pdf");
     std::fs::write(&out, b"previous good PDF").unwrap();
-    let assert = briefing()
-        .arg("build")
-        .arg(&path)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(1);
+    let assert = briefing().arg("build").arg(&path).arg("-o").arg(&out).assert().code(1);
     assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -362,17 +268,10 @@ fn failing_build(src: &str) -> String {
 #[test]
 fn unknown_field_is_a_located_error() {
     let src = MANIFEST.replacen("\"subtitle\"", "\"subtitel\"", 1);
-    let line = src
-        .lines()
-        .position(|l| l.contains("\"subtitel\""))
-        .unwrap()
-        + 1;
+    let line = src.lines().position(|l| l.contains("\"subtitel\"")).unwrap() + 1;
     let err = failing_build(&src);
     assert!(err.contains(&format!("bad.json:{line}:")), "{err}");
-    assert!(
-        err.contains("$.subtitel: unknown field `subtitel`"),
-        "{err}"
-    );
+    assert!(err.contains("$.subtitel: unknown field `subtitel`"), "{err}");
     assert!(err.contains("did you mean `subtitle`?"), "{err}");
 }
 
@@ -381,33 +280,22 @@ fn unknown_source_is_a_located_error() {
     let mut m = manifest();
     m["summary"][0] = Value::from("A claim [@no-such-source].");
     let src = serde_json::to_string_pretty(&m).unwrap();
-    let line = src
-        .lines()
-        .position(|l| l.contains("no-such-source"))
-        .unwrap()
-        + 1;
+    let line = src.lines().position(|l| l.contains("no-such-source")).unwrap() + 1;
     let err = failing_build(&src);
     assert!(err.contains(&format!("bad.json:{line}:")), "{err}");
-    assert!(
-        err.contains("$.summary[0]: unknown source `no-such-source`"),
-        "{err}"
-    );
+    assert!(err.contains("$.summary[0]: unknown source `no-such-source`"), "{err}");
 }
 
 #[test]
 fn malformed_json_is_a_located_error() {
-    let err =
-        failing_build("{\n  \"format\": 1,\n  \"title\": \"x\"\n  \"date\": \"2018-06-27\"\n}\n");
+    let err = failing_build("{\n  \"format\": 1,\n  \"title\": \"x\"\n  \"date\": \"2018-06-27\"\n}\n");
     assert!(err.contains("bad.json:4:3: error: not valid JSON"), "{err}");
 }
 
 #[test]
 fn charts_are_refused_until_supported() {
     let mut m = manifest();
-    m["sections"][0]["blocks"]
-        .as_array_mut()
-        .unwrap()
-        .push(serde_json::json!({"chart": {"kind": "line"}}));
+    m["sections"][0]["blocks"].as_array_mut().unwrap().push(serde_json::json!({"chart": {"kind": "line"}}));
     let err = failing_build(&serde_json::to_string_pretty(&m).unwrap());
     assert!(err.contains("$.sections[0].blocks["), "{err}");
     assert!(err.contains("chart blocks are not supported yet"), "{err}");
@@ -416,22 +304,14 @@ fn charts_are_refused_until_supported() {
 #[test]
 fn a_missing_manifest_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
-    briefing()
-        .current_dir(dir.path())
-        .args(["build", "nope.json"])
-        .assert()
-        .code(3);
+    briefing().current_dir(dir.path()).args(["build", "nope.json"]).assert().code(3);
     assert!(!dir.path().join("briefing.pdf").exists());
 }
 
 #[test]
 fn check_reports_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    briefing()
-        .current_dir(dir.path())
-        .arg("check")
-        .assert()
-        .success();
+    briefing().current_dir(dir.path()).arg("check").assert().success();
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
@@ -439,17 +319,8 @@ fn check_reports_and_writes_nothing() {
 /// column named `column` (no quoted commas before it).
 fn csv_value(path: &str, x: &str, column: &str) -> f64 {
     let text = std::fs::read_to_string(path).unwrap();
-    let index = text
-        .lines()
-        .next()
-        .unwrap()
-        .split(',')
-        .position(|h| h == column)
-        .unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.split(',').next() == Some(x))
-        .unwrap();
+    let index = text.lines().next().unwrap().split(',').position(|h| h == column).unwrap();
+    let line = text.lines().find(|l| l.split(',').next() == Some(x)).unwrap();
     line.split(',').nth(index).unwrap().parse().unwrap()
 }
 
@@ -470,47 +341,21 @@ fn grouped(n: i64) -> String {
 fn figures_in_the_pdf_equal_figures_computed_from_the_csv() {
     let dir = tempfile::tempdir().unwrap();
     let text = text(&load(&build_default(dir.path(), &[])));
-    let officers = csv_value(
-        "data/london-2018/met-officers.csv",
-        "2018-03-31",
-        "officers_fte",
-    );
-    let population = csv_value(
-        "data/london-2018/london-population.csv",
-        "2018",
-        "london_population",
-    );
+    let officers = csv_value("data/london-2018/met-officers.csv", "2018-03-31", "officers_fte");
+    let population = csv_value("data/london-2018/london-population.csv", "2018", "london_population");
     let per_1000 = officers / population * 1000.0;
     let officers_text = grouped(officers.round() as i64);
-    assert!(
-        text.contains(&format!("{officers_text} full-time equivalent")),
-        "no {officers_text} in the text"
-    );
-    assert!(
-        text.contains(&format!("({per_1000:.3})")),
-        "no per-1,000 value {per_1000:.3} in the text"
-    );
+    assert!(text.contains(&format!("{officers_text} full-time equivalent")), "no {officers_text} in the text");
+    assert!(text.contains(&format!("({per_1000:.3})")), "no per-1,000 value {per_1000:.3} in the text");
     // The peak and the fall from it, computed here from every 31 March from 2007 to 2018.
     let peak = (2007..=2018)
-        .map(|y| {
-            csv_value(
-                "data/london-2018/met-officers.csv",
-                &format!("{y}-03-31"),
-                "officers_fte",
-            )
-        })
+        .map(|y| csv_value("data/london-2018/met-officers.csv", &format!("{y}-03-31"), "officers_fte"))
         .fold(0.0, f64::max);
     let below = grouped((peak - officers).round() as i64);
     let pct = (peak - officers) / peak * 100.0;
-    assert!(
-        text.contains(&format!("{below} ({pct:.1}%) fewer")),
-        "no `{below} ({pct:.1}%) fewer` in the text"
-    );
+    assert!(text.contains(&format!("{below} ({pct:.1}%) fewer")), "no `{below} ({pct:.1}%) fewer` in the text");
     // The reader never sees a template.
-    assert!(
-        !text.contains('{') && !text.contains('}'),
-        "a template leaked into the PDF"
-    );
+    assert!(!text.contains('{') && !text.contains('}'), "a template leaked into the PDF");
 }
 
 #[test]
