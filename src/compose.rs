@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 
 use crate::analyse::Analysis;
+use crate::chart;
 use crate::fonts::Face;
 use crate::format;
 use crate::linebreak::{Color, Link, Span};
@@ -46,7 +47,26 @@ pub enum Block {
         attribution: Vec<Span>,
     },
     Table(Table),
+    Figure(Box<Figure>),
     References(Vec<Reference>),
+}
+
+/// A numbered chart with its title, subtitle and source line.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub number: usize,
+    /// "Figure 1: ..." as styled spans.
+    pub title: Vec<Span>,
+    pub subtitle: Option<Vec<Span>>,
+    pub chart: chart::ChartData,
+    /// Height of the chart itself, in points.
+    pub height: f32,
+    pub source: Vec<Span>,
+    /// The trend in words; printed with the chart's data in the appendix.
+    pub alt: Vec<Span>,
+    /// The series shown, for the appendix table.
+    pub series: Vec<String>,
+    pub plain_title: String,
 }
 
 /// A table of series side by side: text cells, numbers already formatted.
@@ -82,7 +102,14 @@ pub struct Reference {
 
 /// Builds the document model. The manifest and its values must have passed validation.
 pub fn compose(m: &Manifest, analysis: &Analysis) -> Document {
-    let c = Composer { m, analysis, cited: RefCell::new(Vec::new()), tables: RefCell::new(0) };
+    let c = Composer {
+        m,
+        analysis,
+        cited: RefCell::new(Vec::new()),
+        tables: RefCell::new(0),
+        figures_count: RefCell::new(0),
+        figures: RefCell::new(Vec::new()),
+    };
     let mut blocks = Vec::new();
     if !m.key_figures.is_empty() {
         blocks.push(Block::KeyFigures(m.key_figures.iter().map(|kf| c.key_figure(kf)).collect()));
@@ -94,6 +121,7 @@ pub fn compose(m: &Manifest, analysis: &Analysis) -> Document {
     for (i, section) in m.sections.iter().enumerate() {
         c.section(section, &[i + 1], &mut blocks);
     }
+    c.chart_data(&c.figures.borrow(), &mut blocks);
     // Sources never cited still appear, after the cited ones.
     for id in m.sources.keys() {
         c.number(id);
@@ -144,6 +172,22 @@ struct Composer<'a> {
     cited: RefCell<Vec<String>>,
     /// Tables numbered so far.
     tables: RefCell<usize>,
+    /// Figures numbered so far, and the figures themselves for the chart-data appendix.
+    figures_count: RefCell<usize>,
+    figures: RefCell<Vec<Figure>>,
+}
+
+/// Every source behind some series, in order, without repeats.
+fn series_sources(series: &[&crate::stats::Series]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for s in series {
+        for id in &s.sources {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    ids
 }
 
 impl Composer<'_> {
@@ -189,8 +233,29 @@ impl Composer<'_> {
 
     fn table(&self, t: &manifest::TableSpec) -> Block {
         *self.tables.borrow_mut() += 1;
-        let number = *self.tables.borrow();
-        let series: Vec<_> = t.series.iter().filter_map(|name| self.analysis.series.get(name)).collect();
+        let label = format!("Table {}: ", *self.tables.borrow());
+        let caption = self.caption(&label, &t.caption);
+        let year_only = t.x_format.as_deref() == Some("year");
+        Block::Table(self.table_of(caption, &t.series, t.x_label.as_deref(), year_only, &t.formats))
+    }
+
+    /// "Table 1: " or "Figure 1: " in bold, then the caption text.
+    fn caption(&self, label: &str, text: &str) -> Vec<Span> {
+        let mut caption = vec![Span::new(label, Face::SansBold)];
+        caption.extend(self.spans(text, Family::Sans).into_iter().map(|s| Span { face: Face::SansBold, ..s }));
+        caption
+    }
+
+    /// A table of the named series side by side, by x, with its source line.
+    fn table_of(
+        &self,
+        caption: Vec<Span>,
+        names: &[String],
+        x_label: Option<&str>,
+        year_only: bool,
+        formats: &[String],
+    ) -> Table {
+        let series: Vec<_> = names.iter().filter_map(|name| self.analysis.series.get(name)).collect();
         // Rows: every x of every series, in the order first seen (time series are sorted).
         let mut xs: Vec<&X> = Vec::new();
         for s in &series {
@@ -204,13 +269,13 @@ impl Composer<'_> {
             xs.sort_by(|a, b| a.time_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         }
         let specs: Vec<format::Spec> = (0..series.len())
-            .map(|i| t.formats.get(i).and_then(|f| format::parse_spec(f).ok()).unwrap_or_default())
+            .map(|i| formats.get(i).and_then(|f| format::parse_spec(f).ok()).unwrap_or_default())
             .collect();
         let rows: Vec<Vec<String>> = xs
             .iter()
             .map(|x| {
                 let label = match x {
-                    X::Date { year, .. } if t.x_format.as_deref() == Some("year") => year.to_string(),
+                    X::Date { year, .. } if year_only => year.to_string(),
                     _ => format::x_label(&x.to_string()),
                 };
                 let mut row = vec![label];
@@ -221,37 +286,104 @@ impl Composer<'_> {
                 row
             })
             .collect();
-        let x_label = t.x_label.clone().unwrap_or_else(|| {
-            match xs.first() {
-                Some(X::Date { .. }) => "Date",
-                Some(X::Year(_)) => "Year",
-                Some(X::FinancialYear(_)) => "Financial year",
-                _ => "Category",
-            }
-            .to_string()
-        });
-        let mut header = vec![x_label];
+        let default_label = match xs.first() {
+            Some(X::Date { .. }) => "Date",
+            Some(X::Year(_)) => "Year",
+            Some(X::FinancialYear(_)) => "Financial year",
+            _ => "Category",
+        };
+        let mut header = vec![x_label.unwrap_or(default_label).to_string()];
         header.extend(
-            series.iter().map(
-                |s| {
-                    if s.unit.is_empty() { s.label.clone() } else { format!("{} ({})", s.label, s.unit) }
-                },
-            ),
+            series
+                .iter()
+                .map(|s| if s.unit.is_empty() { s.label.clone() } else { format!("{} ({})", s.label, s.unit) }),
         );
-        let mut caption = vec![Span::new(format!("Table {number}: "), Face::SansBold)];
-        caption.extend(self.spans(&t.caption, Family::Sans).into_iter().map(|s| Span { face: Face::SansBold, ..s }));
-        let mut ids: Vec<String> = Vec::new();
-        for s in &series {
-            ids.extend(s.sources.iter().filter(|id| !ids.contains(id)).cloned().collect::<Vec<_>>());
-        }
-        let publishers: Vec<String> =
-            ids.iter().map(|id| format!("{}, {}", self.m.sources[id].publisher, self.m.sources[id].title)).collect();
-        let mut source = vec![Span::new(format!("Source: {}", publishers.join("; ")), Face::Sans).color(Color::GREY)];
-        self.cite(&mut source, &ids, Face::Sans);
+        let mut source = self.source_line(&series_sources(&series));
         if rows.iter().flatten().any(|c| c == NOT_AVAILABLE) {
             source.push(Span::new(format!(". {NOT_AVAILABLE} = not available."), Face::Sans).color(Color::GREY));
         }
-        Block::Table(Table { caption, header, rows, source })
+        Table { caption, header, rows, source }
+    }
+
+    /// "Source: Publisher, Title; ... [1, 2]" for tables and figures.
+    fn source_line(&self, ids: &[String]) -> Vec<Span> {
+        let publishers: Vec<String> =
+            ids.iter().map(|id| format!("{}, {}", self.m.sources[id].publisher, self.m.sources[id].title)).collect();
+        let mut source = vec![Span::new(format!("Source: {}", publishers.join("; ")), Face::Sans).color(Color::GREY)];
+        self.cite(&mut source, ids, Face::Sans);
+        source
+    }
+
+    fn figure(&self, c: &manifest::ChartSpec) -> Figure {
+        *self.figures_count.borrow_mut() += 1;
+        let number = *self.figures_count.borrow();
+        let series: Vec<_> = c.series.iter().filter_map(|name| self.analysis.series.get(name)).collect();
+        let kind = match c.kind.as_str() {
+            "column" => chart::Kind::Column,
+            "bar" => chart::Kind::Bar,
+            _ => chart::Kind::Line,
+        };
+        let y_min = match &c.y_min {
+            Some(serde_json::Value::String(_)) => Some(None),
+            Some(serde_json::Value::Number(n)) => Some(n.as_f64()),
+            _ => None,
+        };
+        let references = c
+            .reference
+            .iter()
+            .flat_map(|r| r.lines())
+            .map(|r| (r.y, r.label.clone().unwrap_or_else(|| format::number(r.y, &format::Spec::default()))))
+            .collect();
+        // The value axis says what is measured: the series and its unit when
+        // there is one series, the shared unit when there are several.
+        let unit = match series.as_slice() {
+            [one] if one.unit.is_empty() => one.label.clone(),
+            [one] => format!("{} ({})", one.label, one.unit),
+            many => many.first().map(|s| s.unit.clone()).unwrap_or_default(),
+        };
+        let data = chart::ChartData {
+            kind,
+            series: series
+                .iter()
+                .map(|s| chart::ChartSeries { label: s.label.clone(), points: s.points.clone() })
+                .collect(),
+            references,
+            annotate: c.annotate.clone(),
+            y_min,
+            highlight: c.highlight.clone(),
+            format: c.format.as_deref().and_then(|f| format::parse_spec(f).ok()).unwrap_or_default(),
+            unit: if kind == chart::Kind::Bar { String::new() } else { unit },
+        };
+        let default_height = match kind {
+            chart::Kind::Bar => 14.0 * series.first().map_or(1, |s| s.points.len()) as f32,
+            _ => 190.0,
+        };
+        Figure {
+            number,
+            title: self.caption(&format!("Figure {number}: "), &c.title),
+            subtitle: c.subtitle.as_deref().map(|s| self.spans(s, Family::Sans)),
+            chart: data,
+            height: c.height.unwrap_or(default_height).clamp(80.0, 600.0),
+            source: self.source_line(&series_sources(&series)),
+            alt: self.spans(&c.alt, Family::Serif),
+            series: c.series.clone(),
+            plain_title: markup::plain_text(&c.title),
+        }
+    }
+
+    /// The appendix: every figure's data as a table, with its description.
+    fn chart_data(&self, figures: &[Figure], blocks: &mut Vec<Block>) {
+        if figures.is_empty() {
+            return;
+        }
+        blocks.push(Block::Heading { number: None, level: 1, text: vec![Span::new("Chart data", Face::SansBold)] });
+        for f in figures {
+            let caption = vec![Span::new(format!("Figure {}: {}", f.number, f.plain_title), Face::SansBold)];
+            let mut description = vec![Span::new(format!("Figure {}. ", f.number), Face::SerifBold)];
+            description.extend(f.alt.iter().cloned());
+            blocks.push(Block::Paragraph(description));
+            blocks.push(Block::Table(self.table_of(caption, &f.series, None, false, &[])));
+        }
     }
 
     /// Adds a section's heading and blocks; `number` is its position, e.g. [1, 2] for 1.2.
@@ -267,8 +399,11 @@ impl Composer<'_> {
                 manifest::Block::Text(t) => blocks.push(Block::Paragraph(self.spans(t, Family::Serif))),
                 manifest::Block::Quote(q) => blocks.push(self.quote(q)),
                 manifest::Block::Table(t) => blocks.push(self.table(t)),
-                // Rejected by validation until charts exist.
-                manifest::Block::Chart(_) => {}
+                manifest::Block::Chart(c) => {
+                    let figure = self.figure(c);
+                    self.figures.borrow_mut().push(figure.clone());
+                    blocks.push(Block::Figure(Box::new(figure)));
+                }
             }
         }
         for (i, sub) in s.sections.iter().enumerate() {

@@ -11,7 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::compose::{Block, Document, KeyFigure, Reference, Table};
+use crate::chart;
+use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
 use crate::fonts::{Face, Fonts, Glyph};
 use crate::linebreak::{Align, Color, Line, Link, Span, Typesetter};
 
@@ -177,6 +178,7 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
             Block::Bullets(items) => b.bullets(items),
             Block::Quote { paragraphs, attribution } => b.quote(paragraphs, attribution),
             Block::Table(table) => b.table(table),
+            Block::Figure(figure) => b.figure(figure),
             Block::References(refs) => b.references(refs),
         }
     }
@@ -568,6 +570,31 @@ impl Builder<'_> {
                 row.height += 6.0;
             }
             self.push(row);
+        }
+    }
+
+    /// A figure: title, subtitle, the chart, and its source line, never split.
+    fn figure(&mut self, f: &Figure) {
+        let mut rows = Vec::new();
+        let title = self.ts.paragraph(&f.title, 10.0, self.measure, Align::Left);
+        rows.extend(self.line_rows(&title, 0.0, 10.0, 14.0));
+        if let Some(subtitle) = &f.subtitle {
+            let spans: Vec<Span> = subtitle.iter().map(|s| Span { color: Color::GREY, ..s.clone() }).collect();
+            let lines = self.ts.paragraph(&spans, 9.0, self.measure, Align::Left);
+            rows.extend(self.line_rows(&lines, 0.0, 9.0, 12.5));
+        }
+        let items = chart::draw(&f.chart, self.ts, self.measure, f.height);
+        rows.push(Row { height: f.height + 8.0, space_before: 6.0, items, ..Row::default() });
+        let source = self.ts.paragraph(&f.source, SMALL, self.measure, Align::Left);
+        let mut source_rows = self.line_rows(&source, 0.0, SMALL, 11.0);
+        source_rows[0].space_before = 4.0;
+        rows.extend(source_rows);
+        rows[0].space_before = 14.0;
+        if let Some(last) = rows.last_mut() {
+            last.height += 8.0;
+        }
+        for (i, row) in rows.into_iter().enumerate() {
+            self.push(Row { keep: i > 0, ..row });
         }
     }
 

@@ -22,6 +22,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analyse;
+pub mod chart;
 pub mod compose;
 pub mod data;
 pub mod diag;
@@ -91,8 +92,14 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
     Ok(Loaded { manifest, analysis, warnings: diags })
 }
 
-/// Renders a loaded manifest to PDF bytes.
-pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
+/// A briefing composed and laid out, ready for any exporter.
+pub struct Rendered {
+    pub document: compose::Document,
+    pub layout: layout::Layout,
+}
+
+/// Composes and lays out a loaded manifest.
+pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
     let mut manifest = loaded.manifest.clone();
     if let Some(paper) = options.paper {
         manifest.paper = paper;
@@ -101,6 +108,13 @@ pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8
     let hyphenator = Hyphenator::for_language(&manifest.lang);
     let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
     let layout = layout::layout(&document, &typesetter);
+    Rendered { document, layout }
+}
+
+/// Renders a loaded manifest to PDF bytes.
+pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
+    let rendered = render(loaded, fonts, options);
+    let manifest = &loaded.manifest;
     let meta = pdf::Metadata {
         title: markup::plain_text(&manifest.title),
         author: manifest.author.clone().unwrap_or_default(),
@@ -109,7 +123,7 @@ pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8
         lang: manifest.lang.clone(),
         date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&manifest.date)),
     };
-    pdf::render(&layout, fonts, &meta)
+    pdf::render(&rendered.layout, fonts, &meta)
 }
 
 /// Midnight UTC at the start of a `YYYY-MM-DD` date, in seconds since the epoch.

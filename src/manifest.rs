@@ -140,6 +140,64 @@ impl SourceIds {
     }
 }
 
+/// A chart of one or more series.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    /// `line`, `column` or `bar`.
+    pub kind: String,
+    pub series: Vec<String>,
+    /// A headline stating the finding.
+    pub title: String,
+    /// Measure, place and period.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// The trend in words, for readers who cannot see the chart.
+    pub alt: String,
+    #[serde(default)]
+    pub reference: Option<ReferenceLines>,
+    /// Points to mark with their values: `max`, `min`, `latest`, `first`.
+    #[serde(default)]
+    pub annotate: Vec<String>,
+    /// Start of the value axis: a number, or `"auto"` to fit the data (zero by default).
+    #[serde(default)]
+    pub y_min: Option<serde_json::Value>,
+    /// Height of the plot in points (80 to 600).
+    #[serde(default)]
+    pub height: Option<f32>,
+    /// Categories drawn in the accent colour (bar charts).
+    #[serde(default)]
+    pub highlight: Vec<String>,
+    /// Format of value labels, e.g. `.0`.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// One reference line or several.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ReferenceLines {
+    One(ReferenceLine),
+    Many(Vec<ReferenceLine>),
+}
+
+impl ReferenceLines {
+    pub fn lines(&self) -> &[ReferenceLine] {
+        match self {
+            ReferenceLines::One(line) => std::slice::from_ref(line),
+            ReferenceLines::Many(lines) => lines,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceLine {
+    pub y: f64,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
 /// A table of one or more series side by side, by x.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -183,8 +241,7 @@ pub struct Section {
 pub enum Block {
     Text(String),
     Quote(Quote),
-    /// Accepted by the parser so that the error can say it is not supported yet.
-    Chart(serde_json::Value),
+    Chart(ChartSpec),
     Table(TableSpec),
 }
 
@@ -424,6 +481,119 @@ impl Validator<'_> {
         }
     }
 
+    fn check_chart(&mut self, path: &[PathSeg], c: &ChartSpec) {
+        const KINDS: [&str; 3] = ["line", "column", "bar"];
+        if !KINDS.contains(&c.kind.as_str()) {
+            let hint = did_you_mean(&c.kind, KINDS)
+                .map_or("kinds: line, column, bar".to_string(), |b| format!("did you mean `{b}`?"));
+            self.error(&with(path, key("kind")), format!("unknown chart kind `{}`", c.kind), hint);
+        }
+        self.prose(&with(path, key("title")), &c.title);
+        if c.title.trim().is_empty() {
+            self.error(
+                &with(path, key("title")),
+                "a chart needs a title",
+                "state the finding, e.g. \"Officer numbers have fallen since 2010\"",
+            );
+        }
+        if let Some(sub) = &c.subtitle {
+            self.prose(&with(path, key("subtitle")), sub);
+        }
+        self.prose(&with(path, key("alt")), &c.alt);
+        if c.alt.trim().is_empty() {
+            self.error(
+                &with(path, key("alt")),
+                "a chart needs alt text",
+                "describe the trend in words for readers who cannot see the chart",
+            );
+        }
+        if c.series.is_empty() {
+            self.error(
+                &with(path, key("series")),
+                "a chart needs at least one series",
+                "list series names from `data`",
+            );
+        }
+        for (i, name) in c.series.iter().enumerate() {
+            let spath = with(&with(path, key("series")), index(i));
+            match self.analysis.series.get(name) {
+                Some(series) => {
+                    self.cited.extend(series.sources.iter().cloned());
+                    let time = series.points.iter().all(|p| p.0.is_time());
+                    if c.kind == "line" && !time {
+                        self.error(
+                            &spath,
+                            format!("`{name}` has categories, not dates or years, so it cannot be a line"),
+                            "use `\"kind\": \"bar\"` for categories",
+                        );
+                    }
+                }
+                None if self.analysis.declared(name) => {}
+                None => {
+                    let hint = did_you_mean(name, self.analysis.series.keys().map(String::as_str))
+                        .map_or("declare it in `data`".to_string(), |b| format!("did you mean `{b}`?"));
+                    self.error(&spath, format!("unknown series `{name}`"), hint);
+                }
+            }
+        }
+        for (i, a) in c.annotate.iter().enumerate() {
+            if !["max", "min", "latest", "first"].contains(&a.as_str()) {
+                self.error(
+                    &with(&with(path, key("annotate")), index(i)),
+                    format!("unknown annotation `{a}`"),
+                    "annotate `max`, `min`, `latest` or `first`",
+                );
+            }
+        }
+        match &c.y_min {
+            None => {}
+            Some(serde_json::Value::String(s)) if s == "auto" => {}
+            Some(serde_json::Value::Number(_)) => {}
+            Some(other) => self.error(
+                &with(path, key("y_min")),
+                format!("`{other}` is not a y_min"),
+                "give a number, or `\"auto\"` to fit the axis to the data",
+            ),
+        }
+        if let Some(h) = c.height
+            && !(80.0..=600.0).contains(&h)
+        {
+            self.error(
+                &with(path, key("height")),
+                format!("height {h} is out of range"),
+                "chart heights are 80 to 600 points",
+            );
+        }
+        if let Some(f) = &c.format
+            && let Err(e) = crate::format::parse_spec(f)
+        {
+            self.error(&with(path, key("format")), e, "formats look like `.1`, `+.0`, `.0%`, `£m`");
+        }
+        if let Some(first) = c.series.first().and_then(|n| self.analysis.series.get(n)) {
+            let categories: Vec<String> = first.points.iter().map(|p| p.0.to_string()).collect();
+            for (i, h) in c.highlight.iter().enumerate() {
+                if !categories.contains(h) {
+                    let hint = did_you_mean(h, categories.iter().map(String::as_str))
+                        .map_or("highlight one of the chart's categories".to_string(), |b| {
+                            format!("did you mean `{b}`?")
+                        });
+                    self.error(
+                        &with(&with(path, key("highlight")), index(i)),
+                        format!("`{h}` is not in the chart"),
+                        hint,
+                    );
+                }
+            }
+        }
+        if let Some(r) = &c.reference {
+            for (i, line) in r.lines().iter().enumerate() {
+                if let Some(label) = &line.label {
+                    self.plain(&with(&with(path, key("reference")), index(i)), label, true);
+                }
+            }
+        }
+    }
+
     fn check_table(&mut self, path: &[PathSeg], t: &TableSpec) {
         self.prose(&with(path, key("caption")), &t.caption);
         if let Some(x) = &t.x_label {
@@ -485,11 +655,7 @@ impl Validator<'_> {
                     self.prose(&with(&bpath, key("text")), t);
                 }
                 Block::Quote(q) => self.check_quote(&with(&bpath, key("quote")), q),
-                Block::Chart(_) => self.error(
-                    &with(&bpath, key("chart")),
-                    "chart blocks are not supported yet",
-                    "remove the chart block; charts arrive in a later version",
-                ),
+                Block::Chart(c) => self.check_chart(&with(&bpath, key("chart")), c),
                 Block::Table(t) => self.check_table(&with(&bpath, key("table")), t),
             }
         }
@@ -697,13 +863,15 @@ mod tests {
     fn unknown_series_and_charts_are_errors() {
         let src = MINIMAL.replace(
             "\"summary\": [\"One [@a].\"]",
-            "\"summary\": [\"{x.latest} [@a]\"], \"sections\": [{\"heading\": \"H\", \"blocks\": [{\"chart\": {}}]}]",
+            "\"summary\": [\"{x.latest} [@a]\"], \"sections\": [{\"heading\": \"H\", \"blocks\": [{\"chart\": {\"kind\": \"pie\", \"series\": [\"y\"], \"title\": \"T\", \"alt\": \"\"}}]}]",
         );
         let m = parse("m.json", &src).unwrap();
         let msgs: Vec<String> =
             validate("m.json", &src, &m, &all, &Analysis::default()).into_iter().map(|d| d.message).collect();
         assert!(msgs.iter().any(|m| m == "unknown series `x`"), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m == "chart blocks are not supported yet"), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m == "unknown chart kind `pie`"), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m == "a chart needs alt text"), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m == "unknown series `y`"), "{msgs:?}");
     }
 
     #[test]

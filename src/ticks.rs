@@ -47,7 +47,12 @@ pub fn decimals(ticks: &[f64]) -> usize {
         [a, b, ..] => (b - a).abs(),
         _ => return 0,
     };
-    (0..=4).find(|d| (step * 10f64.powi(*d as i32)).fract().abs() < 1e-6).unwrap_or(4)
+    (0..=4)
+        .find(|d| {
+            let scaled = step * 10f64.powi(*d as i32);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(4)
 }
 
 /// Chooses which labels of a time axis to show: every `step`-th position,
@@ -102,6 +107,9 @@ mod tests {
         assert_eq!(decimals(&t), 1);
         assert_eq!(decimals(&[0.0, 2.5, 5.0]), 1);
         assert_eq!(decimals(&[0.0, 10_000.0]), 0);
+        // Steps that land just below a whole number after scaling.
+        assert_eq!(decimals(&nice_ticks(3.40, 4.14, 5)), 1);
+        assert_eq!(decimals(&[0.30000000000000004, 0.6000000000000001]), 1);
     }
 
     #[test]

@@ -178,8 +178,9 @@ fn outline_has_an_entry_per_heading() {
     }
     walk(&doc, outlines.get(b"First").ok(), &mut titles);
     let m = manifest();
-    // Numbered sections, plus "Summary" and "References".
-    assert_eq!(titles.len(), count_headings(&m["sections"]) + 2, "{titles:?}");
+    // Numbered sections, plus "Summary", "Chart data" and "References".
+    assert_eq!(titles.len(), count_headings(&m["sections"]) + 3, "{titles:?}");
+    assert!(titles.contains(&"Chart data".to_string()));
     assert_eq!(titles[0], "Summary");
     assert!(titles[1].starts_with("1 "));
     assert_eq!(titles.last().unwrap(), "References");
@@ -293,12 +294,13 @@ fn malformed_json_is_a_located_error() {
 }
 
 #[test]
-fn charts_are_refused_until_supported() {
+fn a_chart_without_alt_text_is_a_located_error() {
     let mut m = manifest();
-    m["sections"][0]["blocks"].as_array_mut().unwrap().push(serde_json::json!({"chart": {"kind": "line"}}));
+    let chart = serde_json::json!({"chart": {"kind": "line", "series": ["officers"], "title": "Officers", "alt": " "}});
+    m["sections"][0]["blocks"].as_array_mut().unwrap().push(chart);
     let err = failing_build(&serde_json::to_string_pretty(&m).unwrap());
     assert!(err.contains("$.sections[0].blocks["), "{err}");
-    assert!(err.contains("chart blocks are not supported yet"), "{err}");
+    assert!(err.contains(".chart.alt: a chart needs alt text"), "{err}");
 }
 
 #[test]

@@ -1,0 +1,87 @@
+//! Charts in the built-in briefing: real text, vector paths, inside the page.
+
+use assert_cmd::Command;
+use briefing::chart;
+use briefing::fonts::Fonts;
+use briefing::layout::Item;
+use lopdf::{Document, Object};
+
+fn built() -> (briefing::Rendered, Fonts) {
+    let fonts = Fonts::new();
+    let loaded = briefing::load(briefing::BUILTIN_NAME, briefing::BUILTIN_MANIFEST, &fonts, &briefing::BUILTIN_FILES)
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    (briefing::render(&loaded, &fonts, &briefing::Options::default()), fonts)
+}
+
+fn chart_count() -> usize {
+    briefing::BUILTIN_MANIFEST.matches("\"chart\":").count()
+}
+
+#[test]
+fn the_briefing_has_its_four_charts_as_text_and_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.pdf");
+    Command::cargo_bin("briefing").unwrap().args(["build", "-o"]).arg(&out).assert().success();
+    let doc = Document::load(&out).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    let count = chart_count();
+    assert!(count >= 4, "only {count} charts");
+    for n in 1..=count {
+        assert!(text.contains(&format!("Figure {n}:")), "Figure {n} missing");
+    }
+    // Axis labels, a reference line label, annotations and bar labels are real text.
+    for expected in ["40,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "9,873"] {
+        assert!(text.contains(expected), "`{expected}` is not text in the PDF");
+    }
+    // Charts are vector paths, never images.
+    let images = doc.objects.values().filter(|o| {
+        o.as_stream().is_ok_and(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
+    });
+    assert_eq!(images.count(), 0, "the PDF contains images");
+}
+
+#[test]
+fn no_item_lies_outside_the_page() {
+    let (rendered, fonts) = built();
+    let layout = &rendered.layout;
+    let mut paths = 0;
+    for (p, page) in layout.pages.iter().enumerate() {
+        paths += page.items.iter().filter(|i| matches!(i, Item::Path { .. })).count();
+        let (x0, y0, x1, y1) = chart::bounds(&page.items, &fonts);
+        assert!(
+            x0 >= 0.0 && y0 >= 0.0 && x1 <= layout.width && y1 <= layout.height,
+            "page {}: {:?}",
+            p + 1,
+            (x0, y0, x1, y1)
+        );
+    }
+    assert!(paths > 50, "only {paths} paths: are the charts drawn?");
+}
+
+#[test]
+fn every_chart_has_its_data_in_the_appendix() {
+    let (rendered, _) = built();
+    let figures: Vec<_> = rendered
+        .document
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            briefing::compose::Block::Figure(f) => Some(f.number),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(figures.len(), chart_count());
+    let tables: Vec<String> = rendered
+        .document
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            briefing::compose::Block::Table(t) => Some(t.caption.iter().map(|s| s.text.as_str()).collect()),
+            _ => None,
+        })
+        .collect();
+    for n in figures {
+        assert!(tables.iter().any(|c| c.starts_with(&format!("Figure {n}:"))), "no data table for Figure {n}");
+    }
+}
