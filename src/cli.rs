@@ -35,6 +35,11 @@ pub enum Command {
         /// Example: `--data-root data` lets data/london-latest/briefing.json read ../london-2018/*.csv
         #[arg(long, value_name = "DIR")]
         data_root: Option<PathBuf>,
+        /// Also write every figure as SVG and PNG (figure-1.svg, figure-1.png, ...) into DIR,
+        /// for slides and email bodies. The folder is created if needed.
+        /// Example: `briefing build --charts charts/`
+        #[arg(long, value_name = "DIR")]
+        charts: Option<PathBuf>,
     },
     /// Validate a manifest, read its data and evaluate every figure; report every problem, write no PDF.
     ///

@@ -367,7 +367,7 @@ impl Composer<'_> {
             source: self.source_line(&series_sources(&series)),
             alt: self.spans(&c.alt, Family::Serif),
             series: c.series.clone(),
-            plain_title: markup::plain_text(&c.title),
+            plain_title: self.spans(&c.title, Family::Sans).into_iter().map(|s| s.text).collect(),
         }
     }
 

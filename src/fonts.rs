@@ -145,6 +145,16 @@ impl Fonts {
         1000.0 / self.face(face).units_per_em() as f32
     }
 
+    /// Units per em of a face (glyph outlines are in these units).
+    pub fn units_per_em(&self, face: Face) -> f32 {
+        self.face(face).units_per_em() as f32
+    }
+
+    /// Draws a glyph's outline (font units, y up) into `builder`.
+    pub fn outline(&self, face: Face, glyph: u16, builder: &mut dyn rustybuzz::ttf_parser::OutlineBuilder) {
+        self.face(face).outline_glyph(rustybuzz::ttf_parser::GlyphId(glyph), builder);
+    }
+
     /// True when every bundled face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.faces.iter().all(|f| f.glyph_index(c).is_some())

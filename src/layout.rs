@@ -29,6 +29,7 @@ mod style {
     pub const PARAGRAPH_GAP: f32 = 7.0;
     pub const SMALL: f32 = 8.0;
 }
+pub use style::MARGIN_X;
 use style::*;
 
 /// A laid-out document: pages of positioned items in points, with the origin
@@ -183,6 +184,25 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
         }
     }
     b
+}
+
+/// A figure on its own (title, subtitle, chart, source line), `width`
+/// points wide, exactly as it appears on the page: for SVG and PNG previews.
+/// Returns the items, with the origin at the top-left, and the height.
+pub fn figure_items(f: &Figure, ts: &Typesetter, width: f32) -> (Vec<Item>, f32) {
+    let b = Builder { ts, fonts: ts.fonts, measure: width, rows: Vec::new(), headers: Vec::new(), keep_next: false };
+    let mut items = Vec::new();
+    let mut y = 0.0;
+    for (i, row) in b.figure_rows(f).iter().enumerate() {
+        if i > 0 {
+            y += row.space_before;
+        }
+        items.extend(
+            row.items.iter().filter(|item| !matches!(item, Item::Link { .. })).map(|item| offset(item, 0.0, y)),
+        );
+        y += row.height;
+    }
+    (items, y)
 }
 
 /// Chooses page breaks: returns the range of rows on each page.
@@ -575,6 +595,17 @@ impl Builder<'_> {
 
     /// A figure: title, subtitle, the chart, and its source line, never split.
     fn figure(&mut self, f: &Figure) {
+        let mut rows = self.figure_rows(f);
+        rows[0].space_before = 14.0;
+        if let Some(last) = rows.last_mut() {
+            last.height += 8.0;
+        }
+        for (i, row) in rows.into_iter().enumerate() {
+            self.push(Row { keep: i > 0, ..row });
+        }
+    }
+
+    fn figure_rows(&self, f: &Figure) -> Vec<Row> {
         let mut rows = Vec::new();
         let title = self.ts.paragraph(&f.title, 10.0, self.measure, Align::Left);
         rows.extend(self.line_rows(&title, 0.0, 10.0, 14.0));
@@ -589,13 +620,7 @@ impl Builder<'_> {
         let mut source_rows = self.line_rows(&source, 0.0, SMALL, 11.0);
         source_rows[0].space_before = 4.0;
         rows.extend(source_rows);
-        rows[0].space_before = 14.0;
-        if let Some(last) = rows.last_mut() {
-            last.height += 8.0;
-        }
-        for (i, row) in rows.into_iter().enumerate() {
-            self.push(Row { keep: i > 0, ..row });
-        }
+        rows
     }
 
     fn references(&mut self, refs: &[Reference]) {

@@ -34,6 +34,7 @@ pub mod manifest;
 pub mod markup;
 pub mod output;
 pub mod pdf;
+pub mod preview;
 pub mod stats;
 pub mod ticks;
 
@@ -109,6 +110,32 @@ pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
     let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
     let layout = layout::layout(&document, &typesetter);
     Rendered { document, layout }
+}
+
+/// A figure exported for slides and email: file stem, SVG text and PNG bytes.
+pub struct FigureFile {
+    pub name: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Every figure of a rendered briefing as SVG and PNG, the same width as on the page.
+pub fn figure_files(rendered: &Rendered, fonts: &Fonts, lang: &str) -> Result<Vec<FigureFile>, String> {
+    let hyphenator = Hyphenator::for_language(lang);
+    let ts = Typesetter { fonts, hyphenator: &hyphenator };
+    let width = rendered.layout.width - 2.0 * layout::MARGIN_X;
+    let mut files = Vec::new();
+    for block in &rendered.document.blocks {
+        let compose::Block::Figure(f) = block else { continue };
+        let (items, height) = layout::figure_items(f, &ts, width);
+        let alt: String = f.alt.iter().map(|s| s.text.as_str()).collect();
+        files.push(FigureFile {
+            name: format!("figure-{}", f.number),
+            svg: preview::svg(&items, width, height, fonts, &f.plain_title, &alt),
+            png: preview::png(&items, width, height, fonts)?,
+        });
+    }
+    Ok(files)
 }
 
 /// Renders a loaded manifest to PDF bytes.

@@ -21,8 +21,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let fonts = Fonts::new();
     let result = match cli.command {
-        Command::Build { manifest, output, paper, data_root } => {
-            build(&fonts, manifest.as_deref(), data_root.as_deref(), &output, paper)
+        Command::Build { manifest, output, paper, data_root, charts } => {
+            build(&fonts, manifest.as_deref(), data_root.as_deref(), &output, paper, charts.as_deref())
         }
         Command::Check { manifest, data_root } => check(&fonts, manifest.as_deref(), data_root.as_deref()),
     };
@@ -99,6 +99,7 @@ fn build(
     data_root: Option<&Path>,
     out: &Path,
     paper: Option<PaperArg>,
+    charts: Option<&Path>,
 ) -> Result<(), u8> {
     if let Some(input) = manifest
         && same_file(input, out)
@@ -129,6 +130,28 @@ fn build(
         IO_ERROR
     })?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    if let Some(dir) = charts {
+        write_charts(fonts, &loaded, &options, dir)?;
+    }
+    Ok(())
+}
+
+/// Writes each figure as SVG and PNG into `dir`.
+fn write_charts(fonts: &Fonts, loaded: &briefing::Loaded, options: &Options, dir: &Path) -> Result<(), u8> {
+    let io_error = |what: &Path, e: &dyn std::fmt::Display| {
+        eprintln!("error: cannot write {}: {e}", what.display());
+        IO_ERROR
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+    let rendered = briefing::render(loaded, fonts, options);
+    let files = briefing::figure_files(&rendered, fonts, &loaded.manifest.lang).map_err(|e| io_error(dir, &e))?;
+    for file in &files {
+        let svg = dir.join(format!("{}.svg", file.name));
+        output::write_atomic(&svg, file.svg.as_bytes()).map_err(|e| io_error(&svg, &e))?;
+        let png = dir.join(format!("{}.png", file.name));
+        output::write_atomic(&png, &file.png).map_err(|e| io_error(&png, &e))?;
+    }
+    eprintln!("wrote {} figures as SVG and PNG to {}", files.len(), dir.display());
     Ok(())
 }
 

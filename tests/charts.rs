@@ -85,3 +85,40 @@ fn every_chart_has_its_data_in_the_appendix() {
         assert!(tables.iter().any(|c| c.starts_with(&format!("Figure {n}:"))), "no data table for Figure {n}");
     }
 }
+
+#[test]
+fn charts_flag_writes_valid_svg_and_png_for_every_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("slides").join("charts");
+    Command::cargo_bin("briefing")
+        .unwrap()
+        .args(["build", "-o"])
+        .arg(dir.path().join("b.pdf"))
+        .arg("--charts")
+        .arg(&charts)
+        .assert()
+        .success();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&charts).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let count = chart_count();
+    assert_eq!(names.len(), 2 * count, "{names:?}");
+    for n in 1..=count {
+        let svg = std::fs::read_to_string(charts.join(format!("figure-{n}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("figure-{n}.svg is not valid XML: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        let title = root.children().find(|c| c.has_tag_name("title")).and_then(|t| t.text()).unwrap_or_default();
+        assert!(!title.is_empty() && !title.contains('{'), "figure-{n}.svg title: {title:?}");
+        let view_box: Vec<f32> = root.attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+        let png = std::fs::read(charts.join(format!("figure-{n}.png"))).unwrap();
+        let pixmap = tiny_skia::Pixmap::decode_png(&png).unwrap_or_else(|e| panic!("figure-{n}.png: {e}"));
+        // Same geometry: the PNG is the SVG's size at the preview scale.
+        let scale = briefing::preview::PNG_SCALE;
+        assert_eq!(pixmap.width(), (view_box[2] * scale).ceil() as u32);
+        assert_eq!(pixmap.height(), (view_box[3] * scale).ceil() as u32);
+        // Not blank: some pixels carry the accent colour of the first series.
+        let accent = pixmap.pixels().iter().filter(|p| (p.red(), p.green(), p.blue()) == (0x12, 0x43, 0x6d)).count();
+        assert!(accent > 100, "figure-{n}.png has {accent} accent pixels");
+    }
+}
