@@ -67,6 +67,8 @@ pub struct Figure {
     /// The series shown, for the appendix table.
     pub series: Vec<String>,
     pub plain_title: String,
+    /// The number format of the chart's labels, used for its data table too.
+    pub format: Option<String>,
 }
 
 /// A table of series side by side: text cells, numbers already formatted.
@@ -368,6 +370,7 @@ impl Composer<'_> {
             alt: self.spans(&c.alt, Family::Serif),
             series: c.series.clone(),
             plain_title: self.spans(&c.title, Family::Sans).into_iter().map(|s| s.text).collect(),
+            format: c.format.clone(),
         }
     }
 
@@ -382,7 +385,9 @@ impl Composer<'_> {
             let mut description = vec![Span::new(format!("Figure {}. ", f.number), Face::SerifBold)];
             description.extend(f.alt.iter().cloned());
             blocks.push(Block::Paragraph(description));
-            blocks.push(Block::Table(self.table_of(caption, &f.series, None, false, &[])));
+            // The same format as the chart's labels, so the table reads like the chart.
+            let formats = vec![f.format.clone().unwrap_or_default(); f.series.len()];
+            blocks.push(Block::Table(self.table_of(caption, &f.series, None, false, &formats)));
         }
     }
 

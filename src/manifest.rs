@@ -514,6 +514,15 @@ impl Validator<'_> {
                 "list series names from `data`",
             );
         }
+        let most = if c.kind == "line" { 6 } else { 1 };
+        if c.series.len() > most {
+            let hint = if most == 1 {
+                "use one series, or a line chart to compare several over time"
+            } else {
+                "split the chart: more than six lines cannot be told apart"
+            };
+            self.error(&with(path, key("series")), format!("a {} chart shows at most {most} series", c.kind), hint);
+        }
         for (i, name) in c.series.iter().enumerate() {
             let spath = with(&with(path, key("series")), index(i));
             match self.analysis.series.get(name) {
