@@ -381,6 +381,17 @@ impl Chart<'_, '_> {
         ticks::nice_ticks(lo, hi, 5)
     }
 
+    /// The value axis of line and column charts: ticks covering the data and
+    /// the reference lines, the scale onto the plot, and the plot's top and
+    /// bottom (room above for the axis title, below for the x labels).
+    fn value_frame(&self) -> (Vec<f64>, Scale, f64, f64) {
+        let refs: Vec<f64> = self.data.references.iter().map(|r| r.0).collect();
+        let ticks = self.value_ticks(&refs);
+        let (top, bottom) = (14.0, self.height - 16.0);
+        let y = Scale { from: (ticks[0], ticks[ticks.len() - 1]), to: (bottom, top) };
+        (ticks, y, top, bottom)
+    }
+
     /// Gridlines and value labels; returns the left edge of the plot area.
     fn value_axis(&self, ticks: &[f64], y: Scale) -> Result<f64, DrawingErrorKind<Never>> {
         let decimals = ticks::decimals(ticks);
@@ -420,11 +431,7 @@ impl Chart<'_, '_> {
 
     /// A line chart over time, with direct labels at the right of each line.
     fn line(&self) -> DrawResult {
-        let refs: Vec<f64> = self.data.references.iter().map(|r| r.0).collect();
-        let ticks = self.value_ticks(&refs);
-        let top = 14.0;
-        let bottom = self.height - 16.0;
-        let y = Scale { from: (ticks[0], ticks[ticks.len() - 1]), to: (bottom, top) };
+        let (ticks, y, top, bottom) = self.value_frame();
         // One series needs no label: the title and axis say what it is. Its
         // right margin is kept for the annotation of its last point.
         let labelled = self.data.series.len() > 1;
@@ -570,11 +577,7 @@ impl Chart<'_, '_> {
 
     /// Vertical columns, one per x value of the first series.
     fn column(&self) -> DrawResult {
-        let refs: Vec<f64> = self.data.references.iter().map(|r| r.0).collect();
-        let ticks = self.value_ticks(&refs);
-        let top = 14.0;
-        let bottom = self.height - 16.0;
-        let y = Scale { from: (ticks[0], ticks[ticks.len() - 1]), to: (bottom, top) };
+        let (ticks, y, top, bottom) = self.value_frame();
         let left = self.value_axis(&ticks, y)?;
         let Some(series) = self.data.series.first() else { return Ok(()) };
         let n = series.points.len().max(1) as f64;

@@ -309,35 +309,12 @@ impl Builder<'_> {
     }
 
     fn title_block(&mut self, doc: &Document) {
-        let mut rows = Vec::new();
-        let title = self.ts.paragraph(
-            &[Span::new(&doc.title, Face::SansBold).color(Color::ACCENT)],
-            22.0,
-            self.measure,
-            Align::Left,
-        );
-        rows.extend(self.line_rows(&title, 0.0, 22.0, 27.0));
+        let mut rows = self.text_rows(&[Span::new(&doc.title, Face::SansBold).color(Color::ACCENT)], 22.0, 27.0, 0.0);
         if let Some(subtitle) = &doc.subtitle {
-            let lines = self.ts.paragraph(
-                &[Span::new(subtitle, Face::Sans).color(Color::GREY)],
-                13.0,
-                self.measure,
-                Align::Left,
-            );
-            let mut sub = self.line_rows(&lines, 0.0, 13.0, 17.0);
-            sub[0].space_before = 6.0;
-            rows.extend(sub);
+            rows.extend(self.text_rows(&[Span::new(subtitle, Face::Sans).color(Color::GREY)], 13.0, 17.0, 6.0));
         }
         let meta: Vec<&str> = [Some(doc.date.as_str()), doc.author.as_deref()].into_iter().flatten().collect();
-        let lines = self.ts.paragraph(
-            &[Span::new(meta.join("  ·  "), Face::Sans).color(Color::GREY)],
-            9.5,
-            self.measure,
-            Align::Left,
-        );
-        let mut meta_rows = self.line_rows(&lines, 0.0, 9.5, 13.0);
-        meta_rows[0].space_before = 8.0;
-        rows.extend(meta_rows);
+        rows.extend(self.text_rows(&[Span::new(meta.join("  ·  "), Face::Sans).color(Color::GREY)], 9.5, 13.0, 8.0));
         rows.push(Row {
             height: 1.0,
             space_before: 10.0,
@@ -606,20 +583,24 @@ impl Builder<'_> {
     }
 
     fn figure_rows(&self, f: &Figure) -> Vec<Row> {
-        let mut rows = Vec::new();
-        let title = self.ts.paragraph(&f.title, 10.0, self.measure, Align::Left);
-        rows.extend(self.line_rows(&title, 0.0, 10.0, 14.0));
+        let mut rows = self.text_rows(&f.title, 10.0, 14.0, 0.0);
         if let Some(subtitle) = &f.subtitle {
             let spans: Vec<Span> = subtitle.iter().map(|s| Span { color: Color::GREY, ..s.clone() }).collect();
-            let lines = self.ts.paragraph(&spans, 9.0, self.measure, Align::Left);
-            rows.extend(self.line_rows(&lines, 0.0, 9.0, 12.5));
+            rows.extend(self.text_rows(&spans, 9.0, 12.5, 0.0));
         }
         let items = chart::draw(&f.chart, self.ts, self.measure, f.height);
         rows.push(Row { height: f.height + 8.0, space_before: 6.0, items, ..Row::default() });
-        let source = self.ts.paragraph(&f.source, SMALL, self.measure, Align::Left);
-        let mut source_rows = self.line_rows(&source, 0.0, SMALL, 11.0);
-        source_rows[0].space_before = 4.0;
-        rows.extend(source_rows);
+        rows.extend(self.text_rows(&f.source, SMALL, 11.0, 4.0));
+        rows
+    }
+
+    /// Ragged-right text across the measure as rows, the first with `space` above it.
+    fn text_rows(&self, spans: &[Span], size: f32, leading: f32, space: f32) -> Vec<Row> {
+        let lines = self.ts.paragraph(spans, size, self.measure, Align::Left);
+        let mut rows = self.line_rows(&lines, 0.0, size, leading);
+        if let Some(first) = rows.first_mut() {
+            first.space_before = space;
+        }
         rows
     }
 
