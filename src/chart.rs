@@ -48,6 +48,19 @@ pub const PALETTE: [Color; 6] = [
 pub const DASHES: [Option<(f64, f64)>; 6] =
     [None, Some((6.0, 3.0)), Some((1.5, 2.0)), Some((10.0, 3.0)), Some((3.0, 3.0)), Some((6.0, 6.0))];
 
+/// For black-and-white printing (`--gray`): greys far enough apart to tell
+/// from each other, with longer, more distinct dashes.
+pub const GRAY_PALETTE: [Color; 6] = [
+    Color(0x1a, 0x1a, 0x1a),
+    Color(0x59, 0x59, 0x59),
+    Color(0x33, 0x33, 0x33),
+    Color(0x80, 0x80, 0x80),
+    Color(0x40, 0x40, 0x40),
+    Color(0x6b, 0x6b, 0x6b),
+];
+pub const GRAY_DASHES: [Option<(f64, f64)>; 6] =
+    [None, Some((8.0, 4.0)), Some((1.5, 3.0)), Some((14.0, 4.0)), Some((4.0, 4.0)), Some((8.0, 8.0))];
+
 const GRID: Color = Color(0xd9, 0xd9, 0xd9);
 const AXIS: Color = Color(0x50, 0x5a, 0x5f);
 /// Bars that are not highlighted: mid grey, 4.5:1 against white.
@@ -72,6 +85,16 @@ pub struct ChartData {
     pub format: format::Spec,
     /// The unit shown above the value axis.
     pub unit: String,
+    /// Use [`GRAY_PALETTE`] and [`GRAY_DASHES`].
+    pub gray: bool,
+}
+
+impl ChartData {
+    /// Colour and dash pattern of the `i`th series.
+    fn style(&self, i: usize) -> (Color, Option<(f64, f64)>) {
+        let (colors, dashes) = if self.gray { (&GRAY_PALETTE, &GRAY_DASHES) } else { (&PALETTE, &DASHES) };
+        (colors[i % colors.len()], dashes[i % dashes.len()])
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -454,7 +477,7 @@ impl Chart<'_, '_> {
         self.references(left, right, y)?;
         let mut ends = Vec::new();
         for (i, s) in self.data.series.iter().enumerate() {
-            let c = PALETTE[i % PALETTE.len()];
+            let (c, dash) = self.data.style(i);
             // Gaps in the data are gaps in the line.
             for run in s.points.split(|p| p.1.is_none()) {
                 let points: Vec<(f64, f64)> =
@@ -462,7 +485,7 @@ impl Chart<'_, '_> {
                 if points.len() == 1 {
                     self.dot(points[0].0, points[0].1, c)?;
                 } else if points.len() > 1 {
-                    self.path(&points, c, 2.0, DASHES[i % DASHES.len()])?;
+                    self.path(&points, c, 2.0, dash)?;
                 }
             }
             if let Some((px, Some(v))) = s.points.iter().rev().find(|p| p.1.is_some()) {
@@ -485,7 +508,7 @@ impl Chart<'_, '_> {
             }
         }
         for &(yy, _, i) in ends.iter() {
-            let c = PALETTE[i % PALETTE.len()];
+            let (c, _) = self.data.style(i);
             self.text(
                 &self.data.series[i].label,
                 right + 6.0,
@@ -523,7 +546,7 @@ impl Chart<'_, '_> {
     /// last point, and never outside the plot.
     fn annotations(&self, x_of: impl Fn(&X) -> f64, y: Scale, (top, bottom): (f64, f64)) -> DrawResult {
         let Some(first) = self.data.series.first() else { return Ok(()) };
-        let c = PALETTE[0];
+        let (c, _) = self.data.style(0);
         let mut done: Vec<usize> = Vec::new();
         for which in &self.data.annotate {
             let values = first.points.iter().enumerate().filter_map(|(i, p)| p.1.map(|v| (i, v)));
@@ -587,7 +610,7 @@ impl Chart<'_, '_> {
         for (i, (_, v)) in series.points.iter().enumerate() {
             if let Some(v) = v {
                 let (a, b) = (base.min(y.at(*v)), base.max(y.at(*v)));
-                self.rect(centre(i) - slot * 0.35, a, centre(i) + slot * 0.35, b, PALETTE[0])?;
+                self.rect(centre(i) - slot * 0.35, a, centre(i) + slot * 0.35, b, self.data.style(0).0)?;
             }
         }
         // Redraw the baseline over the bars' feet.
@@ -618,10 +641,11 @@ impl Chart<'_, '_> {
         let slot = self.height / rows.len().max(1) as f64;
         for (i, (name, v)) in rows.iter().enumerate() {
             let highlighted = self.data.highlight.iter().any(|h| h == name);
-            let c = if highlighted || self.data.highlight.is_empty() { PALETTE[0] } else { MUTED };
+            let accent = self.data.style(0).0;
+            let c = if highlighted || self.data.highlight.is_empty() { accent } else { MUTED };
             let yy = slot * (i as f64 + 0.5);
             self.rect(x.at(0.0), yy - slot * 0.36, x.at(v.max(0.0)), yy + slot * 0.36, c)?;
-            let label_color = if highlighted { PALETTE[0] } else { Color::TEXT };
+            let label_color = if highlighted { accent } else { Color::TEXT };
             self.text(name, left - 6.0, yy, text_style(LABEL, highlighted, label_color, HPos::Right, VPos::Center))?;
             self.text(
                 &self.value_text(*v),
@@ -702,6 +726,7 @@ mod tests {
             highlight: Vec::new(),
             format: format::Spec::default(),
             unit: "Officers".into(),
+            gray: false,
         }
     }
 
@@ -768,6 +793,13 @@ mod tests {
             .filter(|i| matches!(i, Item::Path { color, width, .. } if *color == PALETTE[0] && *width == 2.0))
             .count();
         assert_eq!(solid, 2);
+        // In grey, no item uses a palette colour.
+        let gray = drawn(&ChartData { gray: true, ..d }, 300.0, 150.0);
+        let coloured = gray.iter().any(|i| match i {
+            Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => PALETTE.contains(color),
+            Item::Link { .. } => false,
+        });
+        assert!(!coloured, "a coloured item in a --gray chart");
     }
 
     #[test]

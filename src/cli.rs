@@ -1,16 +1,27 @@
 //! Command-line definitions (clap derive). Only the shape of the interface
-//! lives here; `main.rs` turns it into work.
+//! lives here, documented once: `--help`, the man page and the shell
+//! completions are all generated from it. `main.rs` turns it into work.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Turn a JSON manifest and its data into a finished PDF briefing.
+/// Turn a JSON manifest and its CSV data into a finished PDF briefing.
 ///
-/// Exit codes: 0 success, 1 problems in the input files, 2 usage errors,
-/// 3 I/O failures (a file could not be read or written).
+/// Every figure is computed from the data, every quote and figure is cited,
+/// and the same input always gives the same PDF.
+///
+/// Exit codes: 0 success; 1 problems in the input files (or a PDF over
+/// --max-size); 2 usage errors; 3 I/O failures (a file could not be read or
+/// written). A closed pipe on standard output is not an error.
 #[derive(Debug, Parser)]
-#[command(name = "briefing", version, about, long_about)]
+#[command(
+    name = "briefing",
+    version,
+    about,
+    long_about,
+    after_help = "Examples:\n  briefing build                      render the built-in London briefing to briefing.pdf\n  briefing init my-briefing           start your own from a copy of it\n  briefing check my-briefing/briefing.json"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -20,42 +31,155 @@ pub struct Cli {
 pub enum Command {
     /// Render a manifest to PDF.
     ///
-    /// Without MANIFEST, renders the built-in London briefing.
-    /// Example: `briefing build data/london-2018/briefing.json -o london.pdf`
-    Build {
-        /// The manifest (JSON) to render; paths inside it are relative to its folder.
-        manifest: Option<PathBuf>,
-        /// Where to write the PDF. The file is replaced only if the build succeeds.
-        #[arg(short, long, default_value = "briefing.pdf")]
-        output: PathBuf,
-        /// Paper size, overriding the manifest's `paper`.
-        #[arg(long, value_enum)]
-        paper: Option<PaperArg>,
-        /// Folder that data files may be read from (default: the manifest's folder).
-        /// Example: `--data-root data` lets data/london-latest/briefing.json read ../london-2018/*.csv
-        #[arg(long, value_name = "DIR")]
-        data_root: Option<PathBuf>,
-        /// Also write every figure as SVG and PNG (figure-1.svg, figure-1.png, ...) into DIR,
-        /// for slides and email bodies. The folder is created if needed.
-        /// Example: `briefing build --charts charts/`
-        #[arg(long, value_name = "DIR")]
-        charts: Option<PathBuf>,
-    },
-    /// Validate a manifest, read its data and evaluate every figure; report every problem, write no PDF.
+    /// Without MANIFEST, renders the built-in London briefing. The PDF is
+    /// written to a temporary file and renamed into place, so a failed build
+    /// never leaves a partial file or replaces a good one.
+    #[command(
+        after_help = "Examples:\n  briefing build\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --summary md\n  briefing build my-briefing/briefing.json --gray --marking \"OFFICIAL-SENSITIVE\" --max-size 2MB"
+    )]
+    Build(BuildArgs),
+    /// Validate a manifest, read its data and evaluate every figure; report every problem and write no PDF.
     ///
-    /// Without MANIFEST, checks the built-in London briefing.
-    /// Example: `briefing check my-briefing/briefing.json`
+    /// Without MANIFEST, checks the built-in London briefing. Exits 0 when
+    /// there are no errors (warnings are allowed), 1 otherwise.
+    #[command(after_help = "Example:\n  briefing check my-briefing/briefing.json")]
     Check {
-        /// The manifest (JSON) to check.
+        /// The manifest (JSON) to check, e.g. `my-briefing/briefing.json`.
         manifest: Option<PathBuf>,
-        /// Folder that data files may be read from (default: the manifest's folder).
+        /// The folder data files may be read from, if wider than the manifest's own, e.g. `--data-root data`.
         #[arg(long, value_name = "DIR")]
         data_root: Option<PathBuf>,
     },
+    /// Create a folder with a ready-to-edit manifest and its data files (a copy of the London briefing).
+    ///
+    /// Existing files are never overwritten: the command stops if any of
+    /// them is already there.
+    #[command(
+        after_help = "Example:\n  briefing init my-briefing && briefing build my-briefing/briefing.json -o my-briefing.pdf"
+    )]
+    Init {
+        /// The folder to create or fill, e.g. `my-briefing`.
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of manifest format 1, for editors' completion and checks.
+    ///
+    /// Point a manifest at it with `"$schema": "briefing.schema.json"`.
+    #[command(after_help = "Example:\n  briefing schema > briefing.schema.json")]
+    Schema,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  briefing completions bash > /etc/bash_completion.d/briefing\n  briefing completions zsh > ~/.zfunc/_briefing"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from this help.
+    #[command(after_help = "Example:\n  briefing man > briefing.1 && man ./briefing.1")]
+    Man,
+}
+
+/// Options of `briefing build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The manifest (JSON) to render, e.g. `my-briefing/briefing.json`; data files are read relative to its folder.
+    pub manifest: Option<PathBuf>,
+    /// Where to write the PDF, e.g. `-o london.pdf`.
+    #[arg(short, long, default_value = "briefing.pdf")]
+    pub output: PathBuf,
+    /// Paper size, overriding the manifest's `paper`, e.g. `--paper letter`.
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// The folder data files may be read from, if wider than the manifest's own, e.g. `--data-root data`.
+    #[arg(long, value_name = "DIR")]
+    pub data_root: Option<PathBuf>,
+    /// Also write every figure as SVG and PNG (figure-1.svg, figure-1.png, ...) into DIR for slides and email, e.g. `--charts charts/`.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// Also write a summary for an email body beside the PDF (`txt` or `md`), or print it as plain text (`-`), e.g. `--summary md`.
+    #[arg(long, value_name = "FORMAT", value_parser = ["txt", "md", "-"])]
+    pub summary: Option<String>,
+    /// Use a grey palette and stronger dash patterns in charts, for black-and-white printing, e.g. `--gray`.
+    #[arg(long)]
+    pub gray: bool,
+    /// Protective marking for the header and footer, overriding the manifest's, e.g. `--marking "OFFICIAL-SENSITIVE"`.
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
+    /// Warn and exit 1 when the PDF is larger than SIZE (bytes, or with KB or MB), e.g. `--max-size 2MB` for an email attachment budget.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
+    /// Keep running and rebuild whenever the manifest or its data files change; problems are printed and watching goes on, e.g. `--watch`.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum PaperArg {
     A4,
     Letter,
+}
+
+/// Reads `2MB`, `500KB`, `80kB` or a plain number of bytes (1 KB = 1,000 bytes, as mail systems count).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&t[..i], t[i..].trim()),
+        None => (t.as_str(), ""),
+    };
+    let multiplier = match unit {
+        "" | "B" => 1.0,
+        "KB" | "K" => 1e3,
+        "MB" | "M" => 1e6,
+        "GB" | "G" => 1e9,
+        _ => return Err(format!("unknown unit `{unit}`; write e.g. 2MB, 500KB or 80000")),
+    };
+    let value: f64 =
+        number.trim().parse().map_err(|_| format!("`{s}` is not a size; write e.g. 2MB, 500KB or 80000"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{s}` is not a positive size"));
+    }
+    Ok((value * multiplier).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert_eq!(parse_size("80kB"), Ok(80_000));
+        assert_eq!(parse_size("1.5 mb"), Ok(1_500_000));
+        assert_eq!(parse_size("80000"), Ok(80_000));
+        assert!(parse_size("2 parsecs").is_err());
+        assert!(parse_size("-1MB").is_err());
+        assert!(parse_size("MB").is_err());
+    }
+
+    #[test]
+    fn every_argument_has_full_sentence_help() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        for sub in cli.get_subcommands() {
+            // clap drops the full stop of a one-line summary; the sentence is still there.
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            assert!(about.len() > 15 && about.starts_with(char::is_uppercase), "`{}` help: {about:?}", sub.get_name());
+            assert!(
+                sub.get_after_help().is_some_and(|h| h.to_string().contains("briefing")),
+                "`{}` has no example",
+                sub.get_name()
+            );
+            for arg in sub.get_arguments().filter(|a| a.get_id() != "help") {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(
+                    help.len() > 20 && help.starts_with(char::is_uppercase),
+                    "`{} {}` help: {help:?}",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
 }

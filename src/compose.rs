@@ -355,6 +355,7 @@ impl Composer<'_> {
             highlight: c.highlight.clone(),
             format: c.format.as_deref().and_then(|f| format::parse_spec(f).ok()).unwrap_or_default(),
             unit: if kind == chart::Kind::Bar { String::new() } else { unit },
+            gray: false,
         };
         let default_height = match kind {
             chart::Kind::Bar => 14.0 * series.first().map_or(1, |s| s.points.len()) as f32,

@@ -36,6 +36,7 @@ pub mod output;
 pub mod pdf;
 pub mod preview;
 pub mod stats;
+pub mod summary;
 pub mod ticks;
 
 use analyse::Analysis;
@@ -70,6 +71,10 @@ pub struct Options {
     /// Seconds since the epoch for the PDF dates (from `SOURCE_DATE_EPOCH`);
     /// otherwise the manifest's date is used. The clock is never read.
     pub source_date_epoch: Option<i64>,
+    /// Charts in greys and strong dash patterns, for black-and-white printing.
+    pub gray: bool,
+    /// Overrides the manifest's protective marking.
+    pub marking: Option<String>,
 }
 
 /// A manifest that parsed and validated, its data resolved, with any
@@ -105,7 +110,15 @@ pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
     if let Some(paper) = options.paper {
         manifest.paper = paper;
     }
-    let document = compose::compose(&manifest, &loaded.analysis);
+    if let Some(marking) = &options.marking {
+        manifest.marking = Some(marking.clone());
+    }
+    let mut document = compose::compose(&manifest, &loaded.analysis);
+    for block in &mut document.blocks {
+        if let compose::Block::Figure(f) = block {
+            f.chart.gray = options.gray;
+        }
+    }
     let hyphenator = Hyphenator::for_language(&manifest.lang);
     let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
     let layout = layout::layout(&document, &typesetter);

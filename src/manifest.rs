@@ -7,16 +7,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::analyse::Analysis;
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
 use crate::markup::{self, Inline};
 
-/// A whole briefing manifest, as written by the author.
-#[derive(Debug, Clone, Deserialize)]
+/// A briefing manifest (format 1): the text, sources, data series, charts
+/// and tables of one PDF briefing.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The JSON Schema this file follows, for editors (`briefing schema`); ignored by the tool.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Always 1.
     pub format: u32,
     pub title: String,
     #[serde(default)]
@@ -51,7 +57,7 @@ fn default_lang() -> String {
     "en-GB".to_string()
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Paper {
     #[default]
     A4,
@@ -69,7 +75,7 @@ impl Paper {
 }
 
 /// A publication that figures and quotes are taken from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub publisher: String,
@@ -82,7 +88,7 @@ pub struct Source {
 }
 
 /// A series declaration: read from a CSV file, or derived from two other series.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataSpec {
     pub label: String,
@@ -123,7 +129,7 @@ pub struct DataSpec {
 }
 
 /// One source id or several.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum SourceIds {
     One(String),
@@ -141,7 +147,7 @@ impl SourceIds {
 }
 
 /// A chart of one or more series.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChartSpec {
     /// `line`, `column` or `bar`.
@@ -174,7 +180,7 @@ pub struct ChartSpec {
 }
 
 /// One reference line or several.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ReferenceLines {
     One(ReferenceLine),
@@ -190,7 +196,7 @@ impl ReferenceLines {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferenceLine {
     pub y: f64,
@@ -199,7 +205,7 @@ pub struct ReferenceLine {
 }
 
 /// A table of one or more series side by side, by x.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     pub series: Vec<String>,
@@ -216,7 +222,7 @@ pub struct TableSpec {
     pub formats: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyFigure {
     pub value: String,
@@ -225,7 +231,7 @@ pub struct KeyFigure {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub heading: String,
@@ -236,7 +242,7 @@ pub struct Section {
     pub sections: Vec<Section>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Block {
     Text(String),
@@ -245,7 +251,7 @@ pub enum Block {
     Table(TableSpec),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
     /// Verbatim; paragraphs separated by a blank line (`\n\n`).

@@ -6,7 +6,15 @@ use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` atomically.
+///
+/// A path that already exists and is not a regular file (`/dev/stdout`, a
+/// named pipe, `/dev/null`) is written to directly: renaming over it would
+/// replace the device with a plain file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut special = std::fs::OpenOptions::new().write(true).open(path)?;
+        return special.write_all(bytes);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -53,6 +61,32 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
         }
+    }
+
+    /// A named pipe stands in for /dev/stdout or /dev/null, in a folder of
+    /// our own so that a regression cannot replace a real device.
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_to_not_replaced() {
+        use std::io::Read;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            panic!("mkfifo is needed for this test");
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                std::fs::File::open(fifo).unwrap().read_to_string(&mut text).unwrap();
+                text
+            })
+        };
+        write_atomic(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     }
 
     #[test]

@@ -1,0 +1,190 @@
+//! The commands around `build`: init, schema, completions, man, and the
+//! print and email options (--summary, --gray, --marking, --max-size, --watch).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use lopdf::Document;
+
+fn briefing() -> Command {
+    let mut cmd = Command::cargo_bin("briefing").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+fn pdf_text(path: &Path) -> String {
+    let doc = Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+#[test]
+fn init_writes_a_buildable_copy_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("mine");
+    let out = briefing().arg("init").arg(&target).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("briefing build") && stderr.contains("briefing.json"), "no next command: {stderr}");
+    assert!(target.join("briefing.json").exists() && target.join("met-officers.csv").exists());
+    // The copy builds from its own folder.
+    let pdf = target.join("mine.pdf");
+    briefing().arg("build").arg(target.join("briefing.json")).arg("-o").arg(&pdf).assert().success();
+    assert!(pdf_text(&pdf).contains("30,390"));
+    // A second init refuses and leaves an edited file alone.
+    std::fs::write(target.join("briefing.json"), "edited").unwrap();
+    briefing().arg("init").arg(&target).assert().code(1);
+    assert_eq!(std::fs::read_to_string(target.join("briefing.json")).unwrap(), "edited");
+}
+
+#[test]
+fn schema_is_json_schema_and_the_examples_follow_it() {
+    let schema: serde_json::Value = serde_json::from_str(&stdout(briefing().arg("schema"))).unwrap();
+    assert_eq!(schema["title"], "Manifest");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for path in ["data/london-2018/briefing.json", "data/london-latest/briefing.json"] {
+        let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let errors: Vec<String> =
+            validator.iter_errors(&manifest).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{path}: {errors:?}");
+    }
+    // And the schema rejects what the tool rejects.
+    let bad = serde_json::json!({"format": 1, "title": "T", "date": "2018-06-27", "sources": {}, "titel": "x"});
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn a_schema_reference_in_the_manifest_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(briefing::BUILTIN_MANIFEST).unwrap();
+    m.as_object_mut().unwrap().insert("$schema".into(), "briefing.schema.json".into());
+    for (name, text) in briefing::BUILTIN_FILES.files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("b.json"), serde_json::to_string(&m).unwrap()).unwrap();
+    briefing().arg("check").arg(dir.path().join("b.json")).assert().success();
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout(briefing().args(["completions", shell]));
+        assert!(script.contains("briefing") && script.contains("--max-size"), "{shell} completions lack options");
+    }
+    let man = stdout(briefing().arg("man"));
+    assert!(man.contains(".TH briefing"));
+    assert!(man.contains("Exit codes"), "the man page does not document exit codes");
+    let help = stdout(briefing().args(["build", "--help"]));
+    assert!(help.contains("Examples:") && help.contains("--summary"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    // The reading end is closed before the command starts, so every write fails with EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["schema"][..], &["man"], &["build", "-o", "b.pdf", "--summary", "-"]] {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(writer.try_clone().unwrap())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{args:?}: exit {status:?}");
+    }
+}
+
+#[test]
+fn summary_for_email_in_markdown_text_and_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("london.pdf");
+    briefing().arg("build").arg("-o").arg(&pdf).args(["--summary", "md"]).assert().success();
+    let md = std::fs::read_to_string(dir.path().join("london.md")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(briefing::BUILTIN_MANIFEST).unwrap();
+    assert!(md.starts_with(&format!("# {}", manifest["title"].as_str().unwrap())));
+    for expected in ["## Key figures", "**30,390**", "## Summary", "## Quotes", "> “", "## Sources", "<https://"] {
+        assert!(md.contains(expected), "no `{expected}` in the Markdown summary");
+    }
+    assert!(md.contains("Jennette Arnold OBE AM, London Assembly Member for North East"));
+    assert!(!md.contains('{'), "a template leaked into the summary");
+
+    briefing().arg("build").arg("-o").arg(&pdf).args(["--summary", "txt"]).assert().success();
+    let txt = std::fs::read_to_string(dir.path().join("london.txt")).unwrap();
+    assert!(txt.contains("Key figures\n-----------") && !txt.contains("**"));
+
+    let printed = stdout(briefing().arg("build").arg("-o").arg(&pdf).args(["--summary", "-"]));
+    assert_eq!(printed, txt);
+}
+
+#[test]
+fn marking_gray_and_paper_options_change_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.pdf");
+    briefing().arg("build").arg("-o").arg(&plain).assert().success();
+    let marked = dir.path().join("marked.pdf");
+    briefing().arg("build").arg("-o").arg(&marked).args(["--marking", "OFFICIAL-SENSITIVE"]).assert().success();
+    assert!(pdf_text(&marked).contains("OFFICIAL-SENSITIVE"));
+    let gray = dir.path().join("gray.pdf");
+    briefing().arg("build").arg("-o").arg(&gray).arg("--gray").assert().success();
+    assert_ne!(std::fs::read(&plain).unwrap(), std::fs::read(&gray).unwrap());
+    // A marking the fonts cannot show is a usage error, before anything is written.
+    briefing().arg("build").arg("-o").arg(dir.path().join("x.pdf")).args(["--marking", "機密"]).assert().code(2);
+    assert!(!dir.path().join("x.pdf").exists());
+}
+
+#[test]
+fn max_size_warns_and_exits_1_but_keeps_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("b.pdf");
+    let out = briefing().arg("build").arg("-o").arg(&pdf).args(["--max-size", "10KB"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("over the --max-size budget of 10000 bytes"), "{stderr}");
+    assert!(pdf.exists());
+    briefing().arg("build").arg("-o").arg(&pdf).args(["--max-size", "2MB"]).assert().success();
+    briefing().arg("build").arg("-o").arg(&pdf).args(["--max-size", "lots"]).assert().code(2);
+}
+
+#[test]
+fn watch_rebuilds_when_the_manifest_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    briefing().arg("init").arg(dir.path()).assert().success();
+    let manifest = dir.path().join("briefing.json");
+    let pdf = dir.path().join("watched.pdf");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .arg("build")
+        .arg(&manifest)
+        .arg("-o")
+        .arg(&pdf)
+        .arg("--watch")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !what() {
+            assert!(start.elapsed() < Duration::from_secs(30), "timed out");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for(&|| pdf.exists());
+    let first = std::fs::read(&pdf).unwrap();
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replacen("London policing research briefing", "Watched briefing", 1)).unwrap();
+    wait_for(&|| std::fs::read(&pdf).is_ok_and(|b| b != first));
+    // A broken edit is reported and watching goes on; the good PDF stays.
+    let good = std::fs::read(&pdf).unwrap();
+    std::fs::write(&manifest, "{ not json").unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(child.try_wait().unwrap().is_none(), "the watcher exited on a bad edit");
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(pdf_text(&pdf).contains("Watched briefing"));
+}
