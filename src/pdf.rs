@@ -86,7 +86,9 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
     finish(&mut lo, layout, meta)?;
     lo.compress();
     // The document ID is a hash of the file without it: identical input gives
-    // identical bytes, and any change gives a new ID.
+    // identical bytes, and any change gives a new ID. printpdf's own ID comes
+    // from a process-wide counter, so it must go before hashing.
+    lo.trailer.remove(b"ID");
     let draft = save(&mut lo)?;
     let id = Md5::digest(&draft).to_vec();
     let id_string = || Object::String(id.clone(), StringFormat::Hexadecimal);

@@ -122,3 +122,14 @@ fn charts_flag_writes_valid_svg_and_png_for_every_figure() {
         assert!(accent > 100, "figure-{n}.png has {accent} accent pixels");
     }
 }
+
+#[test]
+fn two_builds_in_one_process_are_byte_identical() {
+    let fonts = Fonts::new();
+    let loaded = briefing::load(briefing::BUILTIN_NAME, briefing::BUILTIN_MANIFEST, &fonts, &briefing::BUILTIN_FILES)
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let options = briefing::Options::default();
+    let first = briefing::build(&loaded, &fonts, &options).unwrap();
+    let second = briefing::build(&loaded, &fonts, &options).unwrap();
+    assert!(first == second, "two in-process builds differ");
+}
