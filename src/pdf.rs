@@ -157,24 +157,43 @@ fn rgb(c: Color) -> printpdf::Color {
 fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -> Vec<Op> {
     let h = layout.height;
     let mut ops = Vec::new();
+    // Shapes in drawing order (gridlines under bars), each colour and line
+    // width set only when it changes, which keeps dashed lines small.
+    let mut pen = Pen::default();
     for item in items {
-        if let Item::Rect { x, y, w, h: rh, color } = item {
-            ops.push(Op::SetFillColor { col: rgb(*color) });
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(*x),
-                    y: Pt(h - y - rh),
-                    width: Pt(*w),
-                    height: Pt(*rh),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: Some(WindingOrder::NonZero),
-                },
-            });
-        }
-    }
-    for item in items {
-        if let Item::Path { points, width, color } = item {
-            ops.extend(path_ops(points, *width, *color, h));
+        match item {
+            Item::Rect { x, y, w, h: rh, color } => {
+                pen.fill(&mut ops, *color);
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(h - y - rh),
+                        width: Pt(*w),
+                        height: Pt(*rh),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: Some(WindingOrder::NonZero),
+                    },
+                });
+            }
+            Item::Path { points, width, color } => {
+                let points: Vec<LinePoint> = points
+                    .iter()
+                    .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(h - y) }, bezier: false })
+                    .collect();
+                if *width > 0.0 {
+                    pen.stroke(&mut ops, *color, *width);
+                    ops.push(Op::DrawLine { line: Line { points, is_closed: false } });
+                } else {
+                    pen.fill(&mut ops, *color);
+                    let polygon = Polygon {
+                        rings: vec![PolygonRing { points }],
+                        mode: PaintMode::Fill,
+                        winding_order: WindingOrder::NonZero,
+                    };
+                    ops.push(Op::DrawPolygon { polygon });
+                }
+            }
+            _ => {}
         }
     }
     ops.push(Op::StartTextSection);
@@ -231,30 +250,35 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
     ops
 }
 
-/// A stroked polyline (round joins, butt caps) or, with width 0, a filled polygon.
-fn path_ops(points: &[(f32, f32)], width: f32, color: Color, page_height: f32) -> Vec<Op> {
-    let points: Vec<LinePoint> = points
-        .iter()
-        .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(page_height - y) }, bezier: false })
-        .collect();
-    if width > 0.0 {
-        vec![
-            Op::SetOutlineColor { col: rgb(color) },
-            Op::SetOutlineThickness { pt: Pt(width) },
-            Op::SetLineJoinStyle { join: LineJoinStyle::Round },
-            Op::DrawLine { line: Line { points, is_closed: false } },
-        ]
-    } else {
-        vec![
-            Op::SetFillColor { col: rgb(color) },
-            Op::DrawPolygon {
-                polygon: Polygon {
-                    rings: vec![PolygonRing { points }],
-                    mode: PaintMode::Fill,
-                    winding_order: WindingOrder::NonZero,
-                },
-            },
-        ]
+/// The graphics state already set in a content stream, so that unchanged
+/// colours and widths are not written again.
+#[derive(Default)]
+struct Pen {
+    fill: Option<Color>,
+    stroke: Option<(Color, f32)>,
+}
+
+impl Pen {
+    fn fill(&mut self, ops: &mut Vec<Op>, color: Color) {
+        if self.fill != Some(color) {
+            ops.push(Op::SetFillColor { col: rgb(color) });
+            self.fill = Some(color);
+        }
+    }
+
+    fn stroke(&mut self, ops: &mut Vec<Op>, color: Color, width: f32) {
+        if self.stroke.is_none() {
+            ops.push(Op::SetLineJoinStyle { join: LineJoinStyle::Round });
+        }
+        match self.stroke {
+            Some((c, w)) if c == color && w == width => {}
+            Some((c, _)) if c == color => ops.push(Op::SetOutlineThickness { pt: Pt(width) }),
+            _ => {
+                ops.push(Op::SetOutlineColor { col: rgb(color) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            }
+        }
+        self.stroke = Some((color, width));
     }
 }
 
