@@ -86,6 +86,9 @@ pub struct VMetrics {
 /// All bundled faces, parsed once and shared read-only.
 pub struct Fonts {
     faces: Vec<rustybuzz::Face<'static>>,
+    /// Per face: a shaping plan for left-to-right Latin text, compiled once
+    /// (rustybuzz would otherwise compile one for every word).
+    plans: Vec<rustybuzz::ShapePlan>,
     /// Per face: the advance of a space and the shaped hyphen, needed for every word.
     spaces: Vec<f32>,
     hyphens: Vec<Glyph>,
@@ -100,7 +103,7 @@ impl Default for Fonts {
 impl Fonts {
     /// Parses the compiled-in fonts.
     pub fn new() -> Self {
-        let faces = Face::ALL
+        let faces: Vec<rustybuzz::Face<'static>> = Face::ALL
             .iter()
             .map(|f| {
                 // The bytes are compiled in and checked by the test suite, so a
@@ -108,7 +111,14 @@ impl Fonts {
                 rustybuzz::Face::from_slice(f.data(), 0).expect("bundled font parses")
             })
             .collect();
-        let mut fonts = Fonts { faces, spaces: Vec::new(), hyphens: Vec::new() };
+        let plans = faces
+            .iter()
+            .map(|f| {
+                let latin = Some(rustybuzz::script::LATIN);
+                rustybuzz::ShapePlan::new(f, rustybuzz::Direction::LeftToRight, latin, None, &[])
+            })
+            .collect();
+        let mut fonts = Fonts { faces, plans, spaces: Vec::new(), hyphens: Vec::new() };
         for face in Face::ALL {
             fonts.spaces.push(advance_sum(&fonts.shape(face, " ")));
             let hyphen = fonts.shape(face, "-").into_iter().next().expect("bundled fonts have a hyphen");
@@ -175,8 +185,11 @@ impl Fonts {
         let rb = self.face(face);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
+        // The bundled fonts cover Latin only, so every run is shaped as
+        // left-to-right Latin with the face's precompiled plan.
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        let shaped = rustybuzz::shape(rb, &[], buffer);
+        buffer.set_script(rustybuzz::script::LATIN);
+        let shaped = rustybuzz::shape_with_plan(rb, &self.plans[face.index()], buffer);
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
         let scale = self.scale(face);
