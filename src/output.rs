@@ -19,6 +19,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        let message = format!("the folder {} does not exist; create it first", dir.display());
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, message));
+    }
     let mut tmp = tempfile::Builder::new().prefix(".briefing-").suffix(".tmp").tempfile_in(dir)?;
     set_permissions(tmp.as_file(), path)?;
     tmp.write_all(bytes)?;
