@@ -159,17 +159,19 @@ fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
 fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
     let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref())?;
     let loaded = load(&input, fonts)?;
-    let bytes = briefing::build(&loaded, fonts, options).map_err(|e| {
+    // Rendered once, for the PDF and for the summary and chart files.
+    let rendered = briefing::render(&loaded, fonts, options);
+    let bytes = briefing::to_pdf(&rendered, &loaded.manifest, fonts, options).map_err(|e| {
         eprintln!("error: {e}");
         IO_ERROR
     })?;
     write(&args.output, &bytes)?;
     eprintln!("wrote {} ({} bytes)", args.output.display(), bytes.len());
     if let Some(format) = &args.summary {
-        write_summary(fonts, &loaded, options, format, &args.output)?;
+        write_summary(&rendered, format, &args.output)?;
     }
     if let Some(dir) = &args.charts {
-        write_charts(fonts, &loaded, options, dir)?;
+        write_charts(fonts, &rendered, &loaded.manifest.lang, dir)?;
     }
     match args.max_size {
         Some(max) if bytes.len() as u64 > max => {
@@ -192,8 +194,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), u8> {
 }
 
 /// The email summary: beside the PDF (`txt`, `md`) or on standard output (`-`).
-fn write_summary(fonts: &Fonts, loaded: &Loaded, options: &Options, format: &str, pdf: &Path) -> Result<(), u8> {
-    let rendered = briefing::render(loaded, fonts, options);
+fn write_summary(rendered: &briefing::Rendered, format: &str, pdf: &Path) -> Result<(), u8> {
     let style = if format == "md" { Style::Markdown } else { Style::Text };
     let text = briefing::summary::summary(&rendered.document, style);
     if format == "-" {
@@ -206,13 +207,12 @@ fn write_summary(fonts: &Fonts, loaded: &Loaded, options: &Options, format: &str
 }
 
 /// Writes each figure as SVG and PNG into `dir`.
-fn write_charts(fonts: &Fonts, loaded: &Loaded, options: &Options, dir: &Path) -> Result<(), u8> {
+fn write_charts(fonts: &Fonts, rendered: &briefing::Rendered, lang: &str, dir: &Path) -> Result<(), u8> {
     std::fs::create_dir_all(dir).map_err(|e| {
         eprintln!("error: cannot create {}: {e}", dir.display());
         IO_ERROR
     })?;
-    let rendered = briefing::render(loaded, fonts, options);
-    let files = briefing::figure_files(&rendered, fonts, &loaded.manifest.lang).map_err(|e| {
+    let files = briefing::figure_files(rendered, fonts, lang).map_err(|e| {
         eprintln!("error: cannot draw the figures: {e}");
         IO_ERROR
     })?;

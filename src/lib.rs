@@ -153,8 +153,16 @@ pub fn figure_files(rendered: &Rendered, fonts: &Fonts, lang: &str) -> Result<Ve
 
 /// Renders a loaded manifest to PDF bytes.
 pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
-    let rendered = render(loaded, fonts, options);
-    let manifest = &loaded.manifest;
+    to_pdf(&render(loaded, fonts, options), &loaded.manifest, fonts, options)
+}
+
+/// Writes an already rendered briefing as PDF bytes.
+pub fn to_pdf(
+    rendered: &Rendered,
+    manifest: &Manifest,
+    fonts: &Fonts,
+    options: &Options,
+) -> Result<Vec<u8>, pdf::PdfError> {
     let meta = pdf::Metadata {
         title: markup::plain_text(&manifest.title),
         author: manifest.author.clone().unwrap_or_default(),
