@@ -822,11 +822,6 @@ fn is_language_tag(s: &str) -> bool {
     !s.is_empty() && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// All ids a parsed manifest string cites, for numbering references in order.
-pub fn cited_ids(text: &str) -> Vec<String> {
-    markup::parse(text).map(|i| markup::citations(&i).map(str::to_string).collect()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,18 +128,6 @@ fn parse_cite(inner: &str, offset: usize) -> Result<Vec<String>, MarkupError> {
     Ok(ids)
 }
 
-/// All source ids cited in a parsed string, in order.
-pub fn citations(inlines: &[Inline]) -> impl Iterator<Item = &str> {
-    inlines.iter().flat_map(|i| {
-        match i {
-            Inline::Cite(ids) => ids.as_slice(),
-            _ => &[],
-        }
-        .iter()
-        .map(String::as_str)
-    })
-}
-
 /// The text of a string with markup removed (for metadata and plain-text uses).
 pub fn plain_text(src: &str) -> String {
     match parse(src) {
