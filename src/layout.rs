@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::chart;
 use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
-use crate::fonts::{Face, Fonts, Glyph};
+use crate::fonts::{Face, Glyph};
 use crate::linebreak::{Align, Color, Line, Link, Span, Typesetter};
 
 /// Page furniture and type sizes, in points.
@@ -160,14 +160,8 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
 /// Turns every block into rows, in reading order.
 fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
     let (width, _) = doc.paper.size_pt();
-    let mut b = Builder {
-        ts,
-        fonts: ts.fonts,
-        measure: width - 2.0 * MARGIN_X,
-        rows: Vec::new(),
-        headers: Vec::new(),
-        keep_next: false,
-    };
+    let mut b =
+        Builder { ts, measure: width - 2.0 * MARGIN_X, rows: Vec::new(), headers: Vec::new(), keep_next: false };
     b.title_block(doc);
     for block in &doc.blocks {
         match block {
@@ -190,7 +184,7 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
 /// points wide, exactly as it appears on the page: for SVG and PNG previews.
 /// Returns the items, with the origin at the top-left, and the height.
 pub fn figure_items(f: &Figure, ts: &Typesetter, width: f32) -> (Vec<Item>, f32) {
-    let b = Builder { ts, fonts: ts.fonts, measure: width, rows: Vec::new(), headers: Vec::new(), keep_next: false };
+    let b = Builder { ts, measure: width, rows: Vec::new(), headers: Vec::new(), keep_next: false };
     let mut items = Vec::new();
     let mut y = 0.0;
     for (i, row) in b.figure_rows(f).iter().enumerate() {
@@ -255,7 +249,6 @@ fn offset(item: &Item, dx: f32, dy: f32) -> Item {
 
 struct Builder<'a> {
     ts: &'a Typesetter<'a>,
-    fonts: &'a Fonts,
     measure: f32,
     rows: Vec<Row>,
     /// Table header rows (with a "(continued)" caption) repeated on later pages.
@@ -286,7 +279,7 @@ impl Builder<'_> {
                 glyphs: run.glyphs.clone(),
             });
             if let Some(link) = &run.link {
-                let ascent = self.fonts.vmetrics(run.face).ascent * size / 1000.0;
+                let ascent = self.ts.fonts.vmetrics(run.face).ascent * size / 1000.0;
                 items.push(Item::Link {
                     x: x + run.x,
                     y: y - ascent,
@@ -390,7 +383,9 @@ impl Builder<'_> {
         // Heading text starts at a fixed indent per level so that headings
         // line up, unless the number is unusually long.
         let indent = match number {
-            Some(n) => (self.fonts.width(Face::SansBold, size, n) + size * 0.6).max(size * (1.2 + 0.8 * level as f32)),
+            Some(n) => {
+                (self.ts.fonts.width(Face::SansBold, size, n) + size * 0.6).max(size * (1.2 + 0.8 * level as f32))
+            }
             None => 0.0,
         };
         let lines = self.ts.paragraph(&text, size, self.measure - indent, Align::Left);
@@ -499,7 +494,7 @@ impl Builder<'_> {
         const PAD: f32 = 6.0;
         let columns = t.header.len();
         // The x column is as wide as its widest cell; the others share the rest.
-        let widest_x = t.rows.iter().map(|r| self.fonts.width(Face::Sans, SIZE, &r[0])).fold(0.0, f32::max);
+        let widest_x = t.rows.iter().map(|r| self.ts.fonts.width(Face::Sans, SIZE, &r[0])).fold(0.0, f32::max);
         let first = (widest_x + 2.0 * PAD).clamp(self.measure * 0.2, self.measure * 0.45);
         let other = (self.measure - first) / (columns - 1).max(1) as f32;
         let lefts: Vec<f32> = (0..columns).map(|c| if c == 0 { 0.0 } else { first + (c - 1) as f32 * other }).collect();
@@ -682,6 +677,7 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::Fonts;
 
     fn row(height: f32, keep: bool) -> Row {
         Row { height, keep, ..Row::default() }
