@@ -11,7 +11,7 @@ use crate::data::{self, Csv, Files};
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
 use crate::format;
 use crate::manifest::{DataSpec, Manifest};
-use crate::stats::{self, STATISTICS, Series, Value, X};
+use crate::stats::{self, POINT_STATISTICS, STATISTICS, Series, Value, X};
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -51,10 +51,16 @@ impl Analysis {
             Some((r, s)) => (r.trim(), Some(s.trim())),
             None => (expr.trim(), None),
         };
-        let Some((name, stat)) = reference.split_once('.') else {
+        if reference == "area" {
+            return Err(fail(
+                "`{area}` is filled in only by `briefing batch`".into(),
+                "run `briefing batch MANIFEST --each SERIES.COLUMN`, or write the area's name".into(),
+            ));
+        }
+        let Some((name, key, stat)) = split_reference(reference) else {
             return Err(fail(
                 format!("`{{{expr}}}` is not a computed value"),
-                "write `{series.statistic}` or `{series.statistic:format}`, e.g. `{officers.latest:.0}`; `\\{` for a literal brace".into(),
+                "write `{series.statistic}` or `{series.statistic:format}`, e.g. `{officers.latest:.0}`, or `{series[point].value}`; `\\{` for a literal brace".into(),
             ));
         };
         if self.failed.contains(name) {
@@ -68,15 +74,23 @@ impl Analysis {
             };
             return Err(fail(format!("unknown series `{name}`"), hint));
         };
-        if !STATISTICS.contains(&stat) {
-            let hint = match did_you_mean(stat, STATISTICS) {
+        let known: &[&str] = if key.is_some() { &POINT_STATISTICS } else { &STATISTICS };
+        if !known.contains(&stat) {
+            let hint = match did_you_mean(stat, known.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("statistics: {}", STATISTICS.join(", ")),
+                None => format!("statistics: {}", known.join(", ")),
             };
             return Err(fail(format!("unknown statistic `{stat}`"), hint));
         }
-        let value = series.stat(stat).map_err(|e| fail(format!("`{name}.{stat}`: {}", e.message), e.hint))?;
+        let value = match key {
+            Some(key) => series.point_stat(key, stat),
+            None => series.stat(stat),
+        };
+        let shown = key.map_or_else(|| format!("{name}.{stat}"), |k| format!("{name}[{k}].{stat}"));
+        let value = value.map_err(|e| fail(format!("`{shown}`: {}", e.message), e.hint))?;
         let text = match (value, spec) {
+            // `:th` reads a rank as "5th".
+            (Value::Number(n), Some("th")) if n >= 1.0 && n.fract() == 0.0 => format::ordinal(n as u64),
             (Value::Number(n), spec) => {
                 let spec = format::parse_spec(spec.unwrap_or(""))
                     .map_err(|e| fail(e, "formats look like `.1`, `+.0`, `.0%`, `£m`".into()))?;
@@ -90,13 +104,26 @@ impl Analysis {
             },
             (Value::X(_), Some(_)) => {
                 return Err(fail(
-                    format!("`{name}.{stat}` is a date or category, so it takes no number format"),
-                    format!("write `{{{name}.{stat}}}`, or `{{{name}.{stat}:year}}` for the year alone"),
+                    format!("`{shown}` is a date or category, so it takes no number format"),
+                    format!("write `{{{shown}}}`, or `{{{shown}:year}}` for the year alone"),
                 ));
             }
         };
         Ok(Evaluated { text, sources: series.sources.clone() })
     }
+}
+
+/// Splits `series.stat` or `series[point].stat` (a point named by its x label,
+/// e.g. `vap_by_borough[Croydon].rank` or `officers[2010].value`).
+fn split_reference(r: &str) -> Option<(&str, Option<&str>, &str)> {
+    let open = r.find('[').filter(|&open| r.find('.').is_none_or(|dot| open < dot));
+    if let Some(open) = open {
+        let close = open + r[open..].find(']')?;
+        let stat = r[close + 1..].strip_prefix('.')?;
+        return Some((&r[..open], Some(r[open + 1..close].trim()), stat));
+    }
+    let (name, stat) = r.split_once('.')?;
+    Some((name, None, stat))
 }
 
 /// Builds every declared series, reporting all problems.
@@ -465,6 +492,21 @@ mod tests {
         assert_eq!(text(&a, "officers.max_x:year"), "2016");
         assert_eq!(text(&a, "per_1000.latest:.2"), format!("{:.2}", 30390.23 / 8908081.0 * 1000.0));
         assert_eq!(a.eval("per_1000.latest").unwrap().sources, vec!["ho".to_string(), "ons".to_string()]);
+    }
+
+    #[test]
+    fn points_are_selected_by_their_x_label() {
+        let (a, diags) = analysed(DATA);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(text(&a, "people[2017].value"), "8,825,001");
+        // Ranked from the largest: 2018 has the most people, 2016 the fewest.
+        assert_eq!(text(&a, "people[2018].rank"), "1");
+        assert_eq!(text(&a, "people[2016].rank:th"), "3rd");
+        let e = a.eval("people[2019].value").unwrap_err();
+        assert!(e.message.contains("no point `2019`") && e.hint.contains("2018"), "{e:?}");
+        let e = a.eval("people[2017].latest").unwrap_err();
+        assert_eq!(e.message, "unknown statistic `latest`");
+        assert!(a.eval("area").unwrap_err().message.contains("briefing batch"));
     }
 
     #[test]

@@ -38,6 +38,16 @@ pub enum Command {
         after_help = "Examples:\n  briefing build\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --summary md\n  briefing build my-briefing/briefing.json --gray --marking \"OFFICIAL-SENSITIVE\" --max-size 2MB"
     )]
     Build(BuildArgs),
+    /// Render one briefing per area (borough, force...) from a template, in parallel.
+    ///
+    /// Each distinct value of SERIES.COLUMN becomes a briefing: `{area}` in
+    /// the template's strings (prose, titles, highlights, `where` filters) is
+    /// replaced by the value. A failing area reports its problems and the
+    /// rest are still written; the exit code is 1 if any failed.
+    #[command(
+        after_help = "Example:\n  briefing batch data/borough/briefing.json --each borough.area_name --data-root data -o boroughs/"
+    )]
+    Batch(BatchArgs),
     /// Validate a manifest, read its data and evaluate every figure; report every problem and write no PDF.
     ///
     /// Without MANIFEST, checks the built-in London briefing. Exits 0 when
@@ -88,30 +98,67 @@ pub struct BuildArgs {
     /// Where to write the PDF, e.g. `-o london.pdf`.
     #[arg(short, long, default_value = "briefing.pdf")]
     pub output: PathBuf,
-    /// Paper size, overriding the manifest's `paper`, e.g. `--paper letter`.
-    #[arg(long, value_enum)]
-    pub paper: Option<PaperArg>,
     /// The folder data files may be read from, if wider than the manifest's own, e.g. `--data-root data`.
     #[arg(long, value_name = "DIR")]
     pub data_root: Option<PathBuf>,
+    #[command(flatten)]
+    pub style: StyleArgs,
     /// Also write every figure as SVG and PNG (figure-1.svg, figure-1.png, ...) into DIR for slides and email, e.g. `--charts charts/`.
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
     /// Also write a summary for an email body beside the PDF (`txt` or `md`), or print it as plain text (`-`), e.g. `--summary md`.
     #[arg(long, value_name = "FORMAT", value_parser = ["txt", "md", "-"])]
     pub summary: Option<String>,
-    /// Use a grey palette and stronger dash patterns in charts, for black-and-white printing, e.g. `--gray`.
-    #[arg(long)]
-    pub gray: bool,
-    /// Protective marking for the header and footer, overriding the manifest's, e.g. `--marking "OFFICIAL-SENSITIVE"`.
-    #[arg(long, value_name = "TEXT")]
-    pub marking: Option<String>,
     /// Warn and exit 1 when the PDF is larger than SIZE (bytes, or with KB or MB), e.g. `--max-size 2MB` for an email attachment budget.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
     /// Keep running and rebuild whenever the manifest or its data files change; problems are printed and watching goes on, e.g. `--watch`.
     #[arg(long)]
     pub watch: bool,
+    /// Print the time each pipeline stage took (load, analyse, layout, render, write) to standard error, e.g. `--timings`.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// How a briefing looks, shared by `build` and `batch`.
+#[derive(Debug, Args)]
+pub struct StyleArgs {
+    /// Paper size, overriding the manifest's `paper`, e.g. `--paper letter`.
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// Use a grey palette and stronger dash patterns in charts, for black-and-white printing, e.g. `--gray`.
+    #[arg(long)]
+    pub gray: bool,
+    /// Protective marking for the header and footer, overriding the manifest's, e.g. `--marking "OFFICIAL-SENSITIVE"`.
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
+}
+
+/// Options of `briefing batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The template manifest (JSON), which writes `{area}` wherever the value belongs, e.g. `data/borough/briefing.json`.
+    pub template: PathBuf,
+    /// Make one briefing per distinct value of this column of this series' file, e.g. `--each borough.area_name`.
+    #[arg(long, value_name = "SERIES.COLUMN")]
+    pub each: String,
+    /// The folder to write the PDFs into (created if missing), one per value, named from it (`croydon.pdf`), e.g. `-o boroughs/`.
+    #[arg(short, long, value_name = "DIR", default_value = "briefings")]
+    pub output: PathBuf,
+    /// The folder data files may be read from, if wider than the template's own, e.g. `--data-root data`.
+    #[arg(long, value_name = "DIR")]
+    pub data_root: Option<PathBuf>,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    /// Number of briefings made at once (default: one per core), e.g. `--jobs 1`.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Print no progress bar and no summary line, only problems, e.g. `--quiet`.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the time each pipeline stage took, summed over all briefings, to standard error, e.g. `--timings`.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

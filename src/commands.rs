@@ -2,19 +2,20 @@
 //! problems, write outputs. Every failure ends here as an exit code (see
 //! `--help`): 1 input problems, 2 usage, 3 I/O.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use briefing::data::{Files, Folder};
 use briefing::diag::Diagnostic;
 use briefing::fonts::Fonts;
 use briefing::manifest::{Manifest, Paper};
 use briefing::summary::Style;
-use briefing::{Loaded, Options, output};
+use briefing::{Loaded, Options, Timings, output};
 use clap::CommandFactory;
 
-use crate::cli::{BuildArgs, Cli, Command, PaperArg};
+use crate::cli::{BatchArgs, BuildArgs, Cli, Command, PaperArg, StyleArgs};
 
 const INPUT_ERROR: u8 = 1;
 const USAGE_ERROR: u8 = 2;
@@ -24,6 +25,7 @@ const IO_ERROR: u8 = 3;
 pub fn run(command: Command) -> Result<(), u8> {
     match command {
         Command::Build(args) => build(&Fonts::new(), &args),
+        Command::Batch(args) => batch(&Fonts::new(), &args),
         Command::Check { manifest, data_root } => check(&Fonts::new(), manifest.as_deref(), data_root.as_deref()),
         Command::Init { dir } => init(&dir),
         Command::Schema => {
@@ -123,7 +125,7 @@ fn load(input: &Input, fonts: &Fonts) -> Result<Loaded, u8> {
     Ok(loaded)
 }
 
-fn options(args: &BuildArgs, fonts: &Fonts) -> Result<Options, u8> {
+fn options(args: &StyleArgs, fonts: &Fonts) -> Result<Options, u8> {
     if let Some(marking) = &args.marking
         && let Some(c) = marking.chars().find(|c| !fonts.covers(*c))
     {
@@ -148,7 +150,7 @@ fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
         eprintln!("error: the output {} is the input manifest; choose another file with -o", args.output.display());
         return Err(USAGE_ERROR);
     }
-    let options = options(args, fonts)?;
+    let options = options(&args.style, fonts)?;
     if args.watch {
         return watch(fonts, args, &options);
     }
@@ -157,16 +159,24 @@ fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
 
 /// One build: the PDF, then the summary and chart files if asked for.
 fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
+    let start = Instant::now();
     let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref())?;
+    let read = start.elapsed();
     let loaded = load(&input, fonts)?;
+    let mut timings = loaded.timings;
+    timings.load += read;
     // Rendered once, for the PDF and for the summary and chart files.
-    let rendered = briefing::render(&loaded, fonts, options);
-    let bytes = briefing::to_pdf(&rendered, &loaded.manifest, fonts, options).map_err(|e| {
+    let (rendered, bytes) = render(&loaded, fonts, options, &mut timings).map_err(|e| {
         eprintln!("error: {e}");
         IO_ERROR
     })?;
+    let start = Instant::now();
     write(&args.output, &bytes)?;
+    timings.write = start.elapsed();
     eprintln!("wrote {} ({} bytes)", args.output.display(), bytes.len());
+    if args.timings {
+        print_timings(&timings, 1);
+    }
     if let Some(format) = &args.summary {
         write_summary(&rendered, format, &args.output)?;
     }
@@ -184,6 +194,163 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), 
         }
         _ => Ok(()),
     }
+}
+
+/// Lays out and writes PDF bytes, timing both stages.
+fn render(
+    loaded: &Loaded,
+    fonts: &Fonts,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<(briefing::Rendered, Vec<u8>), briefing::pdf::PdfError> {
+    let start = Instant::now();
+    let rendered = briefing::render(loaded, fonts, options);
+    timings.layout = start.elapsed();
+    let start = Instant::now();
+    let bytes = briefing::to_pdf(&rendered, &loaded.manifest, fonts, options)?;
+    timings.render = start.elapsed();
+    Ok((rendered, bytes))
+}
+
+/// `--timings`: each stage's wall time (summed over `briefings`) on standard error.
+fn print_timings(timings: &Timings, briefings: usize) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let per = if briefings > 1 { format!(" over {briefings} briefings") } else { String::new() };
+    eprintln!("timings{per}:");
+    for (stage, time) in timings.stages() {
+        eprintln!("  {stage:<8} {:>9.2} ms", ms(time));
+    }
+    eprintln!("  {:<8} {:>9.2} ms", "total", ms(timings.total()));
+}
+
+/// What became of one area of a batch.
+struct Outcome {
+    area: String,
+    file: PathBuf,
+    result: Result<(usize, Timings), Vec<String>>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// `briefing batch`: one briefing per value of `--each`, made in parallel
+/// with the fonts shared. Problems are reported per area after all are done,
+/// in the order of the data, so output does not depend on thread timing.
+fn batch(fonts: &Fonts, args: &BatchArgs) -> Result<(), u8> {
+    let started = Instant::now();
+    let options = options(&args.style, fonts)?;
+    let input = read_manifest(Some(&args.template), args.data_root.as_deref())?;
+    let fail = |diags: &[Diagnostic]| {
+        report(diags);
+        eprintln!("batch failed: {}; no PDF written", count(diags));
+        INPUT_ERROR
+    };
+    let template = briefing::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
+    let areas = briefing::batch::areas(&input.name, &input.text, &template, &args.each, input.files.as_ref())
+        .map_err(|d| fail(&[d]))?;
+    let mut files: BTreeMap<String, &str> = BTreeMap::new();
+    for area in &areas {
+        if let Some(other) = files.insert(briefing::batch::slug(area), area) {
+            eprintln!("error: `{other}` and `{area}` would both be written to {}.pdf", briefing::batch::slug(area));
+            return Err(INPUT_ERROR);
+        }
+    }
+    std::fs::create_dir_all(&args.output).map_err(|e| {
+        eprintln!("error: cannot create {}: {e}", args.output.display());
+        IO_ERROR
+    })?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.map_or(0, usize::from)).build().map_err(|e| {
+        eprintln!("error: cannot start worker threads: {e}");
+        IO_ERROR
+    })?;
+    let bar = progress_bar(areas.len() as u64, args.quiet);
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        use rayon::prelude::*;
+        areas
+            .par_iter()
+            .map(|area| {
+                let outcome = batch_one(fonts, &input, area, &options, &args.output);
+                bar.inc(1);
+                outcome
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let mut failed = 0;
+    let mut total = Timings::default();
+    let mut warnings: Vec<String> = Vec::new();
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok((_, timings)) => total.add(timings),
+            Err(problems) => {
+                failed += 1;
+                eprintln!("{}: failed, {} not written", outcome.area, outcome.file.display());
+                problems.iter().for_each(|p| eprintln!("{p}"));
+            }
+        }
+        // The same warning in every area is shown once.
+        for w in outcome.warnings.iter().map(ToString::to_string) {
+            if !warnings.contains(&w) {
+                eprintln!("{w}");
+                warnings.push(w);
+            }
+        }
+    }
+    if args.timings {
+        print_timings(&total, outcomes.len() - failed);
+    }
+    if !args.quiet {
+        let bytes: usize = outcomes.iter().filter_map(|o| o.result.as_ref().ok()).map(|r| r.0).sum();
+        eprintln!(
+            "{} briefings, {failed} failed, {:.2} s; {} KB written to {}",
+            outcomes.len(),
+            started.elapsed().as_secs_f64(),
+            bytes.div_ceil(1000),
+            args.output.display()
+        );
+    }
+    if failed > 0 { Err(INPUT_ERROR) } else { Ok(()) }
+}
+
+/// A progress bar on standard error, drawn only on a terminal and without `--quiet`.
+fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} briefings {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Makes one area's briefing from the template; never prints (it runs on a worker thread).
+fn batch_one(fonts: &Fonts, input: &Input, area: &str, options: &Options, dir: &Path) -> Outcome {
+    let file = dir.join(format!("{}.pdf", briefing::batch::slug(area)));
+    let start = Instant::now();
+    let text = briefing::batch::substitute(&input.text, area);
+    let read = start.elapsed();
+    let mut outcome = Outcome { area: area.to_string(), file, result: Err(Vec::new()), warnings: Vec::new() };
+    let loaded = match briefing::load(&input.name, &text, fonts, input.files.as_ref()) {
+        Ok(loaded) => loaded,
+        Err(diags) => {
+            outcome.result = Err(diags.iter().map(ToString::to_string).collect());
+            return outcome;
+        }
+    };
+    outcome.warnings = loaded.warnings.clone();
+    let mut timings = loaded.timings;
+    timings.load += read;
+    outcome.result = render(&loaded, fonts, options, &mut timings).map_err(|e| vec![format!("error: {e}")]).and_then(
+        |(_, bytes)| {
+            let start = Instant::now();
+            output::write_atomic(&outcome.file, &bytes)
+                .map_err(|e| vec![format!("error: cannot write {}: {e}", outcome.file.display())])?;
+            timings.write = start.elapsed();
+            Ok((bytes.len(), timings))
+        },
+    );
+    outcome
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), u8> {

@@ -123,7 +123,9 @@ pub fn compose(m: &Manifest, analysis: &Analysis) -> Document {
     for (i, section) in m.sections.iter().enumerate() {
         c.section(section, &[i + 1], &mut blocks);
     }
-    c.chart_data(&c.figures.borrow(), &mut blocks);
+    if m.chart_data {
+        c.chart_data(&c.figures.borrow(), &mut blocks);
+    }
     // Sources never cited still appear, after the cited ones.
     for id in m.sources.keys() {
         c.number(id);

@@ -12,7 +12,7 @@ use crate::stats::X;
 
 /// Where data files named in a manifest are read from. All outside input
 /// passes through here, so the rest of the pipeline stays pure.
-pub trait Files {
+pub trait Files: Sync {
     /// The text of the file `name` (as written in the manifest), or a reason it cannot be read.
     fn read(&self, name: &str) -> Result<String, String>;
     /// How diagnostics name the file.

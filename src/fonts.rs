@@ -5,6 +5,9 @@
 //! already cut down to the characters a briefing needs (see fonts/README.md),
 //! and no system font is ever read, so output is the same on every machine.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 /// One of the bundled typefaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Face {
@@ -92,7 +95,21 @@ pub struct Fonts {
     /// Per face: the advance of a space and the shaped hyphen, needed for every word.
     spaces: Vec<f32>,
     hyphens: Vec<Glyph>,
+    /// Bit `c` set when every face has a glyph for the character `c`, for
+    /// the Latin range checked for every character of every manifest.
+    latin: Vec<u64>,
 }
+
+/// Words kept per thread by `Fonts::shape` (a few MB at most).
+const SHAPE_CACHE_LIMIT: usize = 20_000;
+
+thread_local! {
+    /// Per face (by `Face::index`): shaped words.
+    static SHAPED: RefCell<[HashMap<Box<str>, Vec<Glyph>>; Face::ALL.len()]> = RefCell::default();
+}
+
+/// Characters below this are answered from `Fonts::latin`, the rest from the cmaps.
+const LATIN_END: u32 = 0x2400;
 
 impl Default for Fonts {
     fn default() -> Self {
@@ -118,7 +135,21 @@ impl Fonts {
                 rustybuzz::ShapePlan::new(f, rustybuzz::Direction::LeftToRight, latin, None, &[])
             })
             .collect();
-        let mut fonts = Fonts { faces, plans, spaces: Vec::new(), hyphens: Vec::new() };
+        let mut fonts = Fonts { faces, plans, spaces: Vec::new(), hyphens: Vec::new(), latin: Vec::new() };
+        fonts.latin = vec![u64::MAX; LATIN_END as usize / 64];
+        for face in &fonts.faces {
+            // Walk each cmap once rather than asking it about every character;
+            // a bit survives only if every face has the character.
+            let mut has = vec![0u64; LATIN_END as usize / 64];
+            for subtable in face.tables().cmap.iter().flat_map(|c| c.subtables).filter(|s| s.is_unicode()) {
+                subtable.codepoints(|c| {
+                    if c < LATIN_END && subtable.glyph_index(c).is_some_and(|g| g.0 != 0) {
+                        has[c as usize / 64] |= 1 << (c % 64);
+                    }
+                });
+            }
+            fonts.latin.iter_mut().zip(has).for_each(|(bits, has)| *bits &= has);
+        }
         for face in Face::ALL {
             fonts.spaces.push(advance_sum(&fonts.shape(face, " ")));
             let hyphen = fonts.shape(face, "-").into_iter().next().expect("bundled fonts have a hyphen");
@@ -167,6 +198,10 @@ impl Fonts {
 
     /// True when every bundled face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
+        let u = c as u32;
+        if u < LATIN_END {
+            return self.latin[u as usize / 64] & (1 << (u % 64)) != 0;
+        }
         self.faces.iter().all(|f| f.glyph_index(c).is_some())
     }
 
@@ -181,7 +216,27 @@ impl Fonts {
     }
 
     /// Shapes `text` (kerning and ligatures from the font's GPOS/GSUB tables).
+    ///
+    /// Briefings repeat their words ("the", "officers", "London") and a
+    /// batch repeats whole briefings, so results are kept per thread: the
+    /// fonts are compiled in, so a face's result never changes. The cache
+    /// is dropped when it grows past `SHAPE_CACHE_LIMIT` words.
     pub fn shape(&self, face: Face, text: &str) -> Vec<Glyph> {
+        SHAPED.with_borrow_mut(|caches| {
+            let cache = &mut caches[face.index()];
+            if let Some(glyphs) = cache.get(text) {
+                return glyphs.clone();
+            }
+            if cache.len() >= SHAPE_CACHE_LIMIT {
+                cache.clear();
+            }
+            let glyphs = self.shape_uncached(face, text);
+            cache.insert(text.into(), glyphs.clone());
+            glyphs
+        })
+    }
+
+    fn shape_uncached(&self, face: Face, text: &str) -> Vec<Glyph> {
         let rb = self.face(face);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
@@ -231,6 +286,19 @@ mod tests {
             assert!(fonts.covers(c), "missing {c}");
         }
         assert!(!fonts.covers('東'));
+    }
+
+    #[test]
+    fn the_latin_table_agrees_with_the_cmaps() {
+        let fonts = Fonts::new();
+        let mut covered = 0;
+        for c in (0..LATIN_END).filter_map(char::from_u32) {
+            let slow = fonts.faces.iter().all(|f| f.glyph_index(c).is_some_and(|g| g.0 != 0));
+            assert_eq!(fonts.covers(c), slow, "U+{:04X}", c as u32);
+            covered += usize::from(slow);
+        }
+        // Latin-1 and Latin Extended-A at least, and punctuation.
+        assert!(covered > 300, "{covered}");
     }
 
     #[test]

@@ -136,6 +136,18 @@ fn parse_decimals(spec: &str, digits: &str) -> Result<usize, String> {
     }
 }
 
+/// An English ordinal for a rank: "1st", "2nd", "3rd", "4th", "11th", "22nd".
+pub fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// Formats a number en-GB style, as described in the module docs and [`Spec`].
 ///
 /// Without `.N`, decimals follow magnitude (after k/m/bn scaling): none from
@@ -330,6 +342,15 @@ fn is_leap(year: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 32, 101, 111].map(ordinal).into();
+        assert_eq!(
+            got,
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "32nd", "101st", "111th"]
+        );
+    }
 
     /// Formats with a spec given as text, as a manifest would write it.
     fn f(value: f64, spec: &str) -> String {

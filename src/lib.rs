@@ -22,6 +22,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analyse;
+pub mod batch;
 pub mod chart;
 pub mod compose;
 pub mod data;
@@ -38,6 +39,8 @@ pub mod preview;
 pub mod stats;
 pub mod summary;
 pub mod ticks;
+
+use std::time::{Duration, Instant};
 
 use analyse::Analysis;
 use data::{Embedded, Files};
@@ -83,19 +86,63 @@ pub struct Loaded {
     pub manifest: Manifest,
     pub analysis: Analysis,
     pub warnings: Vec<Diagnostic>,
+    /// Time spent parsing (`load`) and analysing; the caller adds the rest.
+    pub timings: Timings,
+}
+
+/// Wall time of each pipeline stage, for `--timings`: reading and parsing
+/// the manifest (load), reading data and computing values (analyse),
+/// composing and laying out pages (layout), writing PDF bytes (render),
+/// and saving the file (write). The clock never reaches the PDF.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub analyse: Duration,
+    pub layout: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+impl Timings {
+    /// Stage names and times, in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 5] {
+        [
+            ("load", self.load),
+            ("analyse", self.analyse),
+            ("layout", self.layout),
+            ("render", self.render),
+            ("write", self.write),
+        ]
+    }
+
+    pub fn total(&self) -> Duration {
+        self.stages().iter().map(|(_, d)| *d).sum()
+    }
+
+    /// Adds another briefing's times (for a batch total).
+    pub fn add(&mut self, other: &Timings) {
+        self.load += other.load;
+        self.analyse += other.analyse;
+        self.layout += other.layout;
+        self.render += other.render;
+        self.write += other.write;
+    }
 }
 
 /// Parses and validates manifest text, reads its data through `files` and
 /// evaluates every computed value; `file` names the manifest in diagnostics.
 /// On failure, returns every problem found (errors and warnings).
 pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<Loaded, Vec<Diagnostic>> {
+    let start = Instant::now();
     let manifest = manifest::parse(file, src)?;
+    let parsed = Instant::now();
     let (analysis, mut diags) = analyse::analyse(file, src, &manifest, files);
     diags.extend(manifest::validate(file, src, &manifest, &|c| fonts.covers(c), &analysis));
     if diag::has_errors(&diags) {
         return Err(diags);
     }
-    Ok(Loaded { manifest, analysis, warnings: diags })
+    let timings = Timings { load: parsed - start, analyse: parsed.elapsed(), ..Timings::default() };
+    Ok(Loaded { manifest, analysis, warnings: diags, timings })
 }
 
 /// A briefing composed and laid out, ready for any exporter.

@@ -51,6 +51,15 @@ pub struct Manifest {
     pub key_figures: Vec<KeyFigure>,
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// Whether to end with the "Chart data" appendix: each figure's data as
+    /// a table with its description, for readers who cannot see the charts.
+    /// On by default; a one-page handout may leave it out.
+    #[serde(default = "default_true")]
+    pub chart_data: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_lang() -> String {

@@ -84,7 +84,7 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
     finish(&mut lo, layout, meta)?;
-    lo.compress();
+    compress_streams(&mut lo)?;
     // The document ID is a hash of the file without it: identical input gives
     // identical bytes, and any change gives a new ID. printpdf's own ID comes
     // from a process-wide counter, so it must go before hashing.
@@ -96,10 +96,43 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
     save(&mut lo)
 }
 
+/// Saves with object streams and a cross-reference stream (PDF 1.5): the
+/// many small dictionaries (link annotations, outline entries, font
+/// descriptors) are compressed too, which saves about a quarter of the file.
 fn save(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
     let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| PdfError(e.to_string()))?;
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(DEFLATE_LEVEL as u32)
+        .build();
+    lo.version = "1.5".to_string();
+    lo.save_with_options(&mut out, options).map_err(|e| PdfError(e.to_string()))?;
     Ok(out)
+}
+
+/// libdeflate's level: 9 compresses as well as zlib's best in a fraction of
+/// the time (deflate was a fifth of the whole build with miniz at level 9).
+const DEFLATE_LEVEL: i32 = 9;
+
+/// Deflates every stream that is not yet filtered (page contents, fonts, CMaps).
+fn compress_streams(lo: &mut lopdf::Document) -> Result<(), PdfError> {
+    let level = libdeflater::CompressionLvl::new(DEFLATE_LEVEL).map_err(|e| PdfError(format!("{e:?}")))?;
+    let mut compressor = libdeflater::Compressor::new(level);
+    for object in lo.objects.values_mut() {
+        let Object::Stream(stream) = object else { continue };
+        if !stream.allows_compression || stream.dict.has(b"Filter") {
+            continue;
+        }
+        let mut out = vec![0; compressor.zlib_compress_bound(stream.content.len())];
+        let n = compressor.zlib_compress(&stream.content, &mut out).map_err(|e| PdfError(format!("deflate: {e:?}")))?;
+        out.truncate(n);
+        if n < stream.content.len() {
+            stream.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(out);
+        }
+    }
+    Ok(())
 }
 
 /// Subsets each used face to the glyphs on the pages and registers it under

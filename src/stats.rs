@@ -101,6 +101,10 @@ pub struct Series {
     pub points: Vec<(X, Option<f64>)>,
 }
 
+/// The statistics of one point, available as `{series[point].stat}`:
+/// its value, and its rank among the series' values (1 for the largest).
+pub const POINT_STATISTICS: [&str; 2] = ["value", "rank"];
+
 /// The statistics available as `{series.stat}`.
 pub const STATISTICS: [&str; 23] = [
     "latest",
@@ -150,6 +154,35 @@ impl Series {
     /// Points with a value, in order.
     fn values(&self) -> impl DoubleEndedIterator<Item = (&X, f64)> + Clone {
         self.points.iter().filter_map(|(x, y)| y.map(|y| (x, y)))
+    }
+
+    /// A statistic of the point whose x label is `key` (see [`POINT_STATISTICS`]).
+    pub fn point_stat(&self, key: &str, name: &str) -> Result<Value, StatError> {
+        let labels = || self.points.iter().map(|(x, _)| x.to_string());
+        let Some((x, y)) = self.points.iter().find(|(x, _)| x.to_string() == key) else {
+            let message = format!("the series has no point `{key}`");
+            let categories = self.points.first().is_some_and(|(x, _)| !x.is_time());
+            let best =
+                labels().min_by_key(|l| strsim::levenshtein(l, key)).filter(|l| strsim::levenshtein(l, key) <= 3);
+            return Err(match (categories, best, self.points.first(), self.points.last()) {
+                (true, Some(best), _, _) => err(message, format!("did you mean `{best}`?")),
+                (_, _, Some((first, _)), Some((last, _))) => {
+                    err(message, format!("points are named by their x label, from `{first}` to `{last}`"))
+                }
+                _ => err(message, "the series has no points"),
+            });
+        };
+        let Some(y) = *y else {
+            return Err(err(format!("the series has no value at `{x}`"), "the data have a gap there"));
+        };
+        match name {
+            "value" => Ok(Value::Number(y)),
+            "rank" => Ok(Value::Number(1.0 + self.values().filter(|&(_, v)| v > y).count() as f64)),
+            _ => Err(err(
+                format!("unknown statistic `{name}`"),
+                format!("point statistics: {}", POINT_STATISTICS.join(", ")),
+            )),
+        }
     }
 
     /// Computes the statistic `name` (one of [`STATISTICS`]).

@@ -1,0 +1,165 @@
+//! One template, many briefings: the values a batch runs over, and the
+//! template text for each of them.
+//!
+//! `briefing batch TEMPLATE --each SERIES.COLUMN` makes one briefing per
+//! distinct value of COLUMN in the file behind SERIES (e.g. every borough
+//! in the violence data). The template writes `{area}` wherever the value
+//! belongs: in prose, titles, chart highlights and in series filters such as
+//! `"where": {"area_name": "{area}"}`. Each briefing is then an ordinary
+//! manifest, checked and rendered like any other.
+
+use crate::data::{self, Files};
+use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
+use crate::manifest::Manifest;
+
+/// The placeholder filled in with each value.
+pub const PLACEHOLDER: &str = "{area}";
+
+/// The distinct values of `each` (`SERIES.COLUMN`), in the order the file
+/// first lists them. Rows are narrowed by the series' own `where` filters,
+/// except those that use `{area}`, so `"area_type": "London borough"` keeps
+/// the MPS total and the airports out of a borough batch.
+pub fn areas(
+    file: &str,
+    src: &str,
+    manifest: &Manifest,
+    each: &str,
+    files: &dyn Files,
+) -> Result<Vec<String>, Diagnostic> {
+    let usage = |message: String| Diagnostic::error(file, message);
+    let Some((series, column)) = each.split_once('.') else {
+        return Err(usage(format!("--each `{each}` names no column"))
+            .hint("write SERIES.COLUMN, e.g. `--each borough.area_name`"));
+    };
+    let Some(spec) = manifest.data.get(series) else {
+        let hint = match did_you_mean(series, manifest.data.keys().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("series: {}", manifest.data.keys().cloned().collect::<Vec<_>>().join(", ")),
+        };
+        return Err(usage(format!("--each: the manifest declares no series `{series}`")).hint(hint));
+    };
+    let segs = [PathSeg::Key("data".into()), PathSeg::Key(series.into())];
+    let path = format_path(&segs);
+    let Some(name) = &spec.file else {
+        return Err(usage(format!("--each: series `{series}` is derived, not read from a file"))
+            .at(locate(src, &segs))
+            .path(path)
+            .hint("name a series with a `file`; its column supplies the values"));
+    };
+    let text = files.read(name).map_err(|reason| {
+        Diagnostic::error(file, format!("cannot read `{name}`: {reason}")).at(locate(src, &segs)).path(path.clone())
+    })?;
+    let csv = data::parse_csv(&files.display(name), &text)?;
+    let index = csv.column(column)?;
+    let filters: Vec<(usize, &str)> = spec
+        .filter
+        .iter()
+        .filter(|(_, value)| !value.contains(PLACEHOLDER))
+        .map(|(col, value)| csv.column(col).map(|i| (i, value.as_str())))
+        .collect::<Result<_, _>>()?;
+    let mut values: Vec<String> = Vec::new();
+    for (_, row) in &csv.rows {
+        let value = row[index].trim();
+        if filters.iter().all(|(i, v)| row[*i].trim() == *v) && !value.is_empty() && !values.iter().any(|v| v == value)
+        {
+            values.push(value.to_string());
+        }
+    }
+    if values.is_empty() {
+        return Err(Diagnostic::error(
+            &csv.name,
+            format!("column `{column}` has no values in the rows `{series}` reads"),
+        )
+        .hint("check the series' `where` filters"));
+    }
+    Ok(values)
+}
+
+/// The template's text with every `{area}` replaced by `area`, escaped for
+/// a JSON string. The placeholder can only stand inside strings, and the
+/// value never contains a line break, so line numbers in diagnostics still
+/// point at the template's lines.
+pub fn substitute(template: &str, area: &str) -> String {
+    let quoted = serde_json::to_string(area).unwrap_or_default();
+    let escaped = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+    template.replace(PLACEHOLDER, escaped)
+}
+
+/// A file name for a value: lower case ASCII letters and digits joined by
+/// hyphens ("Hammersmith and Fulham" -> "hammersmith-and-fulham").
+pub fn slug(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() { "area".to_string() } else { trimmed.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Embedded;
+    use crate::manifest;
+
+    const FILES: Embedded = Embedded {
+        folder: "mem",
+        files: &[(
+            "v.csv",
+            "area,type,year,n\nCroydon,borough,2017,5\nMPS,total,2017,9\nSt. Helier's \"Isle\",borough,2017,2\nCroydon,borough,2018,6\n",
+        )],
+    };
+
+    fn template(filter: &str) -> String {
+        format!(
+            r#"{{"format": 1, "title": "Violence in {{area}}", "date": "2018-06-27",
+              "sources": {{"s": {{"publisher": "P", "title": "T"}}}},
+              "data": {{"v": {{"file": "v.csv", "x": "year", "y": "n", "label": "L", "source": "s", "where": {filter}}}}}}}"#
+        )
+    }
+
+    fn areas_of(src: &str, each: &str) -> Result<Vec<String>, Diagnostic> {
+        let m = manifest::parse("t.json", src).unwrap();
+        areas("t.json", src, &m, each, &FILES)
+    }
+
+    #[test]
+    fn values_come_in_file_order_narrowed_by_fixed_filters() {
+        let src = template(r#"{"type": "borough", "area": "{area}"}"#);
+        assert_eq!(areas_of(&src, "v.area").unwrap(), ["Croydon", "St. Helier's \"Isle\""]);
+        let all = template(r#"{"area": "{area}"}"#);
+        assert_eq!(areas_of(&all, "v.area").unwrap(), ["Croydon", "MPS", "St. Helier's \"Isle\""]);
+    }
+
+    #[test]
+    fn bad_each_is_explained() {
+        let src = template("{}");
+        assert!(areas_of(&src, "v").unwrap_err().hint.unwrap().contains("SERIES.COLUMN"));
+        assert_eq!(areas_of(&src, "w.area").unwrap_err().hint.unwrap(), "did you mean `v`?");
+        let e = areas_of(&src, "v.aera").unwrap_err();
+        assert_eq!((e.message.as_str(), e.hint.as_deref()), ("no column `aera`", Some("did you mean `area`?")));
+    }
+
+    #[test]
+    fn substitution_escapes_for_json_and_keeps_lines() {
+        let src = template(r#"{"area": "{area}"}"#);
+        let filled = substitute(&src, "St. Helier's \"Isle\"");
+        let m = manifest::parse("t.json", &filled).unwrap();
+        assert_eq!(m.title, "Violence in St. Helier's \"Isle\"");
+        assert_eq!(m.data["v"].filter["area"], "St. Helier's \"Isle\"");
+        assert_eq!(filled.lines().count(), src.lines().count());
+    }
+
+    #[test]
+    fn slugs_are_plain_file_names() {
+        assert_eq!(slug("Hammersmith and Fulham"), "hammersmith-and-fulham");
+        assert_eq!(slug("Kingston upon Thames"), "kingston-upon-thames");
+        assert_eq!(slug("  St. Helier's (Isle)  "), "st-helier-s-isle");
+        assert_eq!(slug("Ynys Môn"), "ynys-m-n");
+        assert_eq!(slug("!!!"), "area");
+    }
+}

@@ -1,0 +1,121 @@
+//! `briefing batch`: one briefing per area from a template, in parallel,
+//! with failures reported per area and the rest still written.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn briefing() -> Command {
+    Command::cargo_bin("briefing").unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn pdf_text(path: &Path) -> String {
+    let doc = lopdf::Document::load(path).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+#[test]
+fn the_borough_template_makes_one_briefing_per_borough() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = briefing()
+        .args(["batch", "data/borough/briefing.json", "--each", "borough.area_name", "--data-root", "data", "-o"])
+        .arg(dir.path())
+        .args(["--jobs", "2", "--timings"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    // The 32 boroughs in the Met's data (the City of London has its own force), no totals or airports.
+    assert_eq!(names.len(), 32, "{names:?}");
+    assert!(names.contains(&"hammersmith-and-fulham.pdf".to_string()) && names.contains(&"croydon.pdf".to_string()));
+    assert!(err.contains("32 briefings, 0 failed"), "{err}");
+    for stage in ["load", "analyse", "layout", "render", "write", "total"] {
+        assert!(err.contains(&format!("  {stage} ")), "no `{stage}` timing in {err}");
+    }
+    // Each briefing is about its own borough, with its rank computed from the data:
+    // Westminster recorded the most violence in 2023 and Croydon the second most.
+    let westminster = pdf_text(&dir.path().join("westminster.pdf"));
+    assert!(westminster.contains("Violence against the person in Westminster"), "{westminster}");
+    assert!(westminster.contains("ranked 1st of 32 boroughs"), "{westminster}");
+    let croydon = pdf_text(&dir.path().join("croydon.pdf"));
+    assert!(croydon.contains("ranked 2nd of 32 boroughs") && !croydon.contains("Westminster ranked"), "{croydon}");
+    for name in &names {
+        let doc = lopdf::Document::load(dir.path().join(name)).unwrap();
+        assert_eq!(doc.get_pages().len(), 2, "{name} is not two pages");
+    }
+}
+
+#[test]
+fn one_failing_area_is_reported_and_the_rest_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("v.csv"),
+        "area,year,n\nAlpha,2017,5\nAlpha,2018,6\nBeta,2017,\nBeta,2018,\nGamma,2017,1\nGamma,2018,2\n",
+    )
+    .unwrap();
+    let template = r#"{
+  "format": 1,
+  "title": "Briefing for {area}",
+  "date": "2018-06-27",
+  "sources": {"s": {"publisher": "P", "title": "T"}},
+  "data": {"v": {"file": "v.csv", "x": "year", "y": "n", "label": "N", "source": "s", "where": {"area": "{area}"}}},
+  "sections": [{"heading": "{area}", "blocks": [{"text": "{area} had {v.latest} in {v.latest_x} [@s]."}]}]
+}"#;
+    std::fs::write(dir.path().join("t.json"), template).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = briefing()
+        .arg("batch")
+        .arg(dir.path().join("t.json"))
+        .args(["--each", "v.area", "-o"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Beta: failed"), "{err}");
+    assert!(err.contains("t.json:6:17: error: $.data.v: the series has no values"), "{err}");
+    assert!(err.contains("3 briefings, 1 failed"), "{err}");
+    assert!(out_dir.join("alpha.pdf").exists() && out_dir.join("gamma.pdf").exists());
+    assert!(!out_dir.join("beta.pdf").exists());
+    assert!(pdf_text(&out_dir.join("gamma.pdf")).contains("Gamma had 2 in 2018"));
+}
+
+#[test]
+fn a_bad_each_is_a_located_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = briefing()
+        .args(["batch", "data/borough/briefing.json", "--each", "borough.area", "--data-root", "data", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("violence-by-borough.csv:1:1: error: no column `area`") && err.contains("area_name,"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn build_prints_stage_timings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = briefing().args(["build", "--timings", "-o"]).arg(dir.path().join("b.pdf")).output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let total: f64 = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("total"))
+        .and_then(|rest| rest.trim().strip_suffix("ms"))
+        .map(|n| n.trim().parse().unwrap())
+        .unwrap_or_else(|| panic!("no total in {err}"));
+    assert!(total > 0.0, "{err}");
+}
