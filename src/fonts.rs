@@ -163,6 +163,11 @@ impl Fonts {
         self.spaces[face.index()]
     }
 
+    /// The glyph id of the word space.
+    pub fn space_glyph(&self, face: Face) -> u16 {
+        self.face(face).glyph_index(' ').map_or(0, |g| g.0)
+    }
+
     /// The hyphen glyph added where a word is hyphenated.
     pub fn hyphen(&self, face: Face) -> &Glyph {
         &self.hyphens[face.index()]
