@@ -99,25 +99,20 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
     save(&mut lo)
 }
 
-/// MD5 over every object in order: stream bytes as they will be written,
-/// other objects in lopdf's PDF-like debug form. Cheaper than saving the
-/// file twice, and just as much a function of the content.
+/// MD5 over every stream as it will be written (page contents, fonts,
+/// CMaps) and the document information: any change to what a reader sees
+/// changes one of them. Hashing these, not the saved file, spares a second
+/// save (and formatting every small object only to hash it).
 fn document_hash(lo: &lopdf::Document) -> [u8; 16] {
-    use std::io::Write as _;
     let mut hasher = Md5::new();
-    let mut text = Vec::new();
-    for (id, object) in &lo.objects {
-        text.clear();
-        let _ = match object {
-            Object::Stream(stream) => write!(text, "{id:?}{:?}", stream.dict),
-            other => write!(text, "{id:?}{other:?}"),
-        };
-        hasher.update(&text);
+    for object in lo.objects.values() {
         if let Object::Stream(stream) = object {
             hasher.update(&stream.content);
         }
     }
-    hasher.update(format!("{:?}", lo.trailer));
+    if let Ok(info) = lo.trailer.get(b"Info").and_then(Object::as_reference).and_then(|id| lo.get_object(id)) {
+        hasher.update(format!("{info:?}"));
+    }
     hasher.finalize().into()
 }
 
