@@ -159,23 +159,33 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
 
 /// Turns every block into rows, in reading order.
 fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
+    use rayon::prelude::*;
     let (width, _) = doc.paper.size_pt();
-    let mut b =
-        Builder { ts, measure: width - 2.0 * MARGIN_X, rows: Vec::new(), headers: Vec::new(), keep_next: false };
+    let measure = width - 2.0 * MARGIN_X;
+    let builder = || Builder { ts, measure, rows: Vec::new(), headers: Vec::new(), keep_next: false };
+    let mut b = builder();
     b.title_block(doc);
-    for block in &doc.blocks {
-        match block {
-            Block::KeyFigures(figures) => b.key_figures(figures),
-            Block::Heading { number, level, text } => b.heading(number.as_deref(), *level, text),
-            Block::Paragraph(spans) => {
-                b.paragraph(spans, 0.0, BODY_LEADING, PARAGRAPH_GAP);
-            }
-            Block::Bullets(items) => b.bullets(items),
-            Block::Quote { paragraphs, attribution } => b.quote(paragraphs, attribution),
-            Block::Table(table) => b.table(table),
-            Block::Figure(figure) => b.figure(figure),
-            Block::References(refs) => b.references(refs),
+    // Each block is set on its own, in parallel (line breaking and charts
+    // are most of the layout time), then joined in order. A block only ever
+    // touches its own rows; what crosses blocks is a heading's keep-with-next
+    // and the table header indices, both carried over here.
+    let parts: Vec<Builder> = doc
+        .blocks
+        .par_iter()
+        .map(|block| {
+            let mut part = builder();
+            part.block(block);
+            part
+        })
+        .collect();
+    for part in parts {
+        let offset = b.headers.len();
+        b.headers.extend(part.headers);
+        let had_rows = !part.rows.is_empty();
+        for row in part.rows {
+            b.push(Row { repeat: row.repeat.map(|h| h + offset), ..row });
         }
+        b.keep_next = part.keep_next || (b.keep_next && !had_rows);
     }
     b
 }
@@ -258,6 +268,21 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::KeyFigures(figures) => self.key_figures(figures),
+            Block::Heading { number, level, text } => self.heading(number.as_deref(), *level, text),
+            Block::Paragraph(spans) => {
+                self.paragraph(spans, 0.0, BODY_LEADING, PARAGRAPH_GAP);
+            }
+            Block::Bullets(items) => self.bullets(items),
+            Block::Quote { paragraphs, attribution } => self.quote(paragraphs, attribution),
+            Block::Table(table) => self.table(table),
+            Block::Figure(figure) => self.figure(figure),
+            Block::References(refs) => self.references(refs),
+        }
+    }
+
     fn push(&mut self, mut row: Row) {
         if self.keep_next {
             row.keep = true;
