@@ -2,29 +2,33 @@
 //! problems, write outputs. Every failure ends here as an exit code (see
 //! `--help`): 1 input problems, 2 usage, 3 I/O.
 
-use std::io::Write;
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use briefing::data::{Files, Folder};
-use briefing::diag::Diagnostic;
+use briefing::diag::{self, Diagnostic, Sources};
 use briefing::fonts::Fonts;
 use briefing::manifest::{Manifest, Paper};
 use briefing::summary::Style;
 use briefing::{Loaded, Options, output};
 use clap::CommandFactory;
 
-use crate::cli::{BuildArgs, Cli, Command, PaperArg};
+use crate::cli::{BuildArgs, Cli, Command, DiagnosticFormat, PaperArg};
 
 const INPUT_ERROR: u8 = 1;
 const USAGE_ERROR: u8 = 2;
 const IO_ERROR: u8 = 3;
 
 /// Runs one command; `Err` carries the exit code.
-pub fn run(command: Command) -> Result<(), u8> {
+pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), u8> {
+    let report = Reporter::new(format);
     match command {
-        Command::Build(args) => build(&Fonts::new(), &args),
-        Command::Check { manifest, data_root } => check(&Fonts::new(), manifest.as_deref(), data_root.as_deref()),
+        Command::Build(args) => build(&Fonts::new(), &args, &report),
+        Command::Check { manifest, data_root } => {
+            check(&Fonts::new(), manifest.as_deref(), data_root.as_deref(), &report)
+        }
         Command::Init { dir } => init(&dir),
         Command::Schema => {
             let schema = schemars::schema_for!(Manifest);
@@ -57,21 +61,74 @@ fn print(bytes: &[u8]) -> Result<(), u8> {
     }
 }
 
+/// Prints diagnostics in the chosen format, in colour only on a terminal
+/// and never when `NO_COLOR` is set (no-color.org).
+struct Reporter {
+    format: diag::Format,
+    color: bool,
+}
+
+impl Reporter {
+    fn new(format: DiagnosticFormat) -> Self {
+        let format = match format {
+            DiagnosticFormat::Human => diag::Format::Human,
+            DiagnosticFormat::Short => diag::Format::Short,
+        };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Reporter { format, color: std::io::stderr().is_terminal() && !no_color }
+    }
+
+    /// Prints `diags`, with snippets from the manifest and the data files `input` read.
+    fn report(&self, diags: &[Diagnostic], input: Option<&Input>) {
+        let mut sources = Sources::default();
+        if let Some(input) = input {
+            sources = input.files.seen.borrow().clone();
+            sources.add(&input.name, &input.text);
+        }
+        eprint!("{}", diag::render(diags, &sources, self.format, self.color));
+    }
+}
+
 /// A manifest's display name, its text, and where its data files come from.
 struct Input {
     name: String,
     text: String,
-    files: Box<dyn Files>,
+    files: Recording,
+}
+
+/// Data files read through `inner`, their text kept so that diagnostics can
+/// show the offending row.
+struct Recording {
+    inner: Box<dyn Files>,
+    seen: RefCell<Sources>,
+}
+
+impl Files for Recording {
+    fn read(&self, name: &str) -> Result<String, String> {
+        let text = self.inner.read(name)?;
+        self.seen.borrow_mut().add(self.inner.display(name), text.clone());
+        Ok(text)
+    }
+
+    fn display(&self, name: &str) -> String {
+        self.inner.display(name)
+    }
+}
+
+impl Recording {
+    fn new(inner: Box<dyn Files>) -> Self {
+        Recording { inner, seen: RefCell::default() }
+    }
 }
 
 /// Reads the manifest (or the built-in one); data files are read relative to
 /// its folder, and may not leave `data_root` (by default that same folder).
-fn read_manifest(path: Option<&Path>, data_root: Option<&Path>) -> Result<Input, u8> {
+fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<Input, u8> {
     let Some(path) = path else {
         return Ok(Input {
             name: briefing::BUILTIN_NAME.to_string(),
             text: briefing::BUILTIN_MANIFEST.to_string(),
-            files: Box::new(briefing::BUILTIN_FILES),
+            files: Recording::new(Box::new(briefing::BUILTIN_FILES)),
         });
     };
     let base = manifest_folder(path);
@@ -85,24 +142,19 @@ fn read_manifest(path: Option<&Path>, data_root: Option<&Path>) -> Result<Input,
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
         let position = briefing::diag::line_col(&valid, offset);
-        report(&[Diagnostic::error(&name, "the file is not valid UTF-8")
+        let diag = Diagnostic::error(&name, "the file is not valid UTF-8")
             .at(Some(position))
-            .hint("save the manifest as UTF-8 text")]);
+            .hint("save the manifest as UTF-8 text");
+        report.report(&[diag], None);
         INPUT_ERROR
     })?;
-    Ok(Input { name, text, files: Box::new(folder) })
+    Ok(Input { name, text, files: Recording::new(Box::new(folder)) })
 }
 
 fn manifest_folder(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    }
-}
-
-fn report(diags: &[Diagnostic]) {
-    for d in diags {
-        eprintln!("{d}");
     }
 }
 
@@ -113,13 +165,13 @@ fn count(diags: &[Diagnostic]) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn load(input: &Input, fonts: &Fonts) -> Result<Loaded, u8> {
-    let loaded = briefing::load(&input.name, &input.text, fonts, input.files.as_ref()).map_err(|diags| {
-        report(&diags);
+fn load(input: &Input, fonts: &Fonts, report: &Reporter) -> Result<Loaded, u8> {
+    let loaded = briefing::load(&input.name, &input.text, fonts, &input.files).map_err(|diags| {
+        report.report(&diags, Some(input));
         eprintln!("build failed: {}; no PDF written", count(&diags));
         INPUT_ERROR
     })?;
-    report(&loaded.warnings);
+    report.report(&loaded.warnings, Some(input));
     Ok(loaded)
 }
 
@@ -141,7 +193,7 @@ fn options(args: &BuildArgs, fonts: &Fonts) -> Result<Options, u8> {
     })
 }
 
-fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
+fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), u8> {
     if let Some(input) = &args.manifest
         && same_file(input, &args.output)
     {
@@ -150,15 +202,15 @@ fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
     }
     let options = options(args, fonts)?;
     if args.watch {
-        return watch(fonts, args, &options);
+        return watch(fonts, args, &options, report);
     }
-    build_once(fonts, args, &options)
+    build_once(fonts, args, &options, report)
 }
 
 /// One build: the PDF, then the summary and chart files if asked for.
-fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
-    let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref())?;
-    let loaded = load(&input, fonts)?;
+fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), u8> {
+    let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref(), report)?;
+    let loaded = load(&input, fonts, report)?;
     // Rendered once, for the PDF and for the summary and chart files.
     let rendered = briefing::render(&loaded, fonts, options);
     let bytes = briefing::to_pdf(&rendered, &loaded.manifest, fonts, options).map_err(|e| {
@@ -225,7 +277,7 @@ fn write_charts(fonts: &Fonts, rendered: &briefing::Rendered, lang: &str, dir: &
 }
 
 /// Rebuilds whenever the manifest or a file in its folder changes, until interrupted.
-fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
+fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), u8> {
     use notify::{RecursiveMode, Watcher};
     let Some(manifest) = &args.manifest else {
         eprintln!("error: --watch needs a MANIFEST to watch; the built-in briefing never changes");
@@ -244,7 +296,7 @@ fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
     let output = args.output.canonicalize().unwrap_or_else(|_| args.output.clone());
     loop {
         // Problems are reported by the build itself; watching goes on.
-        let _ = build_once(fonts, args, options);
+        let _ = build_once(fonts, args, options, report);
         eprintln!("watching {} for changes (Ctrl-C to stop)", folder.display());
         loop {
             let Ok(event) = rx.recv() else { return Ok(()) };
@@ -269,13 +321,13 @@ fn is_input(path: &Path, output: &Path) -> bool {
     !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv")
 }
 
-fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>) -> Result<(), u8> {
-    let input = read_manifest(manifest, data_root)?;
-    let diags = match briefing::load(&input.name, &input.text, fonts, input.files.as_ref()) {
+fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), u8> {
+    let input = read_manifest(manifest, data_root, report)?;
+    let diags = match briefing::load(&input.name, &input.text, fonts, &input.files) {
         Ok(loaded) => loaded.warnings,
         Err(diags) => diags,
     };
-    report(&diags);
+    report.report(&diags, Some(&input));
     eprintln!("{}: {}", input.name, count(&diags));
     if briefing::diag::has_errors(&diags) { Err(INPUT_ERROR) } else { Ok(()) }
 }

@@ -4,8 +4,17 @@
 //! names the file, the line and column, and the JSON path of the offending
 //! value, with a hint on how to fix it. Stages return `Vec<Diagnostic>` so that
 //! all problems are shown at once rather than one per run.
+//!
+//! [`render`] prints them in one of two forms: `human` (the default), with
+//! the offending line of the file underlined (through `codespan-reporting`),
+//! and `short`, one stable line per problem for editors and CI.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
 
 /// How serious a problem is: errors stop the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,6 +98,142 @@ impl fmt::Display for Diagnostic {
 /// True when any diagnostic in the list is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// The message with a snippet of the offending line, the JSON path and the hint.
+    #[default]
+    Human,
+    /// `file:line:col: error: $.path: message`, then `  hint: ...`: stable, for editors and CI.
+    Short,
+}
+
+/// The text of every file a diagnostic may point into, keyed by the name
+/// diagnostics give it, so that [`render`] can show the offending line.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    texts: BTreeMap<String, String>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        self.texts.insert(name.into(), text.into());
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.texts.get(name).map(String::as_str)
+    }
+}
+
+/// Renders diagnostics for a terminal or a log. `color` adds ANSI colours
+/// (the caller decides: only on a terminal, never with `NO_COLOR`).
+pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        match format {
+            Format::Short => out.push_str(&format!("{d}\n")),
+            Format::Human => out.push_str(&human(d, sources, color)),
+        }
+    }
+    out
+}
+
+/// One diagnostic with a snippet of its line. Problems with no position, or
+/// in a file we do not hold, fall back to the one-line form: it names the
+/// file and says everything the snippet would.
+fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let snippet = d.position.and_then(|(line, col)| {
+        let text = sources.get(&d.file)?;
+        let range = if is_csv(&d.file) { csv_span(text, line, col) } else { json_span(text, line, col) }?;
+        Some((text, range))
+    });
+    let Some((text, range)) = snippet else {
+        return format!("{d}\n");
+    };
+    let mut files = SimpleFiles::new();
+    let id = files.add(d.file.as_str(), text);
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let label = if d.path.is_empty() { String::new() } else { d.path.clone() };
+    let mut diagnostic = cs::Diagnostic::new(severity)
+        .with_message(&d.message)
+        .with_label(cs::Label::primary(id, range).with_message(label));
+    if let Some(hint) = &d.hint {
+        diagnostic = diagnostic.with_note(format!("hint: {hint}"));
+    }
+    let config = term::Config::default();
+    let mut buffer = if color { term::termcolor::Buffer::ansi() } else { term::termcolor::Buffer::no_color() };
+    match term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic) {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(_) => format!("{d}\n"),
+    }
+}
+
+fn is_csv(file: &str) -> bool {
+    file.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+}
+
+/// The byte range of 1-based `line` in `text`, without its line break.
+fn line_range(text: &str, line: usize) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+    Some(start..end.max(start))
+}
+
+/// The JSON token starting at `line`:`col` (columns count characters): a
+/// whole string, or one character of anything else.
+fn json_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize>> {
+    let lr = line_range(text, line)?;
+    let line_text = &text[lr.clone()];
+    let offset = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+    let start = lr.start + offset;
+    let rest = &text[start..lr.end];
+    let len = match rest.chars().next() {
+        None => 0,
+        Some('"') => {
+            // To the closing quote, or the end of the line for a string that runs on.
+            let mut escaped = false;
+            let close = rest.char_indices().skip(1).find(|&(_, c)| {
+                let done = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                done
+            });
+            close.map_or(rest.len(), |(i, _)| i + 1)
+        }
+        Some(c) => c.len_utf8(),
+    };
+    Some(start..start + len)
+}
+
+/// The `col`th field (1-based) of CSV row `line`; quoted commas do not split.
+fn csv_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize>> {
+    let lr = line_range(text, line)?;
+    let mut field = 1;
+    let mut field_start = lr.start;
+    let mut quoted = false;
+    for (i, c) in text[lr.clone()].char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                if field == col {
+                    return Some(field_start..lr.start + i);
+                }
+                field += 1;
+                field_start = lr.start + i + 1;
+            }
+            _ => {}
+        }
+    }
+    // The last field, or the whole row when the column is past its end.
+    Some(if field == col { field_start..lr.end } else { lr })
 }
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
@@ -300,6 +445,58 @@ mod tests {
     fn formats_paths() {
         let path = [key("sections"), PathSeg::Index(0), key("blocks")];
         assert_eq!(format_path(&path), "$.sections[0].blocks");
+    }
+
+    fn sample(file: &str, position: (usize, usize)) -> Diagnostic {
+        Diagnostic::error(file, "unknown series `oficers`")
+            .at(Some(position))
+            .path("$.summary[0]")
+            .hint("did you mean `officers`?")
+    }
+
+    #[test]
+    fn short_format_is_one_line_and_a_hint() {
+        let text = render(&[sample("b.json", (2, 3))], &Sources::default(), Format::Short, false);
+        assert_eq!(
+            text,
+            "b.json:2:3: error: $.summary[0]: unknown series `oficers`\n  hint: did you mean `officers`?\n"
+        );
+    }
+
+    #[test]
+    fn human_format_underlines_the_json_value() {
+        let mut sources = Sources::default();
+        sources.add("b.json", "{\n  \"summary\": [\"{oficers.latest}\"]\n}\n");
+        let text = render(&[sample("b.json", (2, 15))], &sources, Format::Human, false);
+        assert!(text.starts_with("error: unknown series `oficers`\n"), "{text}");
+        assert!(text.contains("b.json:2:15"), "{text}");
+        assert!(text.contains("\"summary\": [\"{oficers.latest}\"]"), "{text}");
+        // The whole string is underlined, and labelled with its path.
+        assert!(text.contains(&format!("{} $.summary[0]", "^".repeat(17))), "{text}");
+        assert!(text.contains("= hint: did you mean `officers`?"), "{text}");
+        assert!(!text.contains('\u{1b}'), "colour without asking: {text}");
+        let colored = render(&[sample("b.json", (2, 15))], &sources, Format::Human, true);
+        assert!(colored.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn human_format_underlines_the_csv_cell() {
+        let mut sources = Sources::default();
+        sources.add("d.csv", "year,n\n2017,1\n2018,\"30,390\",x\n");
+        let text = render(&[sample("d.csv", (3, 2))], &sources, Format::Human, false);
+        assert!(text.contains("2018,\"30,390\",x"), "{text}");
+        assert!(text.contains(&format!("     {}", "^".repeat(8))), "{text}");
+    }
+
+    #[test]
+    fn human_format_without_source_falls_back_to_one_line() {
+        let text = render(&[sample("gone.json", (2, 3))], &Sources::default(), Format::Human, false);
+        assert!(text.starts_with("gone.json:2:3: error: $.summary[0]"), "{text}");
+        // A position past the end of the file does not panic either.
+        let mut sources = Sources::default();
+        sources.add("gone.json", "{}");
+        let text = render(&[sample("gone.json", (9, 99))], &sources, Format::Human, false);
+        assert!(text.contains("unknown series"), "{text}");
     }
 
     #[test]

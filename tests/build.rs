@@ -255,7 +255,8 @@ fn failing_build(src: &str) -> String {
     std::fs::write(&path, src).unwrap();
     let out = dir.path().join("out.pdf");
     std::fs::write(&out, b"previous good PDF").unwrap();
-    let assert = briefing().arg("build").arg(&path).arg("-o").arg(&out).assert().code(1);
+    let assert =
+        briefing().args(["build", "--diagnostic-format", "short"]).arg(&path).arg("-o").arg(&out).assert().code(1);
     assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

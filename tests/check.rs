@@ -38,7 +38,11 @@ fn broken_inputs_give_located_diagnostics() {
         let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
         let mut lines = expected.lines();
         let code: i32 = lines.next().and_then(|l| l.strip_prefix("exit: ")).unwrap().parse().unwrap();
-        let output = briefing().arg("check").arg(case.join("briefing.json")).output().unwrap();
+        let output = briefing()
+            .args(["check", "--diagnostic-format", "short"])
+            .arg(case.join("briefing.json"))
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         if output.status.code() != Some(code) {
             failures.push(format!("{}: exit {:?}, expected {code}\n{stderr}", case.display(), output.status.code()));
