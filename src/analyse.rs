@@ -77,6 +77,12 @@ impl Analysis {
         }
         let value = series.stat(stat).map_err(|e| fail(format!("`{name}.{stat}`: {}", e.message), e.hint))?;
         let text = match (value, spec) {
+            (Value::Number(n), _) if !n.is_finite() || n.abs() > 1e18 => {
+                return Err(fail(
+                    format!("`{name}.{stat}` is {n:e}, too large to print"),
+                    "a percentage of a value close to zero explodes; use `change` instead".into(),
+                ));
+            }
             (Value::Number(n), spec) => {
                 let spec = format::parse_spec(spec.unwrap_or(""))
                     .map_err(|e| fail(e, "formats look like `.1`, `+.0`, `.0%`, `£m`".into()))?;
@@ -318,12 +324,49 @@ impl Resolver<'_> {
                 return None;
             }
         };
+        let scale = spec.scale.unwrap_or(1.0);
+        if scale == 0.0 || scale.abs() > data::MAX_MAGNITUDE {
+            self.error(
+                name,
+                Some("scale"),
+                format!("the scale {scale} is out of range"),
+                "a scale multiplies the result, e.g. 1000 for \"per 1,000\"; it cannot be zero or huge",
+            );
+            return None;
+        }
         let op = match kind {
             "difference" => stats::Operation::Difference,
-            _ => stats::Operation::Ratio { scale: spec.scale.unwrap_or(1.0) },
+            _ => stats::Operation::Ratio { scale },
         };
         let (a, b) = (&self.analysis.series[&inputs[0]], &self.analysis.series[&inputs[1]]);
+        // A per-head figure over a zero or negative population is nonsense
+        // that would print as a confident number: refuse it.
+        let bad_base = b.points.iter().find_map(|(x, y)| y.filter(|v| *v <= 0.0).map(|v| (x.clone(), v)));
+        if kind == "per_capita"
+            && let Some((x, v)) = bad_base
+        {
+            self.error(
+                name,
+                Some(kind),
+                format!("`{}` is {v} at {x}; a per-capita base must be positive", inputs[1]),
+                format!("check the data of `{}`: a number of people cannot be zero or negative", inputs[1]),
+            );
+            return None;
+        }
         let series = stats::derive(a, b, op, align);
+        let huge = series
+            .points
+            .iter()
+            .find_map(|(x, y)| y.filter(|v| !v.is_finite() || v.abs() > data::MAX_MAGNITUDE).map(|v| (x.clone(), v)));
+        if let Some((x, v)) = huge {
+            self.error(
+                name,
+                Some(kind),
+                format!("the result is {v:e} at {x}, too large to be a figure"),
+                "check the `scale` and the inputs: a tiny divisor makes a huge ratio",
+            );
+            return None;
+        }
         if series.points.iter().all(|p| p.1.is_none()) {
             self.error(
                 name,
@@ -504,6 +547,27 @@ mod tests {
         assert!(messages.contains(&"no column `people`"), "{messages:?}");
         // Uses of a series that failed are not reported twice.
         assert!(a.eval("u.latest").unwrap_err().reported);
+    }
+
+    #[test]
+    fn per_capita_needs_a_positive_base_and_scales_are_sane() {
+        let data = DATA.replace("people.csv", "negative.csv");
+        let files = Mem(&[
+            ("officers.csv", "date,n\n2016-03-31,32125.1\n2017-03-31,31517\n2018-03-31,30390.23\n"),
+            ("negative.csv", "year,n\n2016,8769659\n2017,-8825001\n2018,8908081\n"),
+        ]);
+        let src = format!(
+            r#"{{"format": 1, "title": "T", "date": "2018-06-27",
+              "sources": {{"ho": {{"publisher": "HO", "title": "W"}}, "ons": {{"publisher": "ONS", "title": "P"}}}},
+              "data": {data}}}"#
+        );
+        let m = manifest::parse("m.json", &src).unwrap();
+        let (_, diags) = analyse("m.json", &src, &m, &files);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].path, "$.data.per_1000.per_capita");
+        assert!(diags[0].message.contains("`people` is -8825001 at 2017"), "{}", diags[0].message);
+        let (_, diags) = analysed(&DATA.replace("\"scale\": 1000", "\"scale\": 1e300"));
+        assert_eq!(diags[0].path, "$.data.per_1000.scale");
     }
 
     #[test]

@@ -140,12 +140,19 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bo
     out
 }
 
-/// One diagnostic with a snippet of its line. Problems with no position, or
-/// in a file we do not hold, fall back to the one-line form: it names the
-/// file and says everything the snippet would.
+/// Lines longer than this are not shown: a 50,000-word paragraph on one
+/// line would bury the message under a screenful of text and carets.
+const LONGEST_SNIPPET: usize = 300;
+
+/// One diagnostic with a snippet of its line. Problems with no position, in
+/// a file we do not hold, or on a very long line fall back to the one-line
+/// form: it names the file and says everything the snippet would.
 fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     let snippet = d.position.and_then(|(line, col)| {
         let text = sources.get(&d.file)?;
+        if line_range(text, line)?.len() > LONGEST_SNIPPET {
+            return None;
+        }
         let range = if is_csv(&d.file) { csv_span(text, line, col) } else { json_span(text, line, col) }?;
         Some((text, range))
     });
@@ -281,6 +288,47 @@ pub fn locate(src: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
         scanner.enter(seg)?;
     }
     Some(line_col(src, scanner.pos))
+}
+
+/// Finds where the `n`th (0-based) occurrence of `key` in the object at
+/// `path` starts: used to point at the second of two duplicate keys, which
+/// a path alone cannot tell apart.
+pub fn locate_key(src: &str, path: &[PathSeg], key: &str, n: usize) -> Option<(usize, usize)> {
+    let mut scanner = Scanner { bytes: src.as_bytes(), pos: 0 };
+    scanner.skip_ws();
+    for seg in path {
+        scanner.enter(seg)?;
+    }
+    if scanner.peek()? != b'{' {
+        return None;
+    }
+    scanner.pos += 1;
+    let mut seen = 0;
+    loop {
+        scanner.skip_ws();
+        if scanner.peek()? == b'}' {
+            return None;
+        }
+        let start = scanner.pos;
+        let found = scanner.string()?;
+        if found == key {
+            if seen == n {
+                return Some(line_col(src, start));
+            }
+            seen += 1;
+        }
+        scanner.skip_ws();
+        if scanner.peek()? != b':' {
+            return None;
+        }
+        scanner.pos += 1;
+        scanner.skip_ws();
+        scanner.skip_value()?;
+        scanner.skip_ws();
+        if scanner.peek()? == b',' {
+            scanner.pos += 1;
+        }
+    }
 }
 
 /// Converts a byte offset into a 1-based line and column (columns count characters).
@@ -430,6 +478,15 @@ mod tests {
     }
 
     #[test]
+    fn locates_the_second_of_two_keys() {
+        let src = "{\"a\": {\"k\": 1,\n \"j\": [1], \"k\": 2}}";
+        assert_eq!(locate_key(src, &[key("a")], "k", 0), Some((1, 8)));
+        assert_eq!(locate_key(src, &[key("a")], "k", 1), Some((2, 12)));
+        assert_eq!(locate_key(src, &[key("a")], "k", 2), None);
+        assert_eq!(locate_key(src, &[], "a", 0), Some((1, 2)));
+    }
+
+    #[test]
     fn skips_strings_with_escapes_and_brackets() {
         let src = r#"{"a": "br[ac}e \" x", "b": true}"#;
         assert_eq!(locate(src, &[key("b")]), Some((1, 28)));
@@ -497,6 +554,10 @@ mod tests {
         sources.add("gone.json", "{}");
         let text = render(&[sample("gone.json", (9, 99))], &sources, Format::Human, false);
         assert!(text.contains("unknown series"), "{text}");
+        // Nor is a line of a megabyte printed whole.
+        sources.add("long.json", format!("{{\"summary\": [\"{}\"]}}", "word ".repeat(200_000)));
+        let text = render(&[sample("long.json", (1, 13))], &sources, Format::Human, false);
+        assert!(text.starts_with("long.json:1:13: error:") && text.len() < 200, "{text}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `briefing check` on the built-in briefings and on a corpus of broken
-//! manifests and CSV files under `tests/check/`, one case per folder. Each
+//! manifests and CSV files under `tests/bad/`, one case per folder. Each
 //! folder's `expected.txt` gives the exit code and lines that must appear in
 //! the report (file:line:column, JSON path or CSV row, message and hint).
 
@@ -29,7 +29,7 @@ fn example_briefings_check_clean() {
 
 #[test]
 fn broken_inputs_give_located_diagnostics() {
-    let corpus = Path::new("tests/check");
+    let corpus = Path::new("tests/bad");
     let mut cases: Vec<_> = std::fs::read_dir(corpus).unwrap().map(|e| e.unwrap().path()).collect();
     cases.sort();
     assert!(cases.len() >= 15, "corpus has only {} cases", cases.len());
