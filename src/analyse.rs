@@ -414,6 +414,15 @@ fn csv_column(csv: Option<&Option<Csv>>, name: &str) -> usize {
     csv.and_then(Option::as_ref).and_then(|c| c.header.iter().position(|h| h == name)).map_or(1, |i| i + 1)
 }
 
+/// A category shaped like `YYYY-MM-DD` (or `YYYY-M-D`): a date that does not exist or is mistyped.
+fn looks_like_date(x: &X) -> bool {
+    let X::Category(c) = x else { return false };
+    let parts: Vec<&str> = c.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Time series must have one kind of x, strictly increasing; categories
 /// must be unique. Returns the index of the offending point, a message and a hint.
 fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, String)> {
@@ -421,6 +430,14 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
         for (i, pair) in points.windows(2).enumerate() {
             let (a, b) = (&pair[0].1, &pair[1].1);
             match a.time_cmp(b) {
+                // 2018-02-30 reads as a category; say what is really wrong.
+                None if looks_like_date(b) => {
+                    return Some((
+                        i + 1,
+                        format!("`{b}` is not a real date"),
+                        "dates are YYYY-MM-DD, with a month from 01 to 12 and a day that exists in it".into(),
+                    ));
+                }
                 None => {
                     let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
                     return Some((

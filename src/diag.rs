@@ -248,7 +248,9 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        // Close to the candidate, and not mostly rewritten: `pie` is two
+        // edits from `line` but is no typo of it.
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && 2 * *d <= word.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -565,5 +567,6 @@ mod tests {
         let names = ["officers", "population"];
         assert_eq!(did_you_mean("oficers", names), Some("officers"));
         assert_eq!(did_you_mean("budget", names), None);
+        assert_eq!(did_you_mean("pie", ["line", "column", "bar"]), None);
     }
 }

@@ -294,8 +294,8 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
             Diagnostic::error(file, format!("not valid JSON: {}", strip_position(inner)))
                 .hint("check for a missing comma, quote or bracket just before this point")
         } else {
-            let message = strip_position(inner);
-            let hint = field_hint(&message);
+            let message = plain_types(strip_position(inner));
+            let hint = field_hint(&message).or_else(|| type_hint(&message).map(str::to_string));
             let d = Diagnostic::error(file, message).path(path);
             match hint {
                 Some(h) => d.hint(h),
@@ -432,6 +432,27 @@ fn field_hint(message: &str) -> Option<String> {
         return Some(format!("add the required field `{first}`"));
     }
     None
+}
+
+/// A hint for serde's "invalid type: ..., expected ..." by what was expected.
+fn type_hint(message: &str) -> Option<&'static str> {
+    let expected = message.strip_prefix("invalid type: ")?.split(", expected ").nth(1)?;
+    Some(match expected {
+        "a string" => "text is written in double quotes, e.g. \"2018-06-27\"",
+        "f64" | "f32" | "u32" | "a number" => "write a number without quotes, e.g. 1000",
+        e if e.starts_with("a sequence") || e.starts_with("an array") => {
+            "write a list in brackets, e.g. [\"officers\"]"
+        }
+        e if e.starts_with("a map") || e.starts_with("struct") => {
+            "write an object in braces, e.g. { \"label\": \"...\" }"
+        }
+        _ => "`briefing schema` prints every field with its type",
+    })
+}
+
+/// serde names Rust types (`f64`, `u32`); an author knows numbers.
+fn plain_types(message: String) -> String {
+    ["f64", "f32", "u32"].iter().fold(message, |m, t| m.replace(&format!("expected {t}"), "expected a number"))
 }
 
 /// Checks everything serde could not: returns errors and warnings together.
@@ -727,7 +748,7 @@ impl Validator<'_> {
                 if !line.y.is_finite() || line.y.abs() > MAX_MAGNITUDE {
                     self.error(
                         &with(&with(path, key("reference")), index(i)),
-                        format!("the reference line at {} is too large", line.y),
+                        format!("the reference line at {:e} is too large", line.y),
                         "reference lines mark a value on the chart's scale, e.g. `{\"y\": 30000}`",
                     );
                 }

@@ -1,5 +1,7 @@
 //! Drives the `briefing` binary as a user would and reads the PDFs back.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -22,6 +24,7 @@ fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
 }
 
 fn load(path: &Path) -> Document {
+    common::keep_pdf(path);
     Document::load(path).unwrap()
 }
 

@@ -1,6 +1,8 @@
 //! The commands around `build`: init, schema, completions, man, and the
 //! print and email options (--summary, --gray, --marking, --max-size, --watch).
 
+mod common;
+
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -19,6 +21,7 @@ fn stdout(cmd: &mut Command) -> String {
 }
 
 fn pdf_text(path: &Path) -> String {
+    common::keep_pdf(path);
     let doc = Document::load(path).unwrap();
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     doc.extract_text(&pages).unwrap()
