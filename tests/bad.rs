@@ -304,3 +304,39 @@ fn an_output_open_in_a_reader_is_replaced_and_the_reader_keeps_its_copy() {
     assert!(lopdf::Document::load(&out).is_ok());
     common::keep_pdf(&out);
 }
+
+/// Runs `briefing build -o out` in `dir` under a file-size limit of 4 KB
+/// (far below a PDF), so the write fails for real half-way through.
+/// `ignore_signal` makes the kernel return EFBIG instead of killing us.
+#[cfg(unix)]
+fn build_with_file_size_limit(dir: &Path, ignore_signal: bool) -> std::process::Output {
+    let trap = if ignore_signal { "trap '' XFSZ; " } else { "" };
+    let script = format!("{trap}ulimit -f 8; exec \"$0\" build -o b.pdf");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_briefing"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_failing_half_way_keeps_the_previous_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.pdf");
+    std::fs::write(&out, b"previous good PDF").unwrap();
+    // The write fails with "File too large": reported, cleaned up, old PDF kept.
+    let output = build_with_file_size_limit(dir.path(), true);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cannot write b.pdf: File too large"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains(".briefing-"), "the temporary name leaked: {}", stderr(&output));
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a temporary file was left behind");
+    // Killed outright half-way through the write: the old PDF is still whole.
+    let output = build_with_file_size_limit(dir.path(), false);
+    assert!(!output.status.success());
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
+}
