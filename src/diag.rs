@@ -131,13 +131,44 @@ impl Sources {
 /// (the caller decides: only on a terminal, never with `NO_COLOR`).
 pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bool) -> String {
     let mut out = String::new();
+    let mut index = Index::default();
     for d in diags {
         match format {
             Format::Short => out.push_str(&format!("{d}\n")),
-            Format::Human => out.push_str(&human(d, sources, color)),
+            Format::Human => out.push_str(&human(d, sources, &mut index, color)),
         }
     }
     out
+}
+
+/// The files diagnostics point into, each added to codespan once with the
+/// start of every line: a CSV file with 10,000 bad cells is scanned once,
+/// not once per cell.
+#[derive(Default)]
+struct Index<'a> {
+    files: SimpleFiles<&'a str, &'a str>,
+    /// File name -> codespan id and byte offsets of line starts.
+    known: BTreeMap<&'a str, (usize, Vec<usize>)>,
+}
+
+impl<'a> Index<'a> {
+    /// The file's codespan id, text and the byte range of 1-based `line` (without its line break).
+    fn line(
+        &mut self,
+        sources: &'a Sources,
+        name: &str,
+        line: usize,
+    ) -> Option<(usize, &'a str, std::ops::Range<usize>)> {
+        let (name, text) = sources.texts.get_key_value(name)?;
+        let (id, starts) = self.known.entry(name.as_str()).or_insert_with(|| {
+            let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            (self.files.add(name.as_str(), text.as_str()), starts)
+        });
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(text.len(), |next| next - 1);
+        let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+        Some((*id, text.as_str(), start..end.max(start)))
+    }
 }
 
 /// Lines longer than this are not shown: a 50,000-word paragraph on one
@@ -147,34 +178,31 @@ const LONGEST_SNIPPET: usize = 300;
 /// One diagnostic with a snippet of its line. Problems with no position, in
 /// a file we do not hold, or on a very long line fall back to the one-line
 /// form: it names the file and says everything the snippet would.
-fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+fn human<'a>(d: &Diagnostic, sources: &'a Sources, index: &mut Index<'a>, color: bool) -> String {
     let snippet = d.position.and_then(|(line, col)| {
-        let text = sources.get(&d.file)?;
-        if line_range(text, line)?.len() > LONGEST_SNIPPET {
+        let (id, text, line) = index.line(sources, &d.file, line)?;
+        if line.len() > LONGEST_SNIPPET {
             return None;
         }
-        let range = if is_csv(&d.file) { csv_span(text, line, col) } else { json_span(text, line, col) }?;
-        Some((text, range))
+        let range = if is_csv(&d.file) { csv_span(text, line, col) } else { json_span(text, line, col) };
+        Some((id, range))
     });
-    let Some((text, range)) = snippet else {
+    let Some((id, range)) = snippet else {
         return format!("{d}\n");
     };
-    let mut files = SimpleFiles::new();
-    let id = files.add(d.file.as_str(), text);
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
-    let label = if d.path.is_empty() { String::new() } else { d.path.clone() };
     let mut diagnostic = cs::Diagnostic::new(severity)
         .with_message(&d.message)
-        .with_label(cs::Label::primary(id, range).with_message(label));
+        .with_label(cs::Label::primary(id, range).with_message(&d.path));
     if let Some(hint) = &d.hint {
         diagnostic = diagnostic.with_note(format!("hint: {hint}"));
     }
     let config = term::Config::default();
     let mut buffer = if color { term::termcolor::Buffer::ansi() } else { term::termcolor::Buffer::no_color() };
-    match term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic) {
+    match term::emit_to_write_style(&mut buffer, &config, &index.files, &diagnostic) {
         Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
         Err(_) => format!("{d}\n"),
     }
@@ -184,21 +212,9 @@ fn is_csv(file: &str) -> bool {
     file.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
 }
 
-/// The byte range of 1-based `line` in `text`, without its line break.
-fn line_range(text: &str, line: usize) -> Option<std::ops::Range<usize>> {
-    let mut start = 0;
-    for _ in 1..line {
-        start += text[start..].find('\n')? + 1;
-    }
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let end = if text[..end].ends_with('\r') { end - 1 } else { end };
-    Some(start..end.max(start))
-}
-
-/// The JSON token starting at `line`:`col` (columns count characters): a
-/// whole string, or one character of anything else.
-fn json_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize>> {
-    let lr = line_range(text, line)?;
+/// The JSON token starting at character `col` of the line `lr`: a whole
+/// string, or one character of anything else.
+fn json_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Range<usize> {
     let line_text = &text[lr.clone()];
     let offset = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
     let start = lr.start + offset;
@@ -217,12 +233,11 @@ fn json_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usiz
         }
         Some(c) => c.len_utf8(),
     };
-    Some(start..start + len)
+    start..start + len
 }
 
-/// The `col`th field (1-based) of CSV row `line`; quoted commas do not split.
-fn csv_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize>> {
-    let lr = line_range(text, line)?;
+/// The `col`th field (1-based) of the CSV row `lr`; quoted commas do not split.
+fn csv_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Range<usize> {
     let mut field = 1;
     let mut field_start = lr.start;
     let mut quoted = false;
@@ -231,7 +246,7 @@ fn csv_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize
             '"' => quoted = !quoted,
             ',' if !quoted => {
                 if field == col {
-                    return Some(field_start..lr.start + i);
+                    return field_start..lr.start + i;
                 }
                 field += 1;
                 field_start = lr.start + i + 1;
@@ -240,7 +255,7 @@ fn csv_span(text: &str, line: usize, col: usize) -> Option<std::ops::Range<usize
         }
     }
     // The last field, or the whole row when the column is past its end.
-    Some(if field == col { field_start..lr.end } else { lr })
+    if field == col { field_start..lr.end } else { lr }
 }
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
