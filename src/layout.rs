@@ -393,7 +393,11 @@ impl Builder<'_> {
         if let Some(n) = number {
             let baseline = leading * 0.5 + size * 0.36;
             let line = self.ts.line(&[Span::new(n, Face::SansBold).color(color)], size);
-            rows[0].items.extend(self.line_items(&line, 0.0, baseline, size));
+            // The number goes first in the content stream, which is the order
+            // text is copied, searched and read aloud in: "1 Officer strength".
+            let mut items = self.line_items(&line, 0.0, baseline, size);
+            items.append(&mut rows[0].items);
+            rows[0].items = items;
         }
         let plain: String = text.iter().map(|s| s.text.as_str()).collect::<String>().replace('\u{a0}', " ");
         let title = match number {

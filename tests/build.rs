@@ -380,3 +380,18 @@ fn the_readme_example_builds() {
     let text = text(&load(&out));
     assert!(text.contains("30,390"), "the example's computed value is missing");
 }
+
+/// Regression (found by the property tests): a section's number was drawn
+/// after its heading's first line, so copying, searching or reading the PDF
+/// aloud gave "Officer strength 1" instead of "1 Officer strength".
+#[test]
+fn section_numbers_come_before_their_headings_in_reading_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = squash(&text(&load(&build_default(dir.path(), &[]))));
+    let m = manifest();
+    for (i, section) in m["sections"].as_array().unwrap().iter().enumerate() {
+        let heading = briefing::markup::plain_text(section["heading"].as_str().unwrap());
+        let numbered = squash(&format!("{} {heading}", i + 1));
+        assert!(all.contains(&numbered), "`{numbered}` is not in the text in reading order");
+    }
+}

@@ -452,6 +452,14 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}')).collect()
 }
 
+/// Every heading, depth first, as the document numbers them.
+fn headings(sections: &[briefing::manifest::Section], out: &mut Vec<String>) {
+    for s in sections {
+        out.push(s.heading.clone());
+        headings(&s.sections, out);
+    }
+}
+
 /// The property: whatever the input, no panic; a failure is explained; a
 /// success builds a PDF that reads back.
 fn check(Input { src, files, options }: Input) -> Result<(), TestCaseError> {
@@ -489,10 +497,19 @@ fn check(Input { src, files, options }: Input) -> Result<(), TestCaseError> {
             let text = doc.extract_text(&pages).map_err(|e| TestCaseError::fail(format!("no text: {e}")))?;
             // The title is on page 1 (markup removed); compare plain titles only,
             // as emphasis and computed values change the text on purpose.
-            let title = &loaded.manifest.title;
-            if !title.contains(['*', '{', '}', '[', ']', '\\']) {
-                let want = squash(&briefing::markup::plain_text(title));
-                prop_assert!(squash(&text).contains(&want), "title {want:?} not in the PDF text");
+            // The title and every heading are in the text, in order (markup
+            // removed); only plain ones are compared, as emphasis and computed
+            // values change the text on purpose.
+            let text = squash(&text);
+            let mut expected = vec![loaded.manifest.title.clone()];
+            headings(&loaded.manifest.sections, &mut expected);
+            let mut from = 0;
+            for want in expected.iter().filter(|t| !t.contains(['*', '{', '}', '[', ']', '\\'])) {
+                let want = squash(&briefing::markup::plain_text(want));
+                match text[from..].find(&want) {
+                    Some(at) => from += at + want.len(),
+                    None => prop_assert!(false, "{want:?} is not in the PDF text (in order)"),
+                }
             }
             if BUILT.fetch_add(1, Ordering::Relaxed) < 20 {
                 common::keep_pdf_bytes("property", &pdf);
