@@ -232,12 +232,12 @@ impl Resolver<'_> {
             let parsed = match self.files.read(file) {
                 Ok(text) => data::parse_csv(&self.files.display(file), &text).map_err(|d| self.diags.push(d)).ok(),
                 Err(reason) => {
-                    self.error(
-                        name,
-                        Some("file"),
-                        format!("cannot read the data file `{file}`: {reason}"),
-                        "data files are named relative to the manifest's folder",
-                    );
+                    let hint = if reason.contains("not UTF-8") {
+                        "spreadsheets often save CSV as Windows-1252; save it as \"CSV UTF-8\" instead"
+                    } else {
+                        "data files are named relative to the manifest's folder"
+                    };
+                    self.error(name, Some("file"), format!("cannot read the data file `{file}`: {reason}"), hint);
                     None
                 }
             };

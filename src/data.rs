@@ -59,7 +59,11 @@ impl Files for Folder {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+            format!("the file is not UTF-8 text (line {line}, column {column})")
+        })
     }
 
     fn display(&self, name: &str) -> String {

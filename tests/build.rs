@@ -381,11 +381,12 @@ fn the_readme_example_builds() {
     assert!(text.contains("30,390"), "the example's computed value is missing");
 }
 
-/// Regression (found by the property tests): a section's number was drawn
-/// after its heading's first line, so copying, searching or reading the PDF
-/// aloud gave "Officer strength 1" instead of "1 Officer strength".
+/// Regression (found by the property tests): a section's number, a bullet
+/// and a reference's number were drawn after the first line they mark, so
+/// copying, searching or reading the PDF aloud gave "Officer strength 1"
+/// instead of "1 Officer strength".
 #[test]
-fn section_numbers_come_before_their_headings_in_reading_order() {
+fn margin_markers_come_before_their_text_in_reading_order() {
     let dir = tempfile::tempdir().unwrap();
     let all = squash(&text(&load(&build_default(dir.path(), &[]))));
     let m = manifest();
@@ -394,4 +395,12 @@ fn section_numbers_come_before_their_headings_in_reading_order() {
         let numbered = squash(&format!("{} {heading}", i + 1));
         assert!(all.contains(&numbered), "`{numbered}` is not in the text in reading order");
     }
+    for point in m["summary"].as_array().unwrap() {
+        let point = point.as_str().unwrap();
+        let start = squash(&point[..point.find(['{', '[', '*']).unwrap_or(point.len())]);
+        assert!(all.contains(&format!("•{start}")), "no bullet before `{start}`");
+    }
+    let publishers: Vec<String> =
+        m["sources"].as_object().unwrap().values().map(|s| squash(s["publisher"].as_str().unwrap())).collect();
+    assert!(publishers.iter().any(|p| all.contains(&format!("[1]{p},"))), "reference [1] is not before its text");
 }

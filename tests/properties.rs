@@ -497,11 +497,12 @@ fn check(Input { src, files, options }: Input) -> Result<(), TestCaseError> {
             let text = doc.extract_text(&pages).map_err(|e| TestCaseError::fail(format!("no text: {e}")))?;
             // The title is on page 1 (markup removed); compare plain titles only,
             // as emphasis and computed values change the text on purpose.
-            // The title and every heading are in the text, in order (markup
+            // The title, the summary points and every heading are in the text, in order (markup
             // removed); only plain ones are compared, as emphasis and computed
             // values change the text on purpose.
             let text = squash(&text);
             let mut expected = vec![loaded.manifest.title.clone()];
+            expected.extend(loaded.manifest.summary.iter().cloned());
             headings(&loaded.manifest.sections, &mut expected);
             let mut from = 0;
             for want in expected.iter().filter(|t| !t.contains(['*', '{', '}', '[', ']', '\\'])) {
