@@ -452,10 +452,20 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}')).collect()
 }
 
-/// Every heading, depth first, as the document numbers them.
+/// Every heading, short paragraph and chart title, in document order.
+/// Paragraphs of two lines at most are taken: longer ones may break across
+/// a page, with the running footer in between.
 fn headings(sections: &[briefing::manifest::Section], out: &mut Vec<String>) {
+    use briefing::manifest::Block;
     for s in sections {
         out.push(s.heading.clone());
+        for block in &s.blocks {
+            match block {
+                Block::Text(t) if t.chars().count() <= 120 => out.push(t.clone()),
+                Block::Chart(c) => out.push(c.title.clone()),
+                _ => {}
+            }
+        }
         headings(&s.sections, out);
     }
 }
