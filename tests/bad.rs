@@ -262,7 +262,8 @@ impl Drop for ReadOnly {
 
 #[test]
 fn a_read_only_folder_is_an_io_error_and_keeps_the_old_pdf() {
-    let dir = tempfile::tempdir().unwrap();
+    // In target/ rather than /tmp: chattr needs a real file system, and /tmp may be tmpfs.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let out = dir.path().join("b.pdf");
     std::fs::write(&out, b"previous good PDF").unwrap();
     let Some(_guard) = ReadOnly::new(dir.path()) else {
