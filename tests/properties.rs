@@ -407,7 +407,10 @@ fn input() -> impl Strategy<Value = Input> {
                 Just(String::new()),
                 any::<char>().prop_map(String::from),
                 Just("\u{feff}".to_string()),
-                Just("\"x\": 1,".to_string())
+                Just("\"x\": 1,".to_string()),
+                Just("1e400".to_string()),
+                Just(format!("{}{}", "[".repeat(300), "]".repeat(300))),
+                Just(format!("\"{}\"", "word ".repeat(20_000))),
             ];
             prop_oneof![3 => Just(None), 1 => (any::<prop::sample::Index>(), insert).prop_map(Some)].boxed()
         } else {
