@@ -361,3 +361,16 @@ fn twenty_thousand_bad_cells_are_reported_quickly() {
     assert!(stderr.contains("20001 │ 20999,x19999"), "the last row's snippet is missing");
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 }
+
+#[test]
+fn a_slip_repeated_in_one_paragraph_is_reported_once() {
+    let dir = generated(|m| push_block(m, serde_json::json!({"text": "Claim [@nope]. ".repeat(40)})), None);
+    let output = briefing()
+        .args(["check", "--diagnostic-format", "short"])
+        .arg(dir.path().join("briefing.json"))
+        .output()
+        .unwrap();
+    let stderr = stderr(&output);
+    assert_eq!(stderr.matches("unknown source `nope`").count(), 1, "{stderr}");
+    assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
+}
