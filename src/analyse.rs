@@ -89,6 +89,12 @@ impl Analysis {
         let shown = key.map_or_else(|| format!("{name}.{stat}"), |k| format!("{name}[{k}].{stat}"));
         let value = value.map_err(|e| fail(format!("`{shown}`: {}", e.message), e.hint))?;
         let text = match (value, spec) {
+            (Value::Number(n), _) if !n.is_finite() || n.abs() > 1e18 => {
+                return Err(fail(
+                    format!("`{shown}` is {n:e}, too large to print"),
+                    "a percentage of a value close to zero explodes; use `change` instead".into(),
+                ));
+            }
             // `:th` reads a rank as "5th".
             (Value::Number(n), Some("th")) if n >= 1.0 && n.fract() == 0.0 => format::ordinal(n as u64),
             (Value::Number(n), spec) => {
@@ -253,12 +259,12 @@ impl Resolver<'_> {
             let parsed = match self.files.read(file) {
                 Ok(text) => data::parse_csv(&self.files.display(file), &text).map_err(|d| self.diags.push(d)).ok(),
                 Err(reason) => {
-                    self.error(
-                        name,
-                        Some("file"),
-                        format!("cannot read the data file `{file}`: {reason}"),
-                        "data files are named relative to the manifest's folder",
-                    );
+                    let hint = if reason.contains("not UTF-8") {
+                        "spreadsheets often save CSV as Windows-1252; save it as \"CSV UTF-8\" instead"
+                    } else {
+                        "data files are named relative to the manifest's folder"
+                    };
+                    self.error(name, Some("file"), format!("cannot read the data file `{file}`: {reason}"), hint);
                     None
                 }
             };
@@ -345,12 +351,49 @@ impl Resolver<'_> {
                 return None;
             }
         };
+        let scale = spec.scale.unwrap_or(1.0);
+        if scale == 0.0 || scale.abs() > data::MAX_MAGNITUDE {
+            self.error(
+                name,
+                Some("scale"),
+                format!("the scale {scale} is out of range"),
+                "a scale multiplies the result, e.g. 1000 for \"per 1,000\"; it cannot be zero or huge",
+            );
+            return None;
+        }
         let op = match kind {
             "difference" => stats::Operation::Difference,
-            _ => stats::Operation::Ratio { scale: spec.scale.unwrap_or(1.0) },
+            _ => stats::Operation::Ratio { scale },
         };
         let (a, b) = (&self.analysis.series[&inputs[0]], &self.analysis.series[&inputs[1]]);
+        // A per-head figure over a zero or negative population is nonsense
+        // that would print as a confident number: refuse it.
+        let bad_base = b.points.iter().find_map(|(x, y)| y.filter(|v| *v <= 0.0).map(|v| (x.clone(), v)));
+        if kind == "per_capita"
+            && let Some((x, v)) = bad_base
+        {
+            self.error(
+                name,
+                Some(kind),
+                format!("`{}` is {v} at {x}; a per-capita base must be positive", inputs[1]),
+                format!("check the data of `{}`: a number of people cannot be zero or negative", inputs[1]),
+            );
+            return None;
+        }
         let series = stats::derive(a, b, op, align);
+        let huge = series
+            .points
+            .iter()
+            .find_map(|(x, y)| y.filter(|v| !v.is_finite() || v.abs() > data::MAX_MAGNITUDE).map(|v| (x.clone(), v)));
+        if let Some((x, v)) = huge {
+            self.error(
+                name,
+                Some(kind),
+                format!("the result is {v:e} at {x}, too large to be a figure"),
+                "check the `scale` and the inputs: a tiny divisor makes a huge ratio",
+            );
+            return None;
+        }
         if series.points.iter().all(|p| p.1.is_none()) {
             self.error(
                 name,
@@ -398,6 +441,15 @@ fn csv_column(csv: Option<&Option<Csv>>, name: &str) -> usize {
     csv.and_then(Option::as_ref).and_then(|c| c.header.iter().position(|h| h == name)).map_or(1, |i| i + 1)
 }
 
+/// A category shaped like `YYYY-MM-DD` (or `YYYY-M-D`): a date that does not exist or is mistyped.
+fn looks_like_date(x: &X) -> bool {
+    let X::Category(c) = x else { return false };
+    let parts: Vec<&str> = c.split('-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Time series must have one kind of x, strictly increasing; categories
 /// must be unique. Returns the index of the offending point, a message and a hint.
 fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, String)> {
@@ -405,6 +457,14 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
         for (i, pair) in points.windows(2).enumerate() {
             let (a, b) = (&pair[0].1, &pair[1].1);
             match a.time_cmp(b) {
+                // 2018-02-30 reads as a category; say what is really wrong.
+                None if looks_like_date(b) => {
+                    return Some((
+                        i + 1,
+                        format!("`{b}` is not a real date"),
+                        "dates are YYYY-MM-DD, with a month from 01 to 12 and a day that exists in it".into(),
+                    ));
+                }
                 None => {
                     let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
                     return Some((
@@ -546,6 +606,27 @@ mod tests {
         assert!(messages.contains(&"no column `people`"), "{messages:?}");
         // Uses of a series that failed are not reported twice.
         assert!(a.eval("u.latest").unwrap_err().reported);
+    }
+
+    #[test]
+    fn per_capita_needs_a_positive_base_and_scales_are_sane() {
+        let data = DATA.replace("people.csv", "negative.csv");
+        let files = Mem(&[
+            ("officers.csv", "date,n\n2016-03-31,32125.1\n2017-03-31,31517\n2018-03-31,30390.23\n"),
+            ("negative.csv", "year,n\n2016,8769659\n2017,-8825001\n2018,8908081\n"),
+        ]);
+        let src = format!(
+            r#"{{"format": 1, "title": "T", "date": "2018-06-27",
+              "sources": {{"ho": {{"publisher": "HO", "title": "W"}}, "ons": {{"publisher": "ONS", "title": "P"}}}},
+              "data": {data}}}"#
+        );
+        let m = manifest::parse("m.json", &src).unwrap();
+        let (_, diags) = analyse("m.json", &src, &m, &files);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].path, "$.data.per_1000.per_capita");
+        assert!(diags[0].message.contains("`people` is -8825001 at 2017"), "{}", diags[0].message);
+        let (_, diags) = analysed(&DATA.replace("\"scale\": 1000", "\"scale\": 1e300"));
+        assert_eq!(diags[0].path, "$.data.per_1000.scale");
     }
 
     #[test]

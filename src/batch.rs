@@ -139,7 +139,7 @@ mod tests {
     fn bad_each_is_explained() {
         let src = template("{}");
         assert!(areas_of(&src, "v").unwrap_err().hint.unwrap().contains("SERIES.COLUMN"));
-        assert_eq!(areas_of(&src, "w.area").unwrap_err().hint.unwrap(), "did you mean `v`?");
+        assert_eq!(areas_of(&src, "vv.area").unwrap_err().hint.unwrap(), "did you mean `v`?");
         let e = areas_of(&src, "v.aera").unwrap_err();
         assert_eq!((e.message.as_str(), e.hint.as_deref()), ("no column `aera`", Some("did you mean `area`?")));
     }

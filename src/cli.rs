@@ -10,21 +10,34 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Every figure is computed from the data, every quote and figure is cited,
 /// and the same input always gives the same PDF.
-///
-/// Exit codes: 0 success; 1 problems in the input files (or a PDF over
-/// --max-size); 2 usage errors; 3 I/O failures (a file could not be read or
-/// written). A closed pipe on standard output is not an error.
 #[derive(Debug, Parser)]
-#[command(
-    name = "briefing",
-    version,
-    about,
-    long_about,
-    after_help = "Examples:\n  briefing build                      render the built-in London briefing to briefing.pdf\n  briefing init my-briefing           start your own from a copy of it\n  briefing check my-briefing/briefing.json"
-)]
+#[command(name = "briefing", version, about, long_about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How problems are printed: `human` shows the offending line of the file, `short` one line per problem for editors and CI, e.g. `--diagnostic-format short`.
+    #[arg(long, global = true, value_enum, default_value_t = DiagnosticFormat::Human, value_name = "FORMAT")]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// Shown after `--help` (and in the man page): examples and the exit-code contract.
+const AFTER_HELP: &str = "Examples:
+  briefing build                      render the built-in London briefing to briefing.pdf
+  briefing init my-briefing           start your own from a copy of it
+  briefing check my-briefing/briefing.json
+
+Exit codes:
+  0  success (warnings may have been printed)
+  1  problems in the input files, or a PDF over --max-size
+  2  usage errors (a bad option or argument)
+  3  I/O failures (a file could not be read or written)
+A reader closing standard output early (briefing schema | head) is not an error.";
+
+/// `--diagnostic-format`: see [`briefing::diag::Format`].
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiagnosticFormat {
+    Human,
+    Short,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,30 +3,34 @@
 //! `--help`): 1 input problems, 2 usage, 3 I/O.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use briefing::data::{Files, Folder};
-use briefing::diag::Diagnostic;
+use briefing::diag::{self, Diagnostic, Sources};
 use briefing::fonts::Fonts;
 use briefing::manifest::{Manifest, Paper};
 use briefing::summary::Style;
 use briefing::{Loaded, Options, Timings, output};
 use clap::CommandFactory;
 
-use crate::cli::{BatchArgs, BuildArgs, Cli, Command, PaperArg, StyleArgs};
+use crate::cli::{BatchArgs, BuildArgs, Cli, Command, DiagnosticFormat, PaperArg, StyleArgs};
 
 const INPUT_ERROR: u8 = 1;
 const USAGE_ERROR: u8 = 2;
 const IO_ERROR: u8 = 3;
 
 /// Runs one command; `Err` carries the exit code.
-pub fn run(command: Command) -> Result<(), u8> {
+pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), u8> {
+    let report = Reporter::new(format);
     match command {
-        Command::Build(args) => build(&Fonts::new(), &args),
-        Command::Batch(args) => batch(&Fonts::new(), &args),
-        Command::Check { manifest, data_root } => check(&Fonts::new(), manifest.as_deref(), data_root.as_deref()),
+        Command::Build(args) => build(&Fonts::new(), &args, &report),
+        Command::Batch(args) => batch(&Fonts::new(), &args, &report),
+        Command::Check { manifest, data_root } => {
+            check(&Fonts::new(), manifest.as_deref(), data_root.as_deref(), &report)
+        }
         Command::Init { dir } => init(&dir),
         Command::Schema => {
             let schema = schemars::schema_for!(Manifest);
@@ -59,21 +63,90 @@ fn print(bytes: &[u8]) -> Result<(), u8> {
     }
 }
 
+/// Prints diagnostics in the chosen format, in colour only on a terminal
+/// and never when `NO_COLOR` is set (no-color.org).
+struct Reporter {
+    format: diag::Format,
+    color: bool,
+}
+
+impl Reporter {
+    fn new(format: DiagnosticFormat) -> Self {
+        let format = match format {
+            DiagnosticFormat::Human => diag::Format::Human,
+            DiagnosticFormat::Short => diag::Format::Short,
+        };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Reporter { format, color: std::io::stderr().is_terminal() && !no_color }
+    }
+
+    /// Prints `diags`, with snippets from the manifest and the data files `input` read.
+    fn report(&self, diags: &[Diagnostic], input: Option<&Input>) {
+        let mut sources = Sources::default();
+        if let Some(input) = input {
+            sources = input.files.sources();
+            sources.add(&input.name, &input.text);
+        }
+        eprint!("{}", diag::render(diags, &sources, self.format, self.color));
+    }
+
+    /// Prints `diags` about `input` as filled in for one area of a batch (`text`).
+    fn report_text(&self, diags: &[Diagnostic], input: &Input, text: &str) {
+        if diags.is_empty() {
+            return;
+        }
+        let mut sources = input.files.sources();
+        sources.add(&input.name, text);
+        eprint!("{}", diag::render(diags, &sources, self.format, self.color));
+    }
+}
+
 /// A manifest's display name, its text, and where its data files come from.
 struct Input {
     name: String,
     text: String,
-    files: Box<dyn Files>,
+    files: Recording,
+}
+
+/// Data files read through `inner`, their text kept so that diagnostics can
+/// show the offending row.
+struct Recording {
+    inner: Box<dyn Files>,
+    /// Behind a mutex: a batch reads through one `Recording` from every thread.
+    seen: Mutex<Sources>,
+}
+
+impl Files for Recording {
+    fn read(&self, name: &str) -> Result<String, String> {
+        let text = self.inner.read(name)?;
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).add(self.inner.display(name), text.clone());
+        Ok(text)
+    }
+
+    fn display(&self, name: &str) -> String {
+        self.inner.display(name)
+    }
+}
+
+impl Recording {
+    /// The files read so far, for snippets.
+    fn sources(&self) -> Sources {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn new(inner: Box<dyn Files>) -> Self {
+        Recording { inner, seen: Mutex::default() }
+    }
 }
 
 /// Reads the manifest (or the built-in one); data files are read relative to
 /// its folder, and may not leave `data_root` (by default that same folder).
-fn read_manifest(path: Option<&Path>, data_root: Option<&Path>) -> Result<Input, u8> {
+fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<Input, u8> {
     let Some(path) = path else {
         return Ok(Input {
             name: briefing::BUILTIN_NAME.to_string(),
             text: briefing::BUILTIN_MANIFEST.to_string(),
-            files: Box::new(briefing::BUILTIN_FILES),
+            files: Recording::new(Box::new(briefing::BUILTIN_FILES)),
         });
     };
     let base = manifest_folder(path);
@@ -87,24 +160,19 @@ fn read_manifest(path: Option<&Path>, data_root: Option<&Path>) -> Result<Input,
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
         let position = briefing::diag::line_col(&valid, offset);
-        report(&[Diagnostic::error(&name, "the file is not valid UTF-8")
+        let diag = Diagnostic::error(&name, "the file is not valid UTF-8")
             .at(Some(position))
-            .hint("save the manifest as UTF-8 text")]);
+            .hint("save the manifest as UTF-8 text");
+        report.report(&[diag], None);
         INPUT_ERROR
     })?;
-    Ok(Input { name, text, files: Box::new(folder) })
+    Ok(Input { name, text, files: Recording::new(Box::new(folder)) })
 }
 
 fn manifest_folder(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    }
-}
-
-fn report(diags: &[Diagnostic]) {
-    for d in diags {
-        eprintln!("{d}");
     }
 }
 
@@ -115,13 +183,13 @@ fn count(diags: &[Diagnostic]) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn load(input: &Input, fonts: &Fonts) -> Result<Loaded, u8> {
-    let loaded = briefing::load(&input.name, &input.text, fonts, input.files.as_ref()).map_err(|diags| {
-        report(&diags);
+fn load(input: &Input, fonts: &Fonts, report: &Reporter) -> Result<Loaded, u8> {
+    let loaded = briefing::load(&input.name, &input.text, fonts, &input.files).map_err(|diags| {
+        report.report(&diags, Some(input));
         eprintln!("build failed: {}; no PDF written", count(&diags));
         INPUT_ERROR
     })?;
-    report(&loaded.warnings);
+    report.report(&loaded.warnings, Some(input));
     Ok(loaded)
 }
 
@@ -143,7 +211,7 @@ fn options(args: &StyleArgs, fonts: &Fonts) -> Result<Options, u8> {
     })
 }
 
-fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
+fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), u8> {
     if let Some(input) = &args.manifest
         && same_file(input, &args.output)
     {
@@ -152,17 +220,17 @@ fn build(fonts: &Fonts, args: &BuildArgs) -> Result<(), u8> {
     }
     let options = options(&args.style, fonts)?;
     if args.watch {
-        return watch(fonts, args, &options);
+        return watch(fonts, args, &options, report);
     }
-    build_once(fonts, args, &options)
+    build_once(fonts, args, &options, report)
 }
 
 /// One build: the PDF, then the summary and chart files if asked for.
-fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
+fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), u8> {
     let start = Instant::now();
-    let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref())?;
+    let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref(), report)?;
     let read = start.elapsed();
-    let loaded = load(&input, fonts)?;
+    let loaded = load(&input, fonts, report)?;
     let mut timings = loaded.timings;
     timings.load += read;
     // Rendered once, for the PDF and for the summary and chart files.
@@ -227,24 +295,34 @@ fn print_timings(timings: &Timings, briefings: usize) {
 struct Outcome {
     area: String,
     file: PathBuf,
-    result: Result<(usize, Timings), Vec<String>>,
+    /// The template with the area filled in: diagnostics quote its lines.
+    text: String,
+    result: Result<(usize, Timings), Failure>,
     warnings: Vec<Diagnostic>,
+}
+
+/// Why an area's briefing was not written.
+enum Failure {
+    /// Problems in the template or data for this area.
+    Input(Vec<Diagnostic>),
+    /// The PDF could not be made or saved.
+    Other(String),
 }
 
 /// `briefing batch`: one briefing per value of `--each`, made in parallel
 /// with the fonts shared. Problems are reported per area after all are done,
 /// in the order of the data, so output does not depend on thread timing.
-fn batch(fonts: &Fonts, args: &BatchArgs) -> Result<(), u8> {
+fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
     let started = Instant::now();
     let options = options(&args.style, fonts)?;
-    let input = read_manifest(Some(&args.template), args.data_root.as_deref())?;
+    let input = read_manifest(Some(&args.template), args.data_root.as_deref(), report)?;
     let fail = |diags: &[Diagnostic]| {
-        report(diags);
+        report.report(diags, Some(&input));
         eprintln!("batch failed: {}; no PDF written", count(diags));
         INPUT_ERROR
     };
     let template = briefing::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
-    let areas = briefing::batch::areas(&input.name, &input.text, &template, &args.each, input.files.as_ref())
+    let areas = briefing::batch::areas(&input.name, &input.text, &template, &args.each, &input.files)
         .map_err(|d| fail(&[d]))?;
     let mut files: BTreeMap<String, &str> = BTreeMap::new();
     for area in &areas {
@@ -281,19 +359,20 @@ fn batch(fonts: &Fonts, args: &BatchArgs) -> Result<(), u8> {
     for outcome in &outcomes {
         match &outcome.result {
             Ok((_, timings)) => total.add(timings),
-            Err(problems) => {
+            Err(failure) => {
                 failed += 1;
                 eprintln!("{}: failed, {} not written", outcome.area, outcome.file.display());
-                problems.iter().for_each(|p| eprintln!("{p}"));
+                match failure {
+                    Failure::Input(diags) => report.report_text(diags, &input, &outcome.text),
+                    Failure::Other(message) => eprintln!("error: {message}"),
+                }
             }
         }
         // The same warning in every area is shown once.
-        for w in outcome.warnings.iter().map(ToString::to_string) {
-            if !warnings.contains(&w) {
-                eprintln!("{w}");
-                warnings.push(w);
-            }
-        }
+        let fresh: Vec<Diagnostic> =
+            outcome.warnings.iter().filter(|w| !warnings.contains(&w.to_string())).cloned().collect();
+        warnings.extend(fresh.iter().map(ToString::to_string));
+        report.report_text(&fresh, &input, &outcome.text);
     }
     if args.timings {
         print_timings(&total, outcomes.len() - failed);
@@ -330,22 +409,29 @@ fn batch_one(fonts: &Fonts, input: &Input, area: &str, options: &Options, dir: &
     let start = Instant::now();
     let text = briefing::batch::substitute(&input.text, area);
     let read = start.elapsed();
-    let mut outcome = Outcome { area: area.to_string(), file, result: Err(Vec::new()), warnings: Vec::new() };
-    let loaded = match briefing::load(&input.name, &text, fonts, input.files.as_ref()) {
+    let loaded = briefing::load(&input.name, &text, fonts, &input.files);
+    let mut outcome = Outcome {
+        area: area.to_string(),
+        file,
+        text,
+        result: Err(Failure::Other(String::new())),
+        warnings: Vec::new(),
+    };
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(diags) => {
-            outcome.result = Err(diags.iter().map(ToString::to_string).collect());
+            outcome.result = Err(Failure::Input(diags));
             return outcome;
         }
     };
     outcome.warnings = loaded.warnings.clone();
     let mut timings = loaded.timings;
     timings.load += read;
-    outcome.result = render(&loaded, fonts, options, &mut timings).map_err(|e| vec![format!("error: {e}")]).and_then(
+    outcome.result = render(&loaded, fonts, options, &mut timings).map_err(|e| Failure::Other(e.to_string())).and_then(
         |(_, bytes)| {
             let start = Instant::now();
             output::write_atomic(&outcome.file, &bytes)
-                .map_err(|e| vec![format!("error: cannot write {}: {e}", outcome.file.display())])?;
+                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", outcome.file.display())))?;
             timings.write = start.elapsed();
             Ok((bytes.len(), timings))
         },
@@ -392,7 +478,7 @@ fn write_charts(fonts: &Fonts, rendered: &briefing::Rendered, lang: &str, dir: &
 }
 
 /// Rebuilds whenever the manifest or a file in its folder changes, until interrupted.
-fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
+fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), u8> {
     use notify::{RecursiveMode, Watcher};
     let Some(manifest) = &args.manifest else {
         eprintln!("error: --watch needs a MANIFEST to watch; the built-in briefing never changes");
@@ -411,7 +497,7 @@ fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options) -> Result<(), u8> {
     let output = args.output.canonicalize().unwrap_or_else(|_| args.output.clone());
     loop {
         // Problems are reported by the build itself; watching goes on.
-        let _ = build_once(fonts, args, options);
+        let _ = build_once(fonts, args, options, report);
         eprintln!("watching {} for changes (Ctrl-C to stop)", folder.display());
         loop {
             let Ok(event) = rx.recv() else { return Ok(()) };
@@ -436,13 +522,13 @@ fn is_input(path: &Path, output: &Path) -> bool {
     !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv")
 }
 
-fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>) -> Result<(), u8> {
-    let input = read_manifest(manifest, data_root)?;
-    let diags = match briefing::load(&input.name, &input.text, fonts, input.files.as_ref()) {
+fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), u8> {
+    let input = read_manifest(manifest, data_root, report)?;
+    let diags = match briefing::load(&input.name, &input.text, fonts, &input.files) {
         Ok(loaded) => loaded.warnings,
         Err(diags) => diags,
     };
-    report(&diags);
+    report.report(&diags, Some(&input));
     eprintln!("{}: {}", input.name, count(&diags));
     if briefing::diag::has_errors(&diags) { Err(INPUT_ERROR) } else { Ok(()) }
 }

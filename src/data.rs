@@ -59,7 +59,11 @@ impl Files for Folder {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text; save it as UTF-8 CSV".to_string())
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+            format!("the file is not UTF-8 text (line {line}, column {column})")
+        })
     }
 
     fn display(&self, name: &str) -> String {
@@ -128,6 +132,11 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
         let line = record.position().map_or(0, |p| p.line() as usize);
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
+    if rows.is_empty() {
+        return Err(Diagnostic::error(display, "the file has a header row but no data rows")
+            .at(Some((1, 1)))
+            .hint("add one row per x value under the header"));
+    }
     Ok(Csv { name: display.to_string(), header, rows })
 }
 
@@ -193,8 +202,8 @@ pub fn series_from_csv(
         let x = X::parse(&row[xi]);
         match parse_number(&row[yi]) {
             Ok(value) => points.push((*line, x, value)),
-            Err(hint) => diags.push(
-                Diagnostic::error(&csv.name, format!("`{}` in column `{y}` is not a number", row[yi].trim()))
+            Err((problem, hint)) => diags.push(
+                Diagnostic::error(&csv.name, format!("`{}` in column `{y}` {problem}", row[yi].trim()))
                     .at(Some((*line, yi + 1)))
                     .hint(hint),
             ),
@@ -203,20 +212,37 @@ pub fn series_from_csv(
     if diags.is_empty() { Ok(points) } else { Err(diags) }
 }
 
+/// The largest magnitude a data value may have. Figures are printed in
+/// full with thousands separators: 10^15 (a thousand trillion) covers any
+/// budget or population, while 1e308 would print as 103 groups of digits
+/// and overflow every sum. Larger values are almost always a unit mistake.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 /// A number cell: empty means a gap. Thousands separators and stray
-/// symbols are refused rather than guessed at.
-fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+/// symbols are refused rather than guessed at. The error is what is wrong
+/// with the cell (completing "`x` in column `y` ...") and a hint.
+fn parse_number(cell: &str) -> Result<Option<f64>, (&'static str, String)> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);
     }
+    let not_a_number = "is not a number";
     match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        Ok(_) => Err("numbers must be finite; leave the cell empty for a missing value".into()),
-        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
-            Err("remove the thousands separators (write 30390, not 30,390)".into())
+        Ok(v) if v.is_nan() => {
+            Err((not_a_number, "leave the cell empty for a missing value; it is shown as a gap".into()))
         }
-        Err(_) => Err("write a plain number such as 30390.5, or leave the cell empty for a missing value".into()),
+        Ok(v) if v.is_infinite() || v.abs() > MAX_MAGNITUDE => Err((
+            "is too large to be a figure",
+            "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into(),
+        )),
+        Ok(v) => Ok(Some(v)),
+        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
+            Err((not_a_number, "remove the thousands separators (write 30390, not 30,390)".into()))
+        }
+        Err(_) => Err((
+            not_a_number,
+            "write a plain number such as 30390.5, or leave the cell empty for a missing value".into(),
+        )),
     }
 }
 
@@ -249,6 +275,23 @@ mod tests {
     }
 
     #[test]
+    fn nan_infinite_and_huge_values_are_refused() {
+        let csv = "year,n\n2016,NaN\n2017,inf\n2018,1e308\n2019,-2e15\n2020,1e15\n";
+        let diags = points(csv, "year", "n", &[]).unwrap_err();
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`NaN` in column `n` is not a number",
+                "`inf` in column `n` is too large to be a figure",
+                "`1e308` in column `n` is too large to be a figure",
+                "`-2e15` in column `n` is too large to be a figure",
+            ]
+        );
+        assert_eq!(diags[2].position, Some((4, 2)));
+    }
+
+    #[test]
     fn missing_columns_suggest_the_closest() {
         let diags = points("year,officers\n2017,1\n", "year", "oficers", &[]).unwrap_err();
         assert_eq!(diags[0].message, "no column `oficers`");
@@ -268,6 +311,8 @@ mod tests {
         assert!(diags[0].message.contains("3 fields but the header has 2"), "{}", diags[0].message);
         let diags = points("", "year", "n", &[]).unwrap_err();
         assert_eq!(diags[0].message, "the file is empty");
+        let diags = points("year,n\n", "year", "n", &[]).unwrap_err();
+        assert_eq!(diags[0].message, "the file has a header row but no data rows");
     }
 
     #[test]

@@ -4,8 +4,17 @@
 //! names the file, the line and column, and the JSON path of the offending
 //! value, with a hint on how to fix it. Stages return `Vec<Diagnostic>` so that
 //! all problems are shown at once rather than one per run.
+//!
+//! [`render`] prints them in one of two forms: `human` (the default), with
+//! the offending line of the file underlined (through `codespan-reporting`),
+//! and `short`, one stable line per problem for editors and CI.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
 
 /// How serious a problem is: errors stop the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,12 +100,172 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// The message with a snippet of the offending line, the JSON path and the hint.
+    #[default]
+    Human,
+    /// `file:line:col: error: $.path: message`, then `  hint: ...`: stable, for editors and CI.
+    Short,
+}
+
+/// The text of every file a diagnostic may point into, keyed by the name
+/// diagnostics give it, so that [`render`] can show the offending line.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    texts: BTreeMap<String, String>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        self.texts.insert(name.into(), text.into());
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.texts.get(name).map(String::as_str)
+    }
+}
+
+/// Renders diagnostics for a terminal or a log. `color` adds ANSI colours
+/// (the caller decides: only on a terminal, never with `NO_COLOR`).
+pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bool) -> String {
+    let mut out = String::new();
+    let mut index = Index::default();
+    for d in diags {
+        match format {
+            Format::Short => out.push_str(&format!("{d}\n")),
+            Format::Human => out.push_str(&human(d, sources, &mut index, color)),
+        }
+    }
+    out
+}
+
+/// The files diagnostics point into, each added to codespan once with the
+/// start of every line: a CSV file with 10,000 bad cells is scanned once,
+/// not once per cell.
+#[derive(Default)]
+struct Index<'a> {
+    files: SimpleFiles<&'a str, &'a str>,
+    /// File name -> codespan id and byte offsets of line starts.
+    known: BTreeMap<&'a str, (usize, Vec<usize>)>,
+}
+
+impl<'a> Index<'a> {
+    /// The file's codespan id, text and the byte range of 1-based `line` (without its line break).
+    fn line(
+        &mut self,
+        sources: &'a Sources,
+        name: &str,
+        line: usize,
+    ) -> Option<(usize, &'a str, std::ops::Range<usize>)> {
+        let (name, text) = sources.texts.get_key_value(name)?;
+        let (id, starts) = self.known.entry(name.as_str()).or_insert_with(|| {
+            let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            (self.files.add(name.as_str(), text.as_str()), starts)
+        });
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(text.len(), |next| next - 1);
+        let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+        Some((*id, text.as_str(), start..end.max(start)))
+    }
+}
+
+/// Lines longer than this are not shown: a 50,000-word paragraph on one
+/// line would bury the message under a screenful of text and carets.
+const LONGEST_SNIPPET: usize = 300;
+
+/// One diagnostic with a snippet of its line. Problems with no position, in
+/// a file we do not hold, or on a very long line fall back to the one-line
+/// form: it names the file and says everything the snippet would.
+fn human<'a>(d: &Diagnostic, sources: &'a Sources, index: &mut Index<'a>, color: bool) -> String {
+    let snippet = d.position.and_then(|(line, col)| {
+        let (id, text, line) = index.line(sources, &d.file, line)?;
+        if line.len() > LONGEST_SNIPPET {
+            return None;
+        }
+        let range = if is_csv(&d.file) { csv_span(text, line, col) } else { json_span(text, line, col) };
+        Some((id, range))
+    });
+    let Some((id, range)) = snippet else {
+        return format!("{d}\n");
+    };
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let mut diagnostic = cs::Diagnostic::new(severity)
+        .with_message(&d.message)
+        .with_label(cs::Label::primary(id, range).with_message(&d.path));
+    if let Some(hint) = &d.hint {
+        diagnostic = diagnostic.with_note(format!("hint: {hint}"));
+    }
+    let config = term::Config::default();
+    let mut buffer = if color { term::termcolor::Buffer::ansi() } else { term::termcolor::Buffer::no_color() };
+    match term::emit_to_write_style(&mut buffer, &config, &index.files, &diagnostic) {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Err(_) => format!("{d}\n"),
+    }
+}
+
+fn is_csv(file: &str) -> bool {
+    file.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+}
+
+/// The JSON token starting at character `col` of the line `lr`: a whole
+/// string, or one character of anything else.
+fn json_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Range<usize> {
+    let line_text = &text[lr.clone()];
+    let offset = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+    let start = lr.start + offset;
+    let rest = &text[start..lr.end];
+    let len = match rest.chars().next() {
+        None => 0,
+        Some('"') => {
+            // To the closing quote, or the end of the line for a string that runs on.
+            let mut escaped = false;
+            let close = rest.char_indices().skip(1).find(|&(_, c)| {
+                let done = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                done
+            });
+            close.map_or(rest.len(), |(i, _)| i + 1)
+        }
+        Some(c) => c.len_utf8(),
+    };
+    start..start + len
+}
+
+/// The `col`th field (1-based) of the CSV row `lr`; quoted commas do not split.
+fn csv_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Range<usize> {
+    let mut field = 1;
+    let mut field_start = lr.start;
+    let mut quoted = false;
+    for (i, c) in text[lr.clone()].char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                if field == col {
+                    return field_start..lr.start + i;
+                }
+                field += 1;
+                field_start = lr.start + i + 1;
+            }
+            _ => {}
+        }
+    }
+    // The last field, or the whole row when the column is past its end.
+    if field == col { field_start..lr.end } else { lr }
+}
+
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        // Close to the candidate, and not mostly rewritten: `pie` is two
+        // edits from `line` but is no typo of it.
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && 2 * *d <= word.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -136,6 +305,47 @@ pub fn locate(src: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
         scanner.enter(seg)?;
     }
     Some(line_col(src, scanner.pos))
+}
+
+/// Finds where the `n`th (0-based) occurrence of `key` in the object at
+/// `path` starts: used to point at the second of two duplicate keys, which
+/// a path alone cannot tell apart.
+pub fn locate_key(src: &str, path: &[PathSeg], key: &str, n: usize) -> Option<(usize, usize)> {
+    let mut scanner = Scanner { bytes: src.as_bytes(), pos: 0 };
+    scanner.skip_ws();
+    for seg in path {
+        scanner.enter(seg)?;
+    }
+    if scanner.peek()? != b'{' {
+        return None;
+    }
+    scanner.pos += 1;
+    let mut seen = 0;
+    loop {
+        scanner.skip_ws();
+        if scanner.peek()? == b'}' {
+            return None;
+        }
+        let start = scanner.pos;
+        let found = scanner.string()?;
+        if found == key {
+            if seen == n {
+                return Some(line_col(src, start));
+            }
+            seen += 1;
+        }
+        scanner.skip_ws();
+        if scanner.peek()? != b':' {
+            return None;
+        }
+        scanner.pos += 1;
+        scanner.skip_ws();
+        scanner.skip_value()?;
+        scanner.skip_ws();
+        if scanner.peek()? == b',' {
+            scanner.pos += 1;
+        }
+    }
 }
 
 /// Converts a byte offset into a 1-based line and column (columns count characters).
@@ -285,6 +495,15 @@ mod tests {
     }
 
     #[test]
+    fn locates_the_second_of_two_keys() {
+        let src = "{\"a\": {\"k\": 1,\n \"j\": [1], \"k\": 2}}";
+        assert_eq!(locate_key(src, &[key("a")], "k", 0), Some((1, 8)));
+        assert_eq!(locate_key(src, &[key("a")], "k", 1), Some((2, 12)));
+        assert_eq!(locate_key(src, &[key("a")], "k", 2), None);
+        assert_eq!(locate_key(src, &[], "a", 0), Some((1, 2)));
+    }
+
+    #[test]
     fn skips_strings_with_escapes_and_brackets() {
         let src = r#"{"a": "br[ac}e \" x", "b": true}"#;
         assert_eq!(locate(src, &[key("b")]), Some((1, 28)));
@@ -302,10 +521,67 @@ mod tests {
         assert_eq!(format_path(&path), "$.sections[0].blocks");
     }
 
+    fn sample(file: &str, position: (usize, usize)) -> Diagnostic {
+        Diagnostic::error(file, "unknown series `oficers`")
+            .at(Some(position))
+            .path("$.summary[0]")
+            .hint("did you mean `officers`?")
+    }
+
+    #[test]
+    fn short_format_is_one_line_and_a_hint() {
+        let text = render(&[sample("b.json", (2, 3))], &Sources::default(), Format::Short, false);
+        assert_eq!(
+            text,
+            "b.json:2:3: error: $.summary[0]: unknown series `oficers`\n  hint: did you mean `officers`?\n"
+        );
+    }
+
+    #[test]
+    fn human_format_underlines_the_json_value() {
+        let mut sources = Sources::default();
+        sources.add("b.json", "{\n  \"summary\": [\"{oficers.latest}\"]\n}\n");
+        let text = render(&[sample("b.json", (2, 15))], &sources, Format::Human, false);
+        assert!(text.starts_with("error: unknown series `oficers`\n"), "{text}");
+        assert!(text.contains("b.json:2:15"), "{text}");
+        assert!(text.contains("\"summary\": [\"{oficers.latest}\"]"), "{text}");
+        // The whole string is underlined, and labelled with its path.
+        assert!(text.contains(&format!("{} $.summary[0]", "^".repeat(17))), "{text}");
+        assert!(text.contains("= hint: did you mean `officers`?"), "{text}");
+        assert!(!text.contains('\u{1b}'), "colour without asking: {text}");
+        let colored = render(&[sample("b.json", (2, 15))], &sources, Format::Human, true);
+        assert!(colored.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn human_format_underlines_the_csv_cell() {
+        let mut sources = Sources::default();
+        sources.add("d.csv", "year,n\n2017,1\n2018,\"30,390\",x\n");
+        let text = render(&[sample("d.csv", (3, 2))], &sources, Format::Human, false);
+        assert!(text.contains("2018,\"30,390\",x"), "{text}");
+        assert!(text.contains(&format!("     {}", "^".repeat(8))), "{text}");
+    }
+
+    #[test]
+    fn human_format_without_source_falls_back_to_one_line() {
+        let text = render(&[sample("gone.json", (2, 3))], &Sources::default(), Format::Human, false);
+        assert!(text.starts_with("gone.json:2:3: error: $.summary[0]"), "{text}");
+        // A position past the end of the file does not panic either.
+        let mut sources = Sources::default();
+        sources.add("gone.json", "{}");
+        let text = render(&[sample("gone.json", (9, 99))], &sources, Format::Human, false);
+        assert!(text.contains("unknown series"), "{text}");
+        // Nor is a line of a megabyte printed whole.
+        sources.add("long.json", format!("{{\"summary\": [\"{}\"]}}", "word ".repeat(200_000)));
+        let text = render(&[sample("long.json", (1, 13))], &sources, Format::Human, false);
+        assert!(text.starts_with("long.json:1:13: error:") && text.len() < 200, "{text}");
+    }
+
     #[test]
     fn suggests_close_names_only() {
         let names = ["officers", "population"];
         assert_eq!(did_you_mean("oficers", names), Some("officers"));
         assert_eq!(did_you_mean("budget", names), None);
+        assert_eq!(did_you_mean("pie", ["line", "column", "bar"]), None);
     }
 }

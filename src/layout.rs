@@ -418,7 +418,8 @@ impl Builder<'_> {
         if let Some(n) = number {
             let baseline = leading * 0.5 + size * 0.36;
             let line = self.ts.line(&[Span::new(n, Face::SansBold).color(color)], size);
-            rows[0].items.extend(self.line_items(&line, 0.0, baseline, size));
+            let items = self.line_items(&line, 0.0, baseline, size);
+            prepend(&mut rows[0], items);
         }
         let plain: String = text.iter().map(|s| s.text.as_str()).collect::<String>().replace('\u{a0}', " ");
         let title = match number {
@@ -470,7 +471,7 @@ impl Builder<'_> {
                 let bullet = self.ts.line(&[Span::new("•", Face::Serif).color(Color::ACCENT)], BODY);
                 let baseline = BODY_LEADING * 0.5 + BODY * 0.36;
                 let items = self.line_items(&bullet, 4.0, baseline, BODY);
-                self.rows[first].items.extend(items);
+                prepend(&mut self.rows[first], items);
             }
         }
     }
@@ -643,7 +644,8 @@ impl Builder<'_> {
             let mut rows = self.line_rows(&lines, INDENT, SIZE, LEADING);
             let number = self.ts.line(&[Span::new(format!("[{}]", r.number), Face::Serif)], SIZE);
             let baseline = LEADING * 0.5 + SIZE * 0.36;
-            rows[0].items.extend(self.line_items(&number, INDENT - 6.0 - number.width, baseline, SIZE));
+            let items = self.line_items(&number, INDENT - 6.0 - number.width, baseline, SIZE);
+            prepend(&mut rows[0], items);
             rows[0].marks.push(Mark::Reference(r.number));
             rows[0].space_before = 4.0;
             for (i, row) in rows.into_iter().enumerate() {
@@ -697,6 +699,15 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
         out.push(c);
     }
     format!("{out}…")
+}
+
+/// Puts a marker drawn in the margin (a section number, a bullet, a
+/// reference number) before its row's text in the content stream: that is
+/// the order text is copied, searched and read aloud in ("1 Officer
+/// strength", not "Officer strength 1").
+fn prepend(row: &mut Row, mut items: Vec<Item>) {
+    items.append(&mut row.items);
+    row.items = items;
 }
 
 #[cfg(test)]

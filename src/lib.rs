@@ -138,6 +138,8 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
     let parsed = Instant::now();
     let (analysis, mut diags) = analyse::analyse(file, src, &manifest, files);
     diags.extend(manifest::validate(file, src, &manifest, &|c| fonts.covers(c), &analysis));
+    // The same slip repeated in one paragraph (`[@nope]` forty times) is one problem to fix.
+    diags.dedup();
     if diag::has_errors(&diags) {
         return Err(diags);
     }

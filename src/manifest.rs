@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::analyse::Analysis;
+use crate::data::MAX_MAGNITUDE;
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
 use crate::markup::{self, Inline};
 
@@ -273,6 +274,13 @@ pub struct Quote {
 /// Deepest section nesting (1.1.1).
 pub const MAX_SECTION_DEPTH: usize = 3;
 
+/// Longer words draw a warning: the longest English words in use have about 45 letters.
+const LONGEST_WORD: usize = 60;
+/// Longer paragraphs draw a warning: this is ten pages of unbroken text.
+const LONGEST_PARAGRAPH: usize = 5_000;
+/// Longer charted series draw a warning: their appendix table fills pages.
+const MOST_CHART_POINTS: usize = 1_000;
+
 /// Parses manifest text. `file` is the name used in diagnostics.
 pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
     if src.starts_with('\u{feff}') {
@@ -282,8 +290,9 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
                 .hint("JSON requires UTF-8 without a byte-order mark; save the file as plain UTF-8"),
         ]);
     }
+    let mut diags = duplicate_keys(file, src);
     let de = &mut serde_json::Deserializer::from_str(src);
-    let manifest: Manifest = serde_path_to_error::deserialize(de).map_err(|err| {
+    let manifest: Result<Manifest, _> = serde_path_to_error::deserialize(de).map_err(|err| {
         let path = match err.path().to_string().as_str() {
             "." => "$".to_string(),
             p => format!("$.{p}"),
@@ -294,17 +303,117 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
             Diagnostic::error(file, format!("not valid JSON: {}", strip_position(inner)))
                 .hint("check for a missing comma, quote or bracket just before this point")
         } else {
-            let message = strip_position(inner);
-            let hint = field_hint(&message);
+            let message = plain_types(strip_position(inner));
+            let hint = field_hint(&message).or_else(|| type_hint(&message).map(str::to_string));
             let d = Diagnostic::error(file, message).path(path);
             match hint {
                 Some(h) => d.hint(h),
                 None => d,
             }
         };
-        vec![diag.at(position)]
-    })?;
-    Ok(manifest)
+        diag.at(position)
+    });
+    match manifest {
+        Ok(manifest) if diags.is_empty() => Ok(manifest),
+        Ok(_) => Err(diags),
+        // serde also stops at a repeated struct field: already reported above.
+        Err(diag) if !diags.is_empty() && diag.message.starts_with("duplicate field") => Err(diags),
+        Err(diag) => {
+            diags.push(diag);
+            Err(diags)
+        }
+    }
+}
+
+/// Every key repeated within one JSON object, as errors located at the
+/// repeat. serde silently keeps the last value of a repeated key, so an
+/// author who pasted a second `"officers"` series would lose the first
+/// without a word. Invalid JSON yields nothing here: the typed parse reports it.
+fn duplicate_keys(file: &str, src: &str) -> Vec<Diagnostic> {
+    let found = std::cell::RefCell::new(Vec::new());
+    let de = &mut serde_json::Deserializer::from_str(src);
+    // Only the duplicates collected so far matter; errors are the typed parse's to report.
+    let _ = serde::de::DeserializeSeed::deserialize(Unique { path: Vec::new(), found: &found }, de);
+    found
+        .into_inner()
+        .into_iter()
+        .map(|(path, key, n)| {
+            let mut full = path.clone();
+            full.push(PathSeg::Key(key.clone()));
+            Diagnostic::error(file, format!("the key `{key}` appears more than once in this object"))
+                .at(crate::diag::locate_key(src, &path, &key, n))
+                .path(format_path(&full))
+                .hint("JSON keeps only the last value of a repeated key; remove or rename one of them")
+        })
+        .collect()
+}
+
+/// A serde visitor that walks any JSON value and records repeated keys
+/// (object path, key, which occurrence) instead of building anything.
+struct Unique<'a> {
+    path: Vec<PathSeg>,
+    found: &'a std::cell::RefCell<Vec<(Vec<PathSeg>, String, usize)>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Unique<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while seq.next_element_seed(Unique { path: with(&self.path, index(i)), found: self.found })?.is_some() {
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let count = seen.entry(k.clone()).or_default();
+            if *count == 1 {
+                self.found.borrow_mut().push((self.path.clone(), k.clone(), 1));
+            }
+            *count += 1;
+            map.next_value_seed(Unique { path: with(&self.path, key(&k)), found: self.found })?;
+        }
+        Ok(())
+    }
 }
 
 /// serde_json appends " at line L column C" to its messages; we show the position ourselves.
@@ -332,6 +441,27 @@ fn field_hint(message: &str) -> Option<String> {
         return Some(format!("add the required field `{first}`"));
     }
     None
+}
+
+/// A hint for serde's "invalid type: ..., expected ..." by what was expected.
+fn type_hint(message: &str) -> Option<&'static str> {
+    let expected = message.strip_prefix("invalid type: ")?.split(", expected ").nth(1)?;
+    Some(match expected {
+        "a string" => "text is written in double quotes, e.g. \"2018-06-27\"",
+        "f64" | "f32" | "u32" | "a number" => "write a number without quotes, e.g. 1000",
+        e if e.starts_with("a sequence") || e.starts_with("an array") => {
+            "write a list in brackets, e.g. [\"officers\"]"
+        }
+        e if e.starts_with("a map") || e.starts_with("struct") => {
+            "write an object in braces, e.g. { \"label\": \"...\" }"
+        }
+        _ => "`briefing schema` prints every field with its type",
+    })
+}
+
+/// serde names Rust types (`f64`, `u32`); an author knows numbers.
+fn plain_types(message: String) -> String {
+    ["f64", "f32", "u32"].iter().fold(message, |m, t| m.replace(&format!("expected {t}"), "expected a number"))
 }
 
 /// Checks everything serde could not: returns errors and warnings together.
@@ -551,6 +681,19 @@ impl Validator<'_> {
                             "use `\"kind\": \"bar\"` for categories",
                         );
                     }
+                    let values = series.points.iter().filter(|p| p.1.is_some()).count();
+                    if series.points.len() > MOST_CHART_POINTS {
+                        let d = self
+                            .diag_warning(&spath, format!("`{name}` has {} points", series.points.len()))
+                            .hint("the chart draws them, but its table in the \"Chart data\" appendix runs to many pages; narrow it with `from`/`to`");
+                        self.diags.push(d);
+                    }
+                    if c.kind == "line" && time && values < 2 {
+                        let d = self
+                            .diag_warning(&spath, format!("`{name}` has a single value, so its line is a lone point"))
+                            .hint("a line needs two or more points; show one value as a key figure or a column");
+                        self.diags.push(d);
+                    }
                 }
                 None if self.analysis.declared(name) => {}
                 None => {
@@ -572,7 +715,7 @@ impl Validator<'_> {
         match &c.y_min {
             None => {}
             Some(serde_json::Value::String(s)) if s == "auto" => {}
-            Some(serde_json::Value::Number(_)) => {}
+            Some(serde_json::Value::Number(n)) if n.as_f64().is_some_and(|v| v.abs() <= MAX_MAGNITUDE) => {}
             Some(other) => self.error(
                 &with(path, key("y_min")),
                 format!("`{other}` is not a y_min"),
@@ -611,6 +754,13 @@ impl Validator<'_> {
         }
         if let Some(r) = &c.reference {
             for (i, line) in r.lines().iter().enumerate() {
+                if !line.y.is_finite() || line.y.abs() > MAX_MAGNITUDE {
+                    self.error(
+                        &with(&with(path, key("reference")), index(i)),
+                        format!("the reference line at {:e} is too large", line.y),
+                        "reference lines mark a value on the chart's scale, e.g. `{\"y\": 30000}`",
+                    );
+                }
                 if let Some(label) = &line.label {
                     self.plain(&with(&with(path, key("reference")), index(i)), label, true);
                 }
@@ -677,6 +827,15 @@ impl Validator<'_> {
             match block {
                 Block::Text(t) => {
                     self.prose(&with(&bpath, key("text")), t);
+                    let words = t.split_whitespace().count();
+                    if words > LONGEST_PARAGRAPH {
+                        let d = self
+                            .diag_warning(&with(&bpath, key("text")), format!("this paragraph has {words} words"))
+                            .hint(
+                                "it builds, but a reader needs breaks: split it into paragraphs of a few hundred words",
+                            );
+                        self.diags.push(d);
+                    }
                 }
                 Block::Quote(q) => self.check_quote(&with(&bpath, key("quote")), q),
                 Block::Chart(c) => self.check_chart(&with(&bpath, key("chart")), c),
@@ -720,6 +879,17 @@ impl Validator<'_> {
     fn plain(&mut self, path: &[PathSeg], text: &str, required: bool) {
         if required && text.trim().is_empty() {
             self.error(path, "this text is empty", "write the text or remove the field");
+        }
+        // Builds anyway (the word is broken without a hyphen), but it is
+        // almost always a paste gone wrong, so the author hears of it.
+        if let Some(word) = text.split_whitespace().find(|w| w.chars().count() > LONGEST_WORD) {
+            let start: String = word.chars().take(20).collect();
+            let d = self
+                .diag_warning(path, format!("the word \"{start}...\" is {} characters long", word.chars().count()))
+                .hint(format!(
+                    "words over {LONGEST_WORD} characters cannot fit a line and are broken without a hyphen"
+                ));
+            self.diags.push(d);
         }
         for c in text.chars() {
             if c.is_control() && !matches!(c, '\n' | '\t') {
@@ -907,6 +1077,25 @@ mod tests {
         let d = &parse("m.json", "{\n  \"format\": 1,\n  \"title\" \"x\"\n}").unwrap_err()[0];
         assert!(d.message.starts_with("not valid JSON"));
         assert_eq!(d.position, Some((3, 11)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_repeat() {
+        let src = MINIMAL.replace(
+            "\"a\": { \"publisher\"",
+            "\"a\": { \"publisher\": \"Q\", \"title\": \"R\" },\n    \"a\": { \"publisher\"",
+        );
+        let diags = parse("m.json", &src).unwrap_err();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].path, "$.sources.a");
+        assert_eq!(diags[0].position, Some((6, 5)));
+        assert!(diags[0].message.contains("`a` appears more than once"), "{}", diags[0].message);
+        // A repeated field of a struct is found too, with the typed parse's own complaint.
+        let src = MINIMAL.replace("\"title\": \"T\",", "\"title\": \"T\", \"title\": \"U\",");
+        let diags = parse("m.json", &src).unwrap_err();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].path, "$.title");
+        assert_eq!(diags[0].position, Some((3, 17)));
     }
 
     #[test]

@@ -11,6 +11,17 @@ use std::path::Path;
 /// named pipe, `/dev/null`) is written to directly: renaming over it would
 /// replace the device with a plain file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, bytes, || Ok(()))
+}
+
+/// [`write_atomic`], with `before_rename` run once the temporary file is
+/// written and synced: the tests fail there to prove that a failure at the
+/// last moment still leaves the previous file alone.
+fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce() -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let mut special = std::fs::OpenOptions::new().write(true).open(path)?;
         return special.write_all(bytes);
@@ -23,12 +34,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let message = format!("the folder {} does not exist; create it first", dir.display());
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, message));
     }
-    let mut tmp = tempfile::Builder::new().prefix(".briefing-").suffix(".tmp").tempfile_in(dir)?;
+    // On any error below, `tmp` is dropped, which deletes the temporary file.
+    let mut tmp =
+        tempfile::Builder::new().prefix(".briefing-").suffix(".tmp").tempfile_in(dir).map_err(without_path)?;
     set_permissions(tmp.as_file(), path)?;
-    tmp.write_all(bytes)?;
+    tmp.write_all(bytes).map_err(without_path)?;
     tmp.as_file().sync_all()?;
+    before_rename()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// tempfile appends the temporary file's name to its errors; the user named
+/// the output, and the caller reports that name, so keep the reason alone
+/// ("File too large", "No space left on device").
+fn without_path(e: std::io::Error) -> std::io::Error {
+    let message = e.to_string();
+    match message.split_once(" at path ") {
+        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_string()),
+        None => e,
+    }
 }
 
 /// Temporary files are private (0600); the result should be an ordinary
@@ -91,6 +116,21 @@ mod tests {
         write_atomic(&fifo, b"through the pipe").unwrap();
         assert_eq!(reader.join().unwrap(), "through the pipe");
         assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    #[test]
+    fn a_failure_before_the_rename_keeps_the_previous_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        write_atomic(&path, b"previous good PDF").unwrap();
+        let failed = write_atomic_with(&path, b"new PDF, fully written and synced", || {
+            // The temporary file is complete at this point; the target is not yet touched.
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+            Err(std::io::Error::other("the disk was unplugged"))
+        });
+        assert_eq!(failed.unwrap_err().to_string(), "the disk was unplugged");
+        assert_eq!(std::fs::read(&path).unwrap(), b"previous good PDF");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a temporary file was left behind");
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+
 fn briefing() -> Command {
     Command::cargo_bin("briefing").unwrap()
 }
@@ -48,6 +50,7 @@ fn the_borough_template_makes_one_briefing_per_borough() {
     let croydon = pdf_text(&dir.path().join("croydon.pdf"));
     assert!(croydon.contains("ranked 2nd of 32 boroughs") && !croydon.contains("Westminster ranked"), "{croydon}");
     for name in &names {
+        common::keep_pdf(&dir.path().join(name));
         let doc = lopdf::Document::load(dir.path().join(name)).unwrap();
         assert_eq!(doc.get_pages().len(), 2, "{name} is not two pages");
     }
@@ -81,10 +84,13 @@ fn one_failing_area_is_reported_and_the_rest_are_written() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("Beta: failed"), "{err}");
-    assert!(err.contains("t.json:6:17: error: $.data.v: the series has no values"), "{err}");
+    // The snippet quotes the template as filled in for the failing area.
+    assert!(err.contains("t.json:6:17") && err.contains("the series has no values"), "{err}");
+    assert!(err.contains(r#""where": {"area": "Beta"}"#), "{err}");
     assert!(err.contains("3 briefings, 1 failed"), "{err}");
     assert!(out_dir.join("alpha.pdf").exists() && out_dir.join("gamma.pdf").exists());
     assert!(!out_dir.join("beta.pdf").exists());
+    common::keep_pdf(&out_dir.join("gamma.pdf"));
     assert!(pdf_text(&out_dir.join("gamma.pdf")).contains("Gamma had 2 in 2018"));
 }
 
@@ -92,7 +98,8 @@ fn one_failing_area_is_reported_and_the_rest_are_written() {
 fn a_bad_each_is_a_located_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = briefing()
-        .args(["batch", "data/borough/briefing.json", "--each", "borough.area", "--data-root", "data", "-o"])
+        .args(["batch", "data/borough/briefing.json", "--each", "borough.area", "--data-root", "data"])
+        .args(["--diagnostic-format", "short", "-o"])
         .arg(dir.path().join("out"))
         .output()
         .unwrap();

@@ -1,5 +1,7 @@
 //! Drives the `briefing` binary as a user would and reads the PDFs back.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -22,6 +24,7 @@ fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
 }
 
 fn load(path: &Path) -> Document {
+    common::keep_pdf(path);
     Document::load(path).unwrap()
 }
 
@@ -255,7 +258,8 @@ fn failing_build(src: &str) -> String {
     std::fs::write(&path, src).unwrap();
     let out = dir.path().join("out.pdf");
     std::fs::write(&out, b"previous good PDF").unwrap();
-    let assert = briefing().arg("build").arg(&path).arg("-o").arg(&out).assert().code(1);
+    let assert =
+        briefing().args(["build", "--diagnostic-format", "short"]).arg(&path).arg("-o").arg(&out).assert().code(1);
     assert_eq!(std::fs::read(&out).unwrap(), b"previous good PDF");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -375,4 +379,28 @@ fn the_readme_example_builds() {
     briefing().arg("build").arg(&path).arg("-o").arg(&out).assert().success();
     let text = text(&load(&out));
     assert!(text.contains("30,390"), "the example's computed value is missing");
+}
+
+/// Regression (found by the property tests): a section's number, a bullet
+/// and a reference's number were drawn after the first line they mark, so
+/// copying, searching or reading the PDF aloud gave "Officer strength 1"
+/// instead of "1 Officer strength".
+#[test]
+fn margin_markers_come_before_their_text_in_reading_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = squash(&text(&load(&build_default(dir.path(), &[]))));
+    let m = manifest();
+    for (i, section) in m["sections"].as_array().unwrap().iter().enumerate() {
+        let heading = briefing::markup::plain_text(section["heading"].as_str().unwrap());
+        let numbered = squash(&format!("{} {heading}", i + 1));
+        assert!(all.contains(&numbered), "`{numbered}` is not in the text in reading order");
+    }
+    for point in m["summary"].as_array().unwrap() {
+        let point = point.as_str().unwrap();
+        let start = squash(&point[..point.find(['{', '[', '*']).unwrap_or(point.len())]);
+        assert!(all.contains(&format!("•{start}")), "no bullet before `{start}`");
+    }
+    let publishers: Vec<String> =
+        m["sources"].as_object().unwrap().values().map(|s| squash(s["publisher"].as_str().unwrap())).collect();
+    assert!(publishers.iter().any(|p| all.contains(&format!("[1]{p},"))), "reference [1] is not before its text");
 }

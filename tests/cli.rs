@@ -1,6 +1,8 @@
 //! The commands around `build`: init, schema, completions, man, and the
 //! print and email options (--summary, --gray, --marking, --max-size, --watch).
 
+mod common;
+
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -19,6 +21,7 @@ fn stdout(cmd: &mut Command) -> String {
 }
 
 fn pdf_text(path: &Path) -> String {
+    common::keep_pdf(path);
     let doc = Document::load(path).unwrap();
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     doc.extract_text(&pages).unwrap()
@@ -79,7 +82,14 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     let man = stdout(briefing().arg("man"));
     assert!(man.contains(".TH briefing"));
     assert!(man.contains("Exit codes"), "the man page does not document exit codes");
+    for flag in ["--help", "-h"] {
+        let top = stdout(briefing().arg(flag));
+        for code in ["0  success", "1  problems in the input", "2  usage errors", "3  I/O failures"] {
+            assert!(top.contains(code), "`briefing {flag}` does not document exit code `{code}`");
+        }
+    }
     let help = stdout(briefing().args(["build", "--help"]));
+    assert!(help.contains("--diagnostic-format"), "the global option is missing from build --help");
     assert!(help.contains("Examples:") && help.contains("--summary"));
 }
 
