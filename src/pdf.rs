@@ -87,6 +87,8 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
 
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    // The operators are no longer needed: free them before compressing and saving.
+    drop(doc);
     finish(&mut lo, layout, meta)?;
     compress_streams(&mut lo)?;
     // The document ID is a hash of the document's objects: identical input
