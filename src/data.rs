@@ -111,7 +111,9 @@ impl Files for Embedded {
 pub struct Csv {
     pub name: String,
     pub header: Vec<String>,
-    pub rows: Vec<(usize, Vec<String>)>,
+    /// Each row as one `StringRecord` (one buffer per row, not a string per
+    /// cell: a batch parses its data files once per briefing).
+    pub rows: Vec<(usize, csv::StringRecord)>,
 }
 
 /// Parses CSV text (`display` names the file in diagnostics), reporting
@@ -130,7 +132,7 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(display, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
-        rows.push((line, record.iter().map(str::to_string).collect()));
+        rows.push((line, record));
     }
     if rows.is_empty() {
         return Err(Diagnostic::error(display, "the file has a header row but no data rows")
@@ -236,9 +238,10 @@ fn parse_number(cell: &str) -> Result<Option<f64>, (&'static str, String)> {
             "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into(),
         )),
         Ok(v) => Ok(Some(v)),
-        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
-            Err((not_a_number, "remove the thousands separators (write 30390, not 30,390)".into()))
-        }
+        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => Err((
+            not_a_number,
+            format!("remove the thousands separators (write {}, not {cell})", cell.replace(',', "")),
+        )),
         Err(_) => Err((
             not_a_number,
             "write a plain number such as 30390.5, or leave the cell empty for a missing value".into(),
