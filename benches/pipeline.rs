@@ -34,12 +34,7 @@ fn run(fonts: &Fonts, name: &str, src: &str, files: &dyn Files) -> (Timings, usi
     let options = Options { source_date_epoch: Some(0), ..Options::default() };
     let loaded = briefing::load(name, src, fonts, files).unwrap_or_else(|d| panic!("{name}: {d:?}"));
     let mut t = loaded.timings;
-    let start = Instant::now();
-    let rendered = briefing::render(&loaded, fonts, &options);
-    t.layout = start.elapsed();
-    let start = Instant::now();
-    let pdf = briefing::to_pdf(&rendered, &loaded.manifest, fonts, &options).unwrap();
-    t.render = start.elapsed();
+    let (rendered, pdf) = briefing::produce(&loaded, fonts, &options, &mut t).unwrap();
     // Writing is measured by run.sh on the real binary; here only the bytes count.
     (t, pdf.len(), rendered.layout.pages.len())
 }

@@ -2,7 +2,7 @@
 //! problems, write outputs. Every failure ends here as an exit code (see
 //! `--help`): 1 input problems, 2 usage, 3 I/O.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -82,15 +82,14 @@ impl Reporter {
 
     /// Prints `diags`, with snippets from the manifest and the data files `input` read.
     fn report(&self, diags: &[Diagnostic], input: Option<&Input>) {
-        let mut sources = Sources::default();
-        if let Some(input) = input {
-            sources = input.files.sources();
-            sources.add(&input.name, &input.text);
+        match input {
+            Some(input) => self.report_text(diags, input, &input.text),
+            None => eprint!("{}", diag::render(diags, &Sources::default(), self.format, self.color)),
         }
-        eprint!("{}", diag::render(diags, &sources, self.format, self.color));
     }
 
-    /// Prints `diags` about `input` as filled in for one area of a batch (`text`).
+    /// Prints `diags` about `input` as it reads with `text`: its own text,
+    /// or the template filled in for one area of a batch.
     fn report_text(&self, diags: &[Diagnostic], input: &Input, text: &str) {
         if diags.is_empty() {
             return;
@@ -234,7 +233,7 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
     let mut timings = loaded.timings;
     timings.load += read;
     // Rendered once, for the PDF and for the summary and chart files.
-    let (rendered, bytes) = render(&loaded, fonts, options, &mut timings).map_err(|e| {
+    let (rendered, bytes) = briefing::produce(&loaded, fonts, options, &mut timings).map_err(|e| {
         eprintln!("error: {e}");
         IO_ERROR
     })?;
@@ -262,22 +261,6 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
         }
         _ => Ok(()),
     }
-}
-
-/// Lays out and writes PDF bytes, timing both stages.
-fn render(
-    loaded: &Loaded,
-    fonts: &Fonts,
-    options: &Options,
-    timings: &mut Timings,
-) -> Result<(briefing::Rendered, Vec<u8>), briefing::pdf::PdfError> {
-    let start = Instant::now();
-    let rendered = briefing::render(loaded, fonts, options);
-    timings.layout = start.elapsed();
-    let start = Instant::now();
-    let bytes = briefing::to_pdf(&rendered, &loaded.manifest, fonts, options)?;
-    timings.render = start.elapsed();
-    Ok((rendered, bytes))
 }
 
 /// `--timings`: each stage's wall time (summed over `briefings`) on standard error.
@@ -324,12 +307,15 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
     let template = briefing::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
     let areas = briefing::batch::areas(&input.name, &input.text, &template, &args.each, &input.files)
         .map_err(|d| fail(&[d]))?;
-    let mut files: BTreeMap<String, &str> = BTreeMap::new();
+    let mut named: BTreeMap<String, &str> = BTreeMap::new();
+    let mut jobs = Vec::with_capacity(areas.len());
     for area in &areas {
-        if let Some(other) = files.insert(briefing::batch::slug(area), area) {
-            eprintln!("error: `{other}` and `{area}` would both be written to {}.pdf", briefing::batch::slug(area));
+        let slug = briefing::batch::slug(area);
+        if let Some(other) = named.insert(slug.clone(), area) {
+            eprintln!("error: `{other}` and `{area}` would both be written to {slug}.pdf");
             return Err(INPUT_ERROR);
         }
+        jobs.push((area.as_str(), args.output.join(format!("{slug}.pdf"))));
     }
     std::fs::create_dir_all(&args.output).map_err(|e| {
         eprintln!("error: cannot create {}: {e}", args.output.display());
@@ -339,13 +325,12 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
         eprintln!("error: cannot start worker threads: {e}");
         IO_ERROR
     })?;
-    let bar = progress_bar(areas.len() as u64, args.quiet);
+    let bar = progress_bar(jobs.len() as u64, args.quiet);
     let outcomes: Vec<Outcome> = pool.install(|| {
         use rayon::prelude::*;
-        areas
-            .par_iter()
-            .map(|area| {
-                let outcome = batch_one(fonts, &input, area, &options, &args.output);
+        jobs.into_par_iter()
+            .map(|(area, file)| {
+                let outcome = batch_one(fonts, &input, area, file, &options);
                 bar.inc(1);
                 outcome
             })
@@ -355,7 +340,7 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
 
     let mut failed = 0;
     let mut total = Timings::default();
-    let mut warnings: Vec<String> = Vec::new();
+    let mut shown: BTreeSet<String> = BTreeSet::new();
     for outcome in &outcomes {
         match &outcome.result {
             Ok((_, timings)) => total.add(timings),
@@ -369,9 +354,7 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
             }
         }
         // The same warning in every area is shown once.
-        let fresh: Vec<Diagnostic> =
-            outcome.warnings.iter().filter(|w| !warnings.contains(&w.to_string())).cloned().collect();
-        warnings.extend(fresh.iter().map(ToString::to_string));
+        let fresh: Vec<Diagnostic> = outcome.warnings.iter().filter(|w| shown.insert(w.to_string())).cloned().collect();
         report.report_text(&fresh, &input, &outcome.text);
     }
     if args.timings {
@@ -392,7 +375,6 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
 
 /// A progress bar on standard error, drawn only on a terminal and without `--quiet`.
 fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -404,8 +386,7 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// Makes one area's briefing from the template; never prints (it runs on a worker thread).
-fn batch_one(fonts: &Fonts, input: &Input, area: &str, options: &Options, dir: &Path) -> Outcome {
-    let file = dir.join(format!("{}.pdf", briefing::batch::slug(area)));
+fn batch_one(fonts: &Fonts, input: &Input, area: &str, file: PathBuf, options: &Options) -> Outcome {
     let start = Instant::now();
     let text = briefing::batch::substitute(&input.text, area);
     let read = start.elapsed();
@@ -427,15 +408,15 @@ fn batch_one(fonts: &Fonts, input: &Input, area: &str, options: &Options, dir: &
     outcome.warnings = loaded.warnings.clone();
     let mut timings = loaded.timings;
     timings.load += read;
-    outcome.result = render(&loaded, fonts, options, &mut timings).map_err(|e| Failure::Other(e.to_string())).and_then(
-        |(_, bytes)| {
+    outcome.result = briefing::produce(&loaded, fonts, options, &mut timings)
+        .map_err(|e| Failure::Other(e.to_string()))
+        .and_then(|(_, bytes)| {
             let start = Instant::now();
             output::write_atomic(&outcome.file, &bytes)
                 .map_err(|e| Failure::Other(format!("cannot write {}: {e}", outcome.file.display())))?;
             timings.write = start.elapsed();
             Ok((bytes.len(), timings))
-        },
-    );
+        });
     outcome
 }
 

@@ -202,7 +202,25 @@ pub fn figure_files(rendered: &Rendered, fonts: &Fonts, lang: &str) -> Result<Ve
 
 /// Renders a loaded manifest to PDF bytes.
 pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
-    to_pdf(&render(loaded, fonts, options), &loaded.manifest, fonts, options)
+    produce(loaded, fonts, options, &mut Timings::default()).map(|(_, bytes)| bytes)
+}
+
+/// Lays out a loaded manifest and writes it as PDF bytes, recording the
+/// time of both stages in `timings`; the rendering is returned too, for the
+/// summary and chart files.
+pub fn produce(
+    loaded: &Loaded,
+    fonts: &Fonts,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<(Rendered, Vec<u8>), pdf::PdfError> {
+    let start = Instant::now();
+    let rendered = render(loaded, fonts, options);
+    timings.layout = start.elapsed();
+    let start = Instant::now();
+    let bytes = to_pdf(&rendered, &loaded.manifest, fonts, options)?;
+    timings.render = start.elapsed();
+    Ok((rendered, bytes))
 }
 
 /// Writes an already rendered briefing as PDF bytes.

@@ -268,9 +268,10 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
     ops.push(Op::StartTextSection);
     let mut current_color = None;
     let mut current_font = None;
-    // The line being written: baseline, face, size, and the pen's x as the
-    // viewer will compute it from the /W widths and TJ numbers.
-    let mut run: Option<(f32, Face, f32, f64)> = None;
+    // The line being written: its baseline, and the pen's x as the viewer
+    // will compute it from the /W widths and TJ numbers. (Its face and size
+    // are the current font's: a change of font starts a new run.)
+    let mut run: Option<(f32, f64)> = None;
     let texts: Vec<&Item> = items.iter().filter(|i| matches!(i, Item::Text { .. })).collect();
     for (i, item) in texts.iter().enumerate() {
         let Item::Text { x, y, size, face, color, glyphs } = item else {
@@ -320,7 +321,7 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
         let baseline = round2(h - y);
         let mut show = Vec::with_capacity(2);
         let start = match run {
-            Some((b, f, s, pen)) if same_state && b == baseline && f == *face && s == *size => {
+            Some((b, pen)) if same_state && b == baseline => {
                 let gap = ((f64::from(*x) - pen) / em).round();
                 if gap != 0.0 {
                     show.push(TextItem::Offset(-gap as f32));
@@ -335,7 +336,7 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
         };
         let advance: f64 =
             codepoints.iter().map(|c| sub.widths.get(&c.gid).copied().unwrap_or(0) as f64 - f64::from(c.offset)).sum();
-        run = Some((baseline, *face, *size, start + advance * em));
+        run = Some((baseline, start + advance * em));
         show.push(TextItem::GlyphIds(codepoints));
         ops.push(Op::ShowText { items: show });
     }
