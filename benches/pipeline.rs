@@ -13,8 +13,8 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use briefing::data::Files;
-use briefing::fonts::Fonts;
+use briefing::input::data::Files;
+use briefing::text::fonts::Fonts;
 use briefing::{Options, Timings};
 
 /// Data files held in memory.

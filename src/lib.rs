@@ -22,32 +22,24 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analyse;
-pub mod batch;
-pub mod chart;
 pub mod compose;
-pub mod data;
 pub mod diag;
-pub mod fonts;
-pub mod format;
+pub mod export;
+pub mod frame;
+pub mod input;
 pub mod layout;
-pub mod linebreak;
-pub mod manifest;
-pub mod markup;
-pub mod output;
-pub mod pdf;
-pub mod preview;
-pub mod stats;
-pub mod summary;
-pub mod ticks;
+pub mod text;
 
 use std::time::{Duration, Instant};
 
 use analyse::Analysis;
-use data::{Embedded, Files};
 use diag::Diagnostic;
-use fonts::Fonts;
-use linebreak::{Hyphenator, Typesetter};
-use manifest::{Manifest, Paper};
+use export::{pdf, preview};
+use input::data::{Embedded, Files};
+use input::manifest::{self, Manifest, Paper};
+use input::markup;
+use text::fonts::Fonts;
+use text::linebreak::{Hyphenator, Typesetter};
 
 /// The London briefing compiled into the binary, used when no manifest is given.
 pub const BUILTIN_MANIFEST: &str = include_str!("../data/london-2018/briefing.json");
@@ -150,7 +142,7 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
 /// A briefing composed and laid out, ready for any exporter.
 pub struct Rendered {
     pub document: compose::Document,
-    pub layout: layout::Layout,
+    pub layout: frame::Layout,
 }
 
 /// Composes and lays out a loaded manifest.
@@ -243,7 +235,7 @@ pub fn to_pdf(
 
 /// Midnight UTC at the start of a `YYYY-MM-DD` date, in seconds since the epoch.
 fn manifest_epoch(date: &str) -> i64 {
-    let Some((y, Some(m), Some(d))) = manifest::parse_date(date) else {
+    let Some((y, Some(m), Some(d))) = input::date::parse_date(date) else {
         return 0;
     };
     // Days from civil date (Howard Hinnant's algorithm), proleptic Gregorian.

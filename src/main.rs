@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod cli;
-mod commands;
 
 // Layout and PDF writing make millions of small allocations (a glyph, a PDF
 // operator); glibc's malloc and free were a quarter of all instructions.
@@ -13,8 +12,8 @@ mod commands;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli.command, cli.diagnostic_format) {
+    let cli = cli::args::Cli::parse();
+    match cli::run::run(cli.command, cli.diagnostic_format) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => ExitCode::from(code),
     }

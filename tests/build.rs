@@ -391,7 +391,7 @@ fn margin_markers_come_before_their_text_in_reading_order() {
     let all = squash(&text(&load(&build_default(dir.path(), &[]))));
     let m = manifest();
     for (i, section) in m["sections"].as_array().unwrap().iter().enumerate() {
-        let heading = briefing::markup::plain_text(section["heading"].as_str().unwrap());
+        let heading = briefing::input::markup::plain_text(section["heading"].as_str().unwrap());
         let numbered = squash(&format!("{} {heading}", i + 1));
         assert!(all.contains(&numbered), "`{numbered}` is not in the text in reading order");
     }

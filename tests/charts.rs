@@ -1,9 +1,9 @@
 //! Charts in the built-in briefing: real text, vector paths, inside the page.
 
 use assert_cmd::Command;
-use briefing::chart;
-use briefing::fonts::Fonts;
-use briefing::layout::Item;
+use briefing::frame::Item;
+use briefing::layout::chart;
+use briefing::text::fonts::Fonts;
 use lopdf::{Document, Object};
 
 fn built() -> (briefing::Rendered, Fonts) {
@@ -114,7 +114,7 @@ fn charts_flag_writes_valid_svg_and_png_for_every_figure() {
         let png = std::fs::read(charts.join(format!("figure-{n}.png"))).unwrap();
         let pixmap = tiny_skia::Pixmap::decode_png(&png).unwrap_or_else(|e| panic!("figure-{n}.png: {e}"));
         // Same geometry: the PNG is the SVG's size at the preview scale.
-        let scale = briefing::preview::PNG_SCALE;
+        let scale = briefing::export::preview::PNG_SCALE;
         assert_eq!(pixmap.width(), (view_box[2] * scale).ceil() as u32);
         assert_eq!(pixmap.height(), (view_box[3] * scale).ceil() as u32);
         // Not blank: some pixels carry the accent colour of the first series.

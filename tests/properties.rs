@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use briefing::data::Files;
 use briefing::diag::{self, Sources};
-use briefing::fonts::Fonts;
+use briefing::input::data::Files;
+use briefing::text::fonts::Fonts;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
@@ -424,7 +424,7 @@ fn input() -> impl Strategy<Value = Input> {
         let raw = if wild { prop::option::weighted(0.03, any::<String>()).boxed() } else { Just(None).boxed() };
         let options = (any::<bool>(), any::<bool>()).prop_map(|(gray, letter)| briefing::Options {
             gray,
-            paper: letter.then_some(briefing::manifest::Paper::Letter),
+            paper: letter.then_some(briefing::input::manifest::Paper::Letter),
             ..Default::default()
         });
         (manifest(wild), any::<bool>(), damage, csv.clone(), csv, raw, options).prop_map(
@@ -458,8 +458,8 @@ fn squash(s: &str) -> String {
 /// Every heading, short paragraph and chart title, in document order.
 /// Paragraphs of two lines at most are taken: longer ones may break across
 /// a page, with the running footer in between.
-fn headings(sections: &[briefing::manifest::Section], out: &mut Vec<String>) {
-    use briefing::manifest::Block;
+fn headings(sections: &[briefing::input::manifest::Section], out: &mut Vec<String>) {
+    use briefing::input::manifest::Block;
     for s in sections {
         out.push(s.heading.clone());
         for block in &s.blocks {
@@ -519,7 +519,7 @@ fn check(Input { src, files, options }: Input) -> Result<(), TestCaseError> {
             headings(&loaded.manifest.sections, &mut expected);
             let mut from = 0;
             for want in expected.iter().filter(|t| !t.contains(['*', '{', '}', '[', ']', '\\'])) {
-                let want = squash(&briefing::markup::plain_text(want));
+                let want = squash(&briefing::input::markup::plain_text(want));
                 match text[from..].find(&want) {
                     Some(at) => from += at + want.len(),
                     None => prop_assert!(false, "{want:?} is not in the PDF text (in order)"),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::stats::X;
+use crate::input::x::X;
 
 /// Where data files named in a manifest are read from. All outside input
 /// passes through here, so the rest of the pipeline stays pure.

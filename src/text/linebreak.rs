@@ -11,7 +11,7 @@ use hyphenation::{Hyphenator as _, Language, Load, Standard};
 use textwrap::core::Fragment as _;
 use textwrap::wrap_algorithms::{Penalties, wrap_first_fit, wrap_optimal_fit};
 
-use crate::fonts::{Face, Fonts, Glyph, advance_sum};
+use crate::text::fonts::{Face, Fonts, Glyph, advance_sum};
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,13 +7,12 @@
 use std::cell::RefCell;
 
 use crate::analyse::Analysis;
-use crate::chart;
-use crate::fonts::Face;
-use crate::format;
-use crate::linebreak::{Color, Link, Span};
-use crate::manifest::{self, Manifest, Paper};
-use crate::markup::{self, Inline};
-use crate::stats::X;
+use crate::analyse::format;
+use crate::analyse::stats::X;
+use crate::input::manifest::{self, Manifest, Paper};
+use crate::input::markup::{self, Inline};
+use crate::text::fonts::Face;
+use crate::text::linebreak::{Color, Link, Span};
 
 /// A briefing ready to be laid out.
 #[derive(Debug, Clone)]
@@ -58,7 +57,7 @@ pub struct Figure {
     /// "Figure 1: ..." as styled spans.
     pub title: Vec<Span>,
     pub subtitle: Option<Vec<Span>>,
-    pub chart: chart::ChartData,
+    pub chart: ChartData,
     /// Height of the chart itself, in points.
     pub height: f32,
     pub source: Vec<Span>,
@@ -100,6 +99,41 @@ pub struct Reference {
     pub title: String,
     pub date: Option<String>,
     pub url: Option<String>,
+}
+
+/// What a chart shows, with values already taken from the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartData {
+    pub kind: Kind,
+    pub series: Vec<ChartSeries>,
+    /// Horizontal reference lines: value and label.
+    pub references: Vec<(f64, String)>,
+    /// Points to mark and label: "max", "min", "latest", "first".
+    pub annotate: Vec<String>,
+    /// `None`: start the value axis at zero; `Some(None)`: fit it to the data
+    /// (the axis then shows where it starts); `Some(Some(v))`: start at `v`.
+    pub y_min: Option<Option<f64>>,
+    /// Categories drawn in the accent colour (bar charts).
+    pub highlight: Vec<String>,
+    /// Format for value labels.
+    pub format: format::Spec,
+    /// The unit shown above the value axis.
+    pub unit: String,
+    /// Use the grey palette and strong dashes.
+    pub gray: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Line,
+    Column,
+    Bar,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSeries {
+    pub label: String,
+    pub points: Vec<(X, Option<f64>)>,
 }
 
 /// Builds the document model. The manifest and its values must have passed validation.
@@ -182,7 +216,7 @@ struct Composer<'a> {
 }
 
 /// Every source behind some series, in order, without repeats.
-fn series_sources(series: &[&crate::stats::Series]) -> Vec<String> {
+fn series_sources(series: &[&crate::analyse::stats::Series]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     for s in series {
         for id in &s.sources {
@@ -323,9 +357,9 @@ impl Composer<'_> {
         let number = *self.figures_count.borrow();
         let series: Vec<_> = c.series.iter().filter_map(|name| self.analysis.series.get(name)).collect();
         let kind = match c.kind.as_str() {
-            "column" => chart::Kind::Column,
-            "bar" => chart::Kind::Bar,
-            _ => chart::Kind::Line,
+            "column" => Kind::Column,
+            "bar" => Kind::Bar,
+            _ => Kind::Line,
         };
         let y_min = match &c.y_min {
             Some(serde_json::Value::String(_)) => Some(None),
@@ -345,22 +379,19 @@ impl Composer<'_> {
             [one] => format!("{} ({})", one.label, one.unit),
             many => many.first().map(|s| s.unit.clone()).unwrap_or_default(),
         };
-        let data = chart::ChartData {
+        let data = ChartData {
             kind,
-            series: series
-                .iter()
-                .map(|s| chart::ChartSeries { label: s.label.clone(), points: s.points.clone() })
-                .collect(),
+            series: series.iter().map(|s| ChartSeries { label: s.label.clone(), points: s.points.clone() }).collect(),
             references,
             annotate: c.annotate.clone(),
             y_min,
             highlight: c.highlight.clone(),
             format: c.format.as_deref().and_then(|f| format::parse_spec(f).ok()).unwrap_or_default(),
-            unit: if kind == chart::Kind::Bar { String::new() } else { unit },
+            unit: if kind == Kind::Bar { String::new() } else { unit },
             gray: false,
         };
         let default_height = match kind {
-            chart::Kind::Bar => 14.0 * series.first().map_or(1, |s| s.points.len()) as f32,
+            Kind::Bar => 14.0 * series.first().map_or(1, |s| s.points.len()) as f32,
             _ => 190.0,
         };
         Figure {

@@ -8,15 +8,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use briefing::data::{Files, Folder};
 use briefing::diag::{self, Diagnostic, Sources};
-use briefing::fonts::Fonts;
-use briefing::manifest::{Manifest, Paper};
-use briefing::summary::Style;
-use briefing::{Loaded, Options, Timings, output};
+use briefing::export::output;
+use briefing::export::summary::Style;
+use briefing::input::data::{Files, Folder};
+use briefing::input::manifest::{Manifest, Paper};
+use briefing::text::fonts::Fonts;
+use briefing::{Loaded, Options, Timings};
 use clap::CommandFactory;
 
-use crate::cli::{BatchArgs, BuildArgs, Cli, Command, DiagnosticFormat, PaperArg, StyleArgs};
+use crate::cli::args::{BatchArgs, BuildArgs, Cli, Command, DiagnosticFormat, PaperArg, StyleArgs};
 
 const INPUT_ERROR: u8 = 1;
 const USAGE_ERROR: u8 = 2;
@@ -304,13 +305,13 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
         eprintln!("batch failed: {}; no PDF written", count(diags));
         INPUT_ERROR
     };
-    let template = briefing::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
-    let areas = briefing::batch::areas(&input.name, &input.text, &template, &args.each, &input.files)
+    let template = briefing::input::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
+    let areas = briefing::input::template::areas(&input.name, &input.text, &template, &args.each, &input.files)
         .map_err(|d| fail(&[d]))?;
     let mut named: BTreeMap<String, &str> = BTreeMap::new();
     let mut jobs = Vec::with_capacity(areas.len());
     for area in &areas {
-        let slug = briefing::batch::slug(area);
+        let slug = briefing::input::template::slug(area);
         if let Some(other) = named.insert(slug.clone(), area) {
             eprintln!("error: `{other}` and `{area}` would both be written to {slug}.pdf");
             return Err(INPUT_ERROR);
@@ -388,7 +389,7 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
 /// Makes one area's briefing from the template; never prints (it runs on a worker thread).
 fn batch_one(fonts: &Fonts, input: &Input, area: &str, file: PathBuf, options: &Options) -> Outcome {
     let start = Instant::now();
-    let text = briefing::batch::substitute(&input.text, area);
+    let text = briefing::input::template::substitute(&input.text, area);
     let read = start.elapsed();
     let loaded = briefing::load(&input.name, &text, fonts, &input.files);
     let mut outcome = Outcome {
@@ -430,7 +431,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), u8> {
 /// The email summary: beside the PDF (`txt`, `md`) or on standard output (`-`).
 fn write_summary(rendered: &briefing::Rendered, format: &str, pdf: &Path) -> Result<(), u8> {
     let style = if format == "md" { Style::Markdown } else { Style::Text };
-    let text = briefing::summary::summary(&rendered.document, style);
+    let text = briefing::export::summary::summary(&rendered.document, style);
     if format == "-" {
         return print(text.as_bytes());
     }

@@ -7,11 +7,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::data::{self, Csv, Files};
+pub mod format;
+pub mod stats;
+
+use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
-use crate::format;
-use crate::manifest::{DataSpec, Manifest};
-use crate::stats::{self, POINT_STATISTICS, STATISTICS, Series, Value, X};
+use crate::input::data::{self, Csv, Files};
+use crate::input::manifest::{DataSpec, Manifest};
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -502,7 +504,7 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest;
+    use crate::input::manifest;
 
     struct Mem(&'static [(&'static str, &'static str)]);
 

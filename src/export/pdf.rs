@@ -21,9 +21,9 @@ use printpdf::{
     Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder,
 };
 
-use crate::fonts::{self, Face, Fonts};
-use crate::layout::{Item, Layout, OutlineEntry};
-use crate::linebreak::{Color, Link};
+use crate::frame::{Item, Layout, OutlineEntry};
+use crate::text::fonts::{self, Face, Fonts};
+use crate::text::linebreak::{Color, Link};
 
 /// Document information written to the PDF's metadata.
 #[derive(Debug, Clone, Default)]

@@ -5,8 +5,8 @@
 //! numbers are exactly those of the PDF.
 
 use crate::compose::{Block, Document, Reference};
-use crate::fonts::Face;
-use crate::linebreak::Span;
+use crate::text::fonts::Face;
+use crate::text::linebreak::Span;
 
 /// Plain text, or Markdown with headings, emphasis and links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,10 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::chart;
+pub mod chart;
+pub mod ticks;
+
 use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
-use crate::fonts::{Face, Glyph};
-use crate::linebreak::{Align, Color, Line, Link, Span, Typesetter};
+use crate::frame::{Anchor, Item, Layout, OutlineEntry, Page};
+use crate::text::fonts::Face;
+use crate::text::linebreak::{Align, Color, Line, Link, Span, Typesetter};
 
 /// Page furniture and type sizes, in points.
 mod style {
@@ -31,52 +34,6 @@ mod style {
 }
 pub use style::MARGIN_X;
 use style::*;
-
-/// A laid-out document: pages of positioned items in points, with the origin
-/// at the top-left of the page and y growing downwards.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub width: f32,
-    pub height: f32,
-    pub pages: Vec<Page>,
-    /// Headings, in order, for the PDF outline.
-    pub outline: Vec<OutlineEntry>,
-    /// Where each numbered reference entry starts, for citation links.
-    pub anchors: BTreeMap<usize, Anchor>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    pub items: Vec<Item>,
-}
-
-/// Something drawn on a page.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Item {
-    /// Glyphs starting at `x` on the baseline `y`.
-    Text { x: f32, y: f32, size: f32, face: Face, color: Color, glyphs: Vec<Glyph> },
-    /// A filled rectangle; `(x, y)` is its top-left corner.
-    Rect { x: f32, y: f32, w: f32, h: f32, color: Color },
-    /// A polyline stroked `width` points wide, or (when `width` is 0) a
-    /// filled polygon: chart lines, bars and markers.
-    Path { points: Vec<(f32, f32)>, width: f32, color: Color },
-    /// A clickable area; `(x, y)` is its top-left corner.
-    Link { x: f32, y: f32, w: f32, h: f32, link: Link },
-}
-
-/// A position in the document: page index (0-based) and distance from the top.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Anchor {
-    pub page: usize,
-    pub y: f32,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutlineEntry {
-    pub title: String,
-    pub level: usize,
-    pub anchor: Anchor,
-}
 
 /// Something to record where a row lands.
 #[derive(Debug, Clone)]
@@ -713,7 +670,7 @@ fn prepend(row: &mut Row, mut items: Vec<Item>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fonts::Fonts;
+    use crate::text::fonts::Fonts;
 
     fn row(height: f32, keep: bool) -> Row {
         Row { height, keep, ..Row::default() }
@@ -777,11 +734,11 @@ mod tests {
     #[test]
     fn headings_are_never_last_and_no_line_is_left_alone() {
         let fonts = Fonts::new();
-        let hyph = crate::linebreak::Hyphenator::for_language("en-GB");
+        let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
         let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
         for seed in 1..=6 {
             let src = long_manifest(seed);
-            let manifest = crate::manifest::parse("long.json", &src).unwrap();
+            let manifest = crate::input::manifest::parse("long.json", &src).unwrap();
             let doc = crate::compose::compose(&manifest, &crate::analyse::Analysis::default());
             let b = rows(&doc, &ts);
             let (_, height) = doc.paper.size_pt();
@@ -813,7 +770,7 @@ mod tests {
     #[test]
     fn fit_shortens_with_an_ellipsis() {
         let fonts = Fonts::new();
-        let hyph = crate::linebreak::Hyphenator::for_language("en-GB");
+        let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
         let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
         let long = "Police numbers in London are at their lowest per head in twenty years";
         let short = fit(&ts, long, Face::Sans, 8.0, 120.0);

@@ -11,9 +11,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::analyse::Analysis;
-use crate::data::MAX_MAGNITUDE;
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
-use crate::markup::{self, Inline};
+use crate::input::data::MAX_MAGNITUDE;
+use crate::input::date::{is_full_date, is_partial_date};
+use crate::input::markup::{self, Inline};
 
 /// A briefing manifest (format 1): the text, sources, data series, charts
 /// and tables of one PDF briefing.
@@ -732,7 +733,7 @@ impl Validator<'_> {
             );
         }
         if let Some(f) = &c.format
-            && let Err(e) = crate::format::parse_spec(f)
+            && let Err(e) = crate::analyse::format::parse_spec(f)
         {
             self.error(&with(path, key("format")), e, "formats look like `.1`, `+.0`, `.0%`, `£m`");
         }
@@ -807,7 +808,7 @@ impl Validator<'_> {
             );
         }
         for (i, f) in t.formats.iter().enumerate() {
-            if let Err(e) = crate::format::parse_spec(f) {
+            if let Err(e) = crate::analyse::format::parse_spec(f) {
                 self.error(
                     &with(&with(path, key("formats")), index(i)),
                     e,
@@ -956,47 +957,6 @@ fn context_around(text: &str, c: char) -> String {
     chars[start..end].iter().collect()
 }
 
-/// `YYYY-MM-DD` with a real month and day.
-pub fn is_full_date(s: &str) -> bool {
-    parse_date(s).is_some_and(|(_, m, d)| m.is_some() && d.is_some())
-}
-
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-pub fn is_partial_date(s: &str) -> bool {
-    parse_date(s).is_some()
-}
-
-/// Parses `YYYY[-MM[-DD]]`, checking month and day ranges (with leap years).
-pub fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
-    let mut parts = s.split('-');
-    let num = |p: Option<&str>, len: usize| -> Option<Option<u32>> {
-        match p {
-            None => Some(None),
-            Some(p) if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) => p.parse().ok().map(Some),
-            Some(_) => None,
-        }
-    };
-    let year = num(parts.next(), 4)??;
-    let month = num(parts.next(), 2)?;
-    let day = num(parts.next(), 2)?;
-    if parts.next().is_some() || (month.is_none() && day.is_some()) {
-        return None;
-    }
-    if let Some(m) = month
-        && !(1..=12).contains(&m)
-    {
-        return None;
-    }
-    if let (Some(m), Some(d)) = (month, day) {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        if d == 0 || d > days[m as usize - 1] {
-            return None;
-        }
-    }
-    Some((year as i32, month, day))
-}
-
 fn is_language_tag(s: &str) -> bool {
     !s.is_empty() && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
@@ -1096,17 +1056,5 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].path, "$.title");
         assert_eq!(diags[0].position, Some((3, 17)));
-    }
-
-    #[test]
-    fn dates() {
-        assert!(is_full_date("2016-02-29"));
-        assert!(!is_full_date("2018-02-29"));
-        assert!(!is_full_date("2018-13-01"));
-        assert!(!is_full_date("2018-6-27"));
-        assert!(!is_full_date("2018-06"));
-        assert!(is_partial_date("2018-06"));
-        assert!(is_partial_date("2018"));
-        assert!(!is_partial_date("18"));
     }
 }

@@ -8,9 +8,9 @@
 //! `"where": {"area_name": "{area}"}`. Each briefing is then an ordinary
 //! manifest, checked and rendered like any other.
 
-use crate::data::{self, Files};
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
-use crate::manifest::Manifest;
+use crate::input::data::{self, Files};
+use crate::input::manifest::Manifest;
 
 /// The placeholder filled in with each value.
 pub const PLACEHOLDER: &str = "{area}";
@@ -103,8 +103,8 @@ pub fn slug(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Embedded;
-    use crate::manifest;
+    use crate::input::data::Embedded;
+    use crate::input::manifest;
 
     const FILES: Embedded = Embedded {
         folder: "mem",

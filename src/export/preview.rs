@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 use rustybuzz::ttf_parser::OutlineBuilder;
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Stroke, Transform};
 
-use crate::fonts::{Face, Fonts};
-use crate::layout::Item;
-use crate::linebreak::Color;
+use crate::frame::Item;
+use crate::text::fonts::{Face, Fonts};
+use crate::text::linebreak::Color;
 
 /// PNG resolution: 2.5 pixels per point (180 dpi), sharp on high-density screens.
 pub const PNG_SCALE: f32 = 2.5;
@@ -63,7 +63,7 @@ impl OutlineBuilder for SkiaPath {
 }
 
 /// Each glyph of a text item: its id and its pen position in points.
-fn glyph_positions(x: f32, size: f32, glyphs: &[crate::fonts::Glyph]) -> Vec<(u16, f32)> {
+fn glyph_positions(x: f32, size: f32, glyphs: &[crate::text::fonts::Glyph]) -> Vec<(u16, f32)> {
     let mut pen = x;
     glyphs
         .iter()

@@ -52,12 +52,12 @@ impl Face {
 
     fn data(self) -> &'static [u8] {
         match self {
-            Face::Serif => include_bytes!("../fonts/NotoSerif-Regular.ttf"),
-            Face::SerifItalic => include_bytes!("../fonts/NotoSerif-Italic.ttf"),
-            Face::SerifBold => include_bytes!("../fonts/NotoSerif-Bold.ttf"),
-            Face::SerifBoldItalic => include_bytes!("../fonts/NotoSerif-BoldItalic.ttf"),
-            Face::Sans => include_bytes!("../fonts/NotoSans-Regular.ttf"),
-            Face::SansBold => include_bytes!("../fonts/NotoSans-Bold.ttf"),
+            Face::Serif => include_bytes!("../../fonts/NotoSerif-Regular.ttf"),
+            Face::SerifItalic => include_bytes!("../../fonts/NotoSerif-Italic.ttf"),
+            Face::SerifBold => include_bytes!("../../fonts/NotoSerif-Bold.ttf"),
+            Face::SerifBoldItalic => include_bytes!("../../fonts/NotoSerif-BoldItalic.ttf"),
+            Face::Sans => include_bytes!("../../fonts/NotoSans-Regular.ttf"),
+            Face::SansBold => include_bytes!("../../fonts/NotoSans-Bold.ttf"),
         }
     }
 

@@ -22,12 +22,13 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontFamily,
 };
 
-use crate::fonts::{Face, Fonts};
-use crate::format;
-use crate::layout::Item;
-use crate::linebreak::{Color, Span, Typesetter};
-use crate::stats::X;
-use crate::ticks;
+use crate::analyse::format;
+use crate::analyse::stats::X;
+use crate::compose::{ChartData, Kind};
+use crate::frame::Item;
+use crate::layout::ticks;
+use crate::text::fonts::{Face, Fonts};
+use crate::text::linebreak::{Color, Span, Typesetter};
 
 /// Backend units per point: plotters works in integer coordinates, so
 /// drawing at ten units per point keeps positions exact to 0.1 pt.
@@ -67,47 +68,10 @@ const AXIS: Color = Color(0x50, 0x5a, 0x5f);
 const MUTED: Color = Color(0x70, 0x70, 0x70);
 const LABEL: f64 = 8.0;
 
-/// What a chart shows, with values already taken from the data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartData {
-    pub kind: Kind,
-    pub series: Vec<ChartSeries>,
-    /// Horizontal reference lines: value and label.
-    pub references: Vec<(f64, String)>,
-    /// Points to mark and label: "max", "min", "latest", "first".
-    pub annotate: Vec<String>,
-    /// `None`: start the value axis at zero; `Some(None)`: fit it to the data
-    /// (the axis then shows where it starts); `Some(Some(v))`: start at `v`.
-    pub y_min: Option<Option<f64>>,
-    /// Categories drawn in the accent colour (bar charts).
-    pub highlight: Vec<String>,
-    /// Format for value labels.
-    pub format: format::Spec,
-    /// The unit shown above the value axis.
-    pub unit: String,
-    /// Use [`GRAY_PALETTE`] and [`GRAY_DASHES`].
-    pub gray: bool,
-}
-
-impl ChartData {
-    /// Colour and dash pattern of the `i`th series.
-    fn style(&self, i: usize) -> (Color, Option<(f64, f64)>) {
-        let (colors, dashes) = if self.gray { (&GRAY_PALETTE, &GRAY_DASHES) } else { (&PALETTE, &DASHES) };
-        (colors[i % colors.len()], dashes[i % dashes.len()])
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Line,
-    Column,
-    Bar,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartSeries {
-    pub label: String,
-    pub points: Vec<(X, Option<f64>)>,
+/// Colour and dash pattern of the `i`th series.
+fn series_style(data: &ChartData, i: usize) -> (Color, Option<(f64, f64)>) {
+    let (colors, dashes) = if data.gray { (&GRAY_PALETTE, &GRAY_DASHES) } else { (&PALETTE, &DASHES) };
+    (colors[i % colors.len()], dashes[i % dashes.len()])
 }
 
 /// Records plotters' primitives as layout items (y grows downwards).
@@ -477,7 +441,7 @@ impl Chart<'_, '_> {
         self.references(left, right, y)?;
         let mut ends = Vec::new();
         for (i, s) in self.data.series.iter().enumerate() {
-            let (c, dash) = self.data.style(i);
+            let (c, dash) = series_style(self.data, i);
             // Gaps in the data are gaps in the line.
             for run in s.points.split(|p| p.1.is_none()) {
                 let points: Vec<(f64, f64)> =
@@ -508,7 +472,7 @@ impl Chart<'_, '_> {
             }
         }
         for &(yy, _, i) in ends.iter() {
-            let (c, _) = self.data.style(i);
+            let (c, _) = series_style(self.data, i);
             self.text(
                 &self.data.series[i].label,
                 right + 6.0,
@@ -546,7 +510,7 @@ impl Chart<'_, '_> {
     /// last point, and never outside the plot.
     fn annotations(&self, x_of: impl Fn(&X) -> f64, y: Scale, (top, bottom): (f64, f64)) -> DrawResult {
         let Some(first) = self.data.series.first() else { return Ok(()) };
-        let (c, _) = self.data.style(0);
+        let (c, _) = series_style(self.data, 0);
         let mut done: Vec<usize> = Vec::new();
         for which in &self.data.annotate {
             let values = first.points.iter().enumerate().filter_map(|(i, p)| p.1.map(|v| (i, v)));
@@ -610,7 +574,7 @@ impl Chart<'_, '_> {
         for (i, (_, v)) in series.points.iter().enumerate() {
             if let Some(v) = v {
                 let (a, b) = (base.min(y.at(*v)), base.max(y.at(*v)));
-                self.rect(centre(i) - slot * 0.35, a, centre(i) + slot * 0.35, b, self.data.style(0).0)?;
+                self.rect(centre(i) - slot * 0.35, a, centre(i) + slot * 0.35, b, series_style(self.data, 0).0)?;
             }
         }
         // Redraw the baseline over the bars' feet.
@@ -641,7 +605,7 @@ impl Chart<'_, '_> {
         let slot = self.height / rows.len().max(1) as f64;
         for (i, (name, v)) in rows.iter().enumerate() {
             let highlighted = self.data.highlight.iter().any(|h| h == name);
-            let accent = self.data.style(0).0;
+            let accent = series_style(self.data, 0).0;
             let c = if highlighted || self.data.highlight.is_empty() { accent } else { MUTED };
             let yy = slot * (i as f64 + 0.5);
             self.rect(x.at(0.0), yy - slot * 0.36, x.at(v.max(0.0)), yy + slot * 0.36, c)?;
@@ -692,7 +656,7 @@ pub fn bounds(items: &[Item], fonts: &Fonts) -> (f32, f32, f32, f32) {
     for item in items {
         match item {
             Item::Text { x, y, size, face, glyphs, .. } => {
-                let w = crate::fonts::advance_sum(glyphs) * size / 1000.0;
+                let w = crate::text::fonts::advance_sum(glyphs) * size / 1000.0;
                 let m = fonts.vmetrics(*face);
                 add(*x, y - m.cap_height * size / 1000.0);
                 add(x + w, *y);
@@ -710,7 +674,8 @@ pub fn bounds(items: &[Item], fonts: &Fonts) -> (f32, f32, f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::linebreak::Hyphenator;
+    use crate::compose::ChartSeries;
+    use crate::text::linebreak::Hyphenator;
 
     fn years(values: &[(i32, Option<f64>)]) -> Vec<(X, Option<f64>)> {
         values.iter().map(|(y, v)| (X::Year(*y), *v)).collect()

@@ -1,0 +1,11 @@
+//! Reading what the author wrote: the manifest (JSON with spans and
+//! duplicate-key checks), the inline markup of its prose, dates, data files
+//! and batch templates. Nothing here evaluates a value or decides whether
+//! the briefing as a whole is valid; that is `resolve`'s job.
+
+pub mod data;
+pub mod date;
+pub mod manifest;
+pub mod markup;
+pub mod template;
+pub mod x;
