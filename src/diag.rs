@@ -35,6 +35,10 @@ pub struct Diagnostic {
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
+    /// How many characters from `position` the problem covers, when it is a
+    /// part of a value (a misspelt name inside a long paragraph) rather than
+    /// the whole value.
+    pub len: Option<usize>,
 }
 
 impl Diagnostic {
@@ -46,6 +50,7 @@ impl Diagnostic {
             path: String::new(),
             message: message.into(),
             hint: None,
+            len: None,
         }
     }
 
@@ -60,6 +65,12 @@ impl Diagnostic {
 
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = path.into();
+        self
+    }
+
+    /// Underlines `len` characters from the position instead of the whole value.
+    pub fn len(mut self, len: usize) -> Self {
+        self.len = Some(len);
         self
     }
 
@@ -184,7 +195,11 @@ fn human<'a>(d: &Diagnostic, sources: &'a Sources, index: &mut Index<'a>, color:
         if line.len() > LONGEST_SNIPPET {
             return None;
         }
-        let range = if is_csv(&d.file) { csv_span(text, line, col) } else { json_span(text, line, col) };
+        let range = match d.len {
+            Some(len) => char_span(text, line, col, len),
+            None if is_csv(&d.file) => csv_span(text, line, col),
+            None => json_span(text, line, col),
+        };
         Some((id, range))
     });
     let Some((id, range)) = snippet else {
@@ -210,6 +225,15 @@ fn human<'a>(d: &Diagnostic, sources: &'a Sources, index: &mut Index<'a>, color:
 
 fn is_csv(file: &str) -> bool {
     file.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+}
+
+/// `len` characters from character `col` of the line `lr`, stopping at its end.
+fn char_span(text: &str, lr: std::ops::Range<usize>, col: usize, len: usize) -> std::ops::Range<usize> {
+    let line_text = &text[lr.clone()];
+    let mut chars = line_text.char_indices().map(|(i, _)| i).chain(std::iter::once(line_text.len()));
+    let start = chars.nth(col.saturating_sub(1)).unwrap_or(line_text.len());
+    let end = chars.nth(len.saturating_sub(1)).unwrap_or(line_text.len()).max(start);
+    lr.start + start..lr.start + end
 }
 
 /// The JSON token starting at character `col` of the line `lr`: a whole
@@ -299,12 +323,51 @@ pub fn format_path(path: &[PathSeg]) -> String {
 /// source ids, unsupported blocks) walk the raw text again to point the user
 /// at the right place.
 pub fn locate(src: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
+    locate_offset(src, path).map(|offset| line_col(src, offset))
+}
+
+/// The byte offset where the value at `path` starts in the JSON text `src`.
+pub fn locate_offset(src: &str, path: &[PathSeg]) -> Option<usize> {
     let mut scanner = Scanner { bytes: src.as_bytes(), pos: 0 };
     scanner.skip_ws();
     for seg in path {
         scanner.enter(seg)?;
     }
-    Some(line_col(src, scanner.pos))
+    Some(scanner.pos)
+}
+
+/// Where byte `decoded` of a JSON string's value lies in the raw text:
+/// `start` is the offset of the string's opening quote. Escapes (`\"`,
+/// `\n`, `\u00e9`) are longer in the file than in the value, so a problem
+/// found at a place in the value is pointed at in the file through this.
+pub fn string_offset(src: &str, start: usize, decoded: usize) -> usize {
+    let bytes = src.as_bytes();
+    let (mut raw, mut value) = (start + 1, 0);
+    while value < decoded && raw < bytes.len() && bytes[raw] != b'"' {
+        if bytes[raw] == b'\\' {
+            let (raw_len, value_len) = match bytes.get(raw + 1) {
+                Some(b'u') => unicode_escape(&src[raw..]),
+                _ => (2, 1),
+            };
+            raw += raw_len;
+            value += value_len;
+        } else {
+            let c = src[raw..].chars().next().map_or(1, char::len_utf8);
+            raw += c;
+            value += c;
+        }
+    }
+    raw.min(src.len())
+}
+
+/// Raw and decoded lengths of the `\uXXXX` escape (or surrogate pair) at the start of `s`.
+fn unicode_escape(s: &str) -> (usize, usize) {
+    let code = |at: usize| s.get(at + 2..at + 6).and_then(|h| u32::from_str_radix(h, 16).ok());
+    match code(0) {
+        Some(high) if (0xD800..0xDC00).contains(&high) && s[6..].starts_with("\\u") && code(6).is_some() => (12, 4),
+        Some(c) => (6, char::from_u32(c).map_or(3, char::len_utf8)),
+        None => (2, 1),
+    }
 }
 
 /// Finds where the `n`th (0-based) occurrence of `key` in the object at

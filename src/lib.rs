@@ -28,6 +28,7 @@ pub mod export;
 pub mod frame;
 pub mod input;
 pub mod layout;
+pub mod resolve;
 pub mod text;
 
 use std::time::{Duration, Instant};
@@ -37,7 +38,6 @@ use diag::Diagnostic;
 use export::{pdf, preview};
 use input::data::{Embedded, Files};
 use input::manifest::{self, Manifest, Paper};
-use input::markup;
 use text::fonts::Fonts;
 use text::linebreak::{Hyphenator, Typesetter};
 
@@ -72,11 +72,12 @@ pub struct Options {
     pub marking: Option<String>,
 }
 
-/// A manifest that parsed and validated, its data resolved, with any
-/// warnings found on the way.
+/// A manifest that parsed, its data analysed and the whole resolved into a
+/// typed briefing, with any warnings found on the way.
 pub struct Loaded {
     pub manifest: Manifest,
     pub analysis: Analysis,
+    pub briefing: resolve::Briefing,
     pub warnings: Vec<Diagnostic>,
     /// Time spent parsing (`load`) and analysing; the caller adds the rest.
     pub timings: Timings,
@@ -129,14 +130,21 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
     let manifest = manifest::parse(file, src)?;
     let parsed = Instant::now();
     let (analysis, mut diags) = analyse::analyse(file, src, &manifest, files);
-    diags.extend(manifest::validate(file, src, &manifest, &|c| fonts.covers(c), &analysis));
-    // The same slip repeated in one paragraph (`[@nope]` forty times) is one problem to fix.
-    diags.dedup();
-    if diag::has_errors(&diags) {
-        return Err(diags);
-    }
+    let resolved = resolve::resolve(file, src, &manifest, &analysis, &|c| fonts.covers(c));
+    let resolved = match resolved {
+        Ok(resolved) if !diag::has_errors(&diags) => resolved,
+        Ok(resolved) => {
+            diags.extend(resolved.warnings);
+            return Err(diags);
+        }
+        Err(more) => {
+            diags.extend(more);
+            return Err(diags);
+        }
+    };
+    diags.extend(resolved.warnings);
     let timings = Timings { load: parsed - start, analyse: parsed.elapsed(), ..Timings::default() };
-    Ok(Loaded { manifest, analysis, warnings: diags, timings })
+    Ok(Loaded { manifest, analysis, briefing: resolved.briefing, warnings: diags, timings })
 }
 
 /// A briefing composed and laid out, ready for any exporter.
@@ -147,20 +155,19 @@ pub struct Rendered {
 
 /// Composes and lays out a loaded manifest.
 pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
-    let mut manifest = loaded.manifest.clone();
+    let mut document = compose::compose(&loaded.briefing);
     if let Some(paper) = options.paper {
-        manifest.paper = paper;
+        document.paper = paper;
     }
     if let Some(marking) = &options.marking {
-        manifest.marking = Some(marking.clone());
+        document.marking = Some(marking.clone()).filter(|s| !s.trim().is_empty());
     }
-    let mut document = compose::compose(&manifest, &loaded.analysis);
     for block in &mut document.blocks {
         if let compose::Block::Figure(f) = block {
             f.chart.gray = options.gray;
         }
     }
-    let hyphenator = Hyphenator::for_language(&manifest.lang);
+    let hyphenator = Hyphenator::for_language(&document.lang);
     let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
     let layout = layout::layout(&document, &typesetter);
     Rendered { document, layout }
@@ -210,25 +217,21 @@ pub fn produce(
     let rendered = render(loaded, fonts, options);
     timings.layout = start.elapsed();
     let start = Instant::now();
-    let bytes = to_pdf(&rendered, &loaded.manifest, fonts, options)?;
+    let bytes = to_pdf(&rendered, fonts, options)?;
     timings.render = start.elapsed();
     Ok((rendered, bytes))
 }
 
 /// Writes an already rendered briefing as PDF bytes.
-pub fn to_pdf(
-    rendered: &Rendered,
-    manifest: &Manifest,
-    fonts: &Fonts,
-    options: &Options,
-) -> Result<Vec<u8>, pdf::PdfError> {
+pub fn to_pdf(rendered: &Rendered, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
+    let doc = &rendered.document;
     let meta = pdf::Metadata {
-        title: markup::plain_text(&manifest.title),
-        author: manifest.author.clone().unwrap_or_default(),
-        subject: manifest.subtitle.as_deref().map(markup::plain_text).unwrap_or_default(),
-        keywords: manifest.keywords.clone(),
-        lang: manifest.lang.clone(),
-        date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&manifest.date)),
+        title: doc.title.clone(),
+        author: doc.author.clone().unwrap_or_default(),
+        subject: doc.subtitle.clone().unwrap_or_default(),
+        keywords: doc.keywords.clone(),
+        lang: doc.lang.clone(),
+        date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&doc.iso_date)),
     };
     pdf::render(&rendered.layout, fonts, &meta)
 }

@@ -90,8 +90,10 @@ fn the_default_format_shows_the_offending_line() {
     let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("error: unknown series `oficers`"), "{stderr}");
-    assert!(stderr.contains("tests/bad/unknown-series/briefing.json:50:19"), "{stderr}");
+    // At the misspelt value inside the string, underlined alone.
+    assert!(stderr.contains("tests/bad/unknown-series/briefing.json:50:20"), "{stderr}");
     assert!(stderr.contains("50 │           \"text\": \"{oficers.latest} [@ho]\""), "{stderr}");
+    assert!(stderr.contains(&format!("│{}{} $.sections", " ".repeat(20), "^".repeat(16))), "{stderr}");
     assert!(stderr.contains("$.sections[0].blocks[0].text"), "{stderr}");
     assert!(stderr.contains("= hint: did you mean `officers`?"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "colour on a pipe: {stderr}");

@@ -68,21 +68,44 @@ struct Input {
     options: briefing::Options,
 }
 
-/// Text. A tame case (`wild` false) gets prose the tool accepts, so that
-/// builds happen; a wild one mixes in anything at all.
-fn text(wild: bool) -> BoxedStrategy<String> {
-    if wild { prop_oneof![1 => clean_text(), 1 => wild_text()].boxed() } else { clean_text().boxed() }
+/// What a field accepts besides words: the three kinds of text field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    /// Emphasis, computed values and citations (paragraphs, headings, captions).
+    Prose,
+    /// Emphasis and computed values (titles, key-figure values).
+    Values,
+    /// Words only, printed as written (quotes, speakers).
+    Verbatim,
 }
 
-/// Prose the tool accepts: words, Latin-1 letters and punctuation, a
-/// computed value and a citation that resolve in a tame manifest.
-fn clean_text() -> impl Strategy<Value = String> {
+/// Prose. A tame case (`wild` false) gets text the tool accepts, so that
+/// builds happen; a wild one mixes in anything at all.
+fn text(wild: bool) -> BoxedStrategy<String> {
+    field_text(wild, Field::Prose)
+}
+
+/// Text for a field of the given kind: tame text holds only what the field accepts.
+fn field_text(wild: bool, field: Field) -> BoxedStrategy<String> {
+    if wild { prop_oneof![1 => clean_text(field), 1 => wild_text()].boxed() } else { clean_text(field).boxed() }
+}
+
+/// Text the tool accepts in a field: words, Latin-1 letters and
+/// punctuation, and (where the field takes them) a computed value,
+/// emphasis and a citation that resolve in a tame manifest.
+fn clean_text(field: Field) -> impl Strategy<Value = String> {
+    let values = if field == Field::Verbatim { 0 } else { 1 };
+    let cites: &[&str] = match field {
+        Field::Prose => &["[@ho]", "[@ho; @ons]", "*in italic*", "**bold**"],
+        Field::Values => &["*in italic*", "**bold**"],
+        Field::Verbatim => &["*not italic*", "@ho", "[sic]"],
+    };
     let piece = prop_oneof![
         6 => "[A-Za-z]{1,12}",
         3 => Just(" ".to_string()),
         1 => "[àéîõüçñßøåŵŷĳœ£€–—‘’“”…−,.;:!?()]{1,3}",
-        1 => pick(&["{officers.latest}", "{officers.max:.1}", "{officers.latest_x}", "{officers.count}"]).prop_map(str::to_string),
-        1 => pick(&["[@ho]", "[@ho; @ons]", "*in italic*", "**bold**"]).prop_map(str::to_string),
+        values => pick(&["{officers.latest}", "{officers.max:.1}", "{officers.latest_x}", "{officers.count}"]).prop_map(str::to_string),
+        1 => pick(cites).prop_map(str::to_string),
     ];
     prop::collection::vec(piece, 1..12).prop_map(|pieces| format!("Text {}", pieces.concat()))
 }
@@ -309,7 +332,8 @@ fn block(wild: bool) -> BoxedStrategy<Value> {
         }
         c
     });
-    let quote = (text(wild), text(wild), text(wild), if wild { pick(SOURCES).boxed() } else { Just("ho").boxed() })
+    let verbatim = || field_text(wild, Field::Verbatim);
+    let quote = (verbatim(), verbatim(), verbatim(), if wild { pick(SOURCES).boxed() } else { Just("ho").boxed() })
         .prop_map(|(t, s, r, src)| json!({"quote": {"text": t, "speaker": s, "role": r, "source": src}}));
     let table = (
         series_names(wild),
@@ -362,11 +386,11 @@ fn manifest(wild: bool) -> impl Strategy<Value = Value> {
         Just((None, None)).boxed()
     };
     (
-        (format, text(wild), date, prop::option::of(text(wild)), lang),
+        (format, field_text(wild, Field::Values), date, prop::option::of(field_text(wild, Field::Values)), lang),
         sources,
         data(wild),
         prop::collection::vec(text(wild), 0..3),
-        prop::collection::vec((text(wild), text(wild), figure_source), 0..3),
+        prop::collection::vec((field_text(wild, Field::Values), text(wild), figure_source), 0..3),
         prop::collection::vec(section(wild), 0..3),
         damage,
     )

@@ -5,16 +5,12 @@
 //! fonts lack, features not built yet) is checked afterwards, and every
 //! problem is reported with the file, line:column and JSON path.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::analyse::Analysis;
-use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
-use crate::input::data::MAX_MAGNITUDE;
-use crate::input::date::{is_full_date, is_partial_date};
-use crate::input::markup::{self, Inline};
+use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path};
 
 /// A briefing manifest (format 1): the text, sources, data series, charts
 /// and tables of one PDF briefing.
@@ -188,6 +184,11 @@ pub struct ChartSpec {
     /// Format of value labels, e.g. `.0`.
     #[serde(default)]
     pub format: Option<String>,
+    /// How the chart's data table (in the appendix) lines up its series:
+    /// `exact` (a row per x, the default) or `year` (a row per calendar
+    /// year, for dates beside years).
+    #[serde(default)]
+    pub align: Option<String>,
 }
 
 /// One reference line or several.
@@ -231,6 +232,10 @@ pub struct TableSpec {
     /// Number formats per series column, e.g. `[".0", ".2"]`.
     #[serde(default)]
     pub formats: Vec<String>,
+    /// How rows line up the series: `exact` (a row per x, the default) or
+    /// `year` (a row per calendar year, for dates beside years).
+    #[serde(default)]
+    pub align: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -274,13 +279,6 @@ pub struct Quote {
 
 /// Deepest section nesting (1.1.1).
 pub const MAX_SECTION_DEPTH: usize = 3;
-
-/// Longer words draw a warning: the longest English words in use have about 45 letters.
-const LONGEST_WORD: usize = 60;
-/// Longer paragraphs draw a warning: this is ten pages of unbroken text.
-const LONGEST_PARAGRAPH: usize = 5_000;
-/// Longer charted series draw a warning: their appendix table fills pages.
-const MOST_CHART_POINTS: usize = 1_000;
 
 /// Parses manifest text. `file` is the name used in diagnostics.
 pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
@@ -465,32 +463,6 @@ fn plain_types(message: String) -> String {
     ["f64", "f32", "u32"].iter().fold(message, |m, t| m.replace(&format!("expected {t}"), "expected a number"))
 }
 
-/// Checks everything serde could not: returns errors and warnings together.
-///
-/// `covers` says whether the bundled fonts can show a character.
-pub fn validate(
-    file: &str,
-    src: &str,
-    m: &Manifest,
-    covers: &dyn Fn(char) -> bool,
-    analysis: &Analysis,
-) -> Vec<Diagnostic> {
-    let mut v =
-        Validator { file, src, sources: &m.sources, covers, analysis, cited: BTreeSet::new(), diags: Vec::new() };
-    v.check_top(m);
-    let cited = std::mem::take(&mut v.cited);
-    for id in m.sources.keys() {
-        if !cited.contains(id.as_str()) {
-            let path = vec![key("sources"), key(id)];
-            v.diags.push(
-                v.diag_warning(&path, format!("source `{id}` is never cited"))
-                    .hint(format!("cite it with `[@{id}]` or remove it from `sources`")),
-            );
-        }
-    }
-    v.diags
-}
-
 fn key(k: &str) -> PathSeg {
     PathSeg::Key(k.to_string())
 }
@@ -505,462 +477,6 @@ fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
     p
 }
 
-struct Validator<'a> {
-    file: &'a str,
-    src: &'a str,
-    sources: &'a BTreeMap<String, Source>,
-    covers: &'a dyn Fn(char) -> bool,
-    analysis: &'a Analysis,
-    cited: BTreeSet<String>,
-    diags: Vec<Diagnostic>,
-}
-
-impl Validator<'_> {
-    fn diag_error(&self, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(self.file, message).at(locate(self.src, path)).path(format_path(path))
-    }
-
-    fn diag_warning(&self, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.file, message).at(locate(self.src, path)).path(format_path(path))
-    }
-
-    fn error(&mut self, path: &[PathSeg], message: impl Into<String>, hint: impl Into<String>) {
-        let d = self.diag_error(path, message).hint(hint);
-        self.diags.push(d);
-    }
-
-    fn check_top(&mut self, m: &Manifest) {
-        if m.format != 1 {
-            self.error(
-                &[key("format")],
-                format!("manifest format {} is not supported", m.format),
-                "this version of briefing reads `\"format\": 1`",
-            );
-        }
-        self.plain(&[key("title")], &m.title, true);
-        if let Some(s) = &m.subtitle {
-            self.plain(&[key("subtitle")], s, true);
-        }
-        if let Some(s) = &m.author {
-            self.plain(&[key("author")], s, true);
-        }
-        if let Some(s) = &m.marking {
-            self.plain(&[key("marking")], s, true);
-        }
-        for (i, k) in m.keywords.iter().enumerate() {
-            self.plain(&[key("keywords"), index(i)], k, true);
-        }
-        if !is_full_date(&m.date) {
-            self.error(&[key("date")], format!("`{}` is not a date", m.date), "dates are YYYY-MM-DD, e.g. 2018-06-27");
-        }
-        if !is_language_tag(&m.lang) {
-            self.error(
-                &[key("lang")],
-                format!("`{}` is not a language tag", m.lang),
-                "use a BCP 47 tag such as `en-GB`",
-            );
-        }
-        for (id, source) in self.sources {
-            self.check_source(id, source);
-        }
-        for (name, spec) in &m.data {
-            self.plain(&[key("data"), key(name), key("label")], &spec.label, true);
-        }
-        for (i, s) in m.summary.iter().enumerate() {
-            self.prose(&[key("summary"), index(i)], s);
-        }
-        for (i, kf) in m.key_figures.iter().enumerate() {
-            let path = [key("key_figures"), index(i)];
-            self.check_key_figure(&path, kf);
-        }
-        for (i, s) in m.sections.iter().enumerate() {
-            self.check_section(&[key("sections"), index(i)], s, 1);
-        }
-    }
-
-    fn check_source(&mut self, id: &str, s: &Source) {
-        let path = [key("sources"), key(id)];
-        self.plain(&with(&path, key("publisher")), &s.publisher, true);
-        self.plain(&with(&path, key("title")), &s.title, true);
-        if let Some(date) = &s.date
-            && !is_partial_date(date)
-        {
-            self.error(
-                &with(&path, key("date")),
-                format!("`{date}` is not a date"),
-                "source dates are YYYY-MM-DD, YYYY-MM or YYYY",
-            );
-        }
-        if let Some(url) = &s.url {
-            let ok = (url.starts_with("https://") || url.starts_with("http://"))
-                && url.len() > "https://".len()
-                && !url.chars().any(char::is_whitespace);
-            if !ok {
-                self.error(
-                    &with(&path, key("url")),
-                    format!("`{url}` is not a web address"),
-                    "URLs start with https:// or http:// and contain no spaces",
-                );
-            }
-        }
-    }
-
-    fn check_key_figure(&mut self, path: &[PathSeg], kf: &KeyFigure) {
-        let computed = self.prose(&with(path, key("value")), &kf.value);
-        if kf.value.trim().is_empty() {
-            self.error(
-                &with(path, key("value")),
-                "the value is empty",
-                "give the figure, e.g. `£700m` or `{officers.latest:.0}`",
-            );
-        }
-        self.prose(&with(path, key("label")), &kf.label);
-        match &kf.source {
-            Some(id) => self.source_ref(&with(path, key("source")), id),
-            // A computed figure is cited from its series' sources.
-            None if computed => {}
-            None => self.error(
-                path,
-                "a literal key figure needs a `source`",
-                "add `\"source\": \"<source id>\"`, or compute the figure from data as `{series.statistic}`",
-            ),
-        }
-    }
-
-    fn check_chart(&mut self, path: &[PathSeg], c: &ChartSpec) {
-        const KINDS: [&str; 3] = ["line", "column", "bar"];
-        if !KINDS.contains(&c.kind.as_str()) {
-            let hint = did_you_mean(&c.kind, KINDS)
-                .map_or("kinds: line, column, bar".to_string(), |b| format!("did you mean `{b}`?"));
-            self.error(&with(path, key("kind")), format!("unknown chart kind `{}`", c.kind), hint);
-        }
-        self.prose(&with(path, key("title")), &c.title);
-        if c.title.trim().is_empty() {
-            self.error(
-                &with(path, key("title")),
-                "a chart needs a title",
-                "state the finding, e.g. \"Officer numbers have fallen since 2010\"",
-            );
-        }
-        if let Some(sub) = &c.subtitle {
-            self.prose(&with(path, key("subtitle")), sub);
-        }
-        self.prose(&with(path, key("alt")), &c.alt);
-        if c.alt.trim().is_empty() {
-            self.error(
-                &with(path, key("alt")),
-                "a chart needs alt text",
-                "describe the trend in words for readers who cannot see the chart",
-            );
-        }
-        if c.series.is_empty() {
-            self.error(
-                &with(path, key("series")),
-                "a chart needs at least one series",
-                "list series names from `data`",
-            );
-        }
-        let most = if c.kind == "line" { 6 } else { 1 };
-        if c.series.len() > most {
-            let hint = if most == 1 {
-                "use one series, or a line chart to compare several over time"
-            } else {
-                "split the chart: more than six lines cannot be told apart"
-            };
-            self.error(&with(path, key("series")), format!("a {} chart shows at most {most} series", c.kind), hint);
-        }
-        for (i, name) in c.series.iter().enumerate() {
-            let spath = with(&with(path, key("series")), index(i));
-            match self.analysis.series.get(name) {
-                Some(series) => {
-                    self.cited.extend(series.sources.iter().cloned());
-                    let time = series.points.iter().all(|p| p.0.is_time());
-                    if c.kind == "line" && !time {
-                        self.error(
-                            &spath,
-                            format!("`{name}` has categories, not dates or years, so it cannot be a line"),
-                            "use `\"kind\": \"bar\"` for categories",
-                        );
-                    }
-                    let values = series.points.iter().filter(|p| p.1.is_some()).count();
-                    if series.points.len() > MOST_CHART_POINTS {
-                        let d = self
-                            .diag_warning(&spath, format!("`{name}` has {} points", series.points.len()))
-                            .hint("the chart draws them, but its table in the \"Chart data\" appendix runs to many pages; narrow it with `from`/`to`");
-                        self.diags.push(d);
-                    }
-                    if c.kind == "line" && time && values < 2 {
-                        let d = self
-                            .diag_warning(&spath, format!("`{name}` has a single value, so its line is a lone point"))
-                            .hint("a line needs two or more points; show one value as a key figure or a column");
-                        self.diags.push(d);
-                    }
-                }
-                None if self.analysis.declared(name) => {}
-                None => {
-                    let hint = did_you_mean(name, self.analysis.series.keys().map(String::as_str))
-                        .map_or("declare it in `data`".to_string(), |b| format!("did you mean `{b}`?"));
-                    self.error(&spath, format!("unknown series `{name}`"), hint);
-                }
-            }
-        }
-        for (i, a) in c.annotate.iter().enumerate() {
-            if !["max", "min", "latest", "first"].contains(&a.as_str()) {
-                self.error(
-                    &with(&with(path, key("annotate")), index(i)),
-                    format!("unknown annotation `{a}`"),
-                    "annotate `max`, `min`, `latest` or `first`",
-                );
-            }
-        }
-        match &c.y_min {
-            None => {}
-            Some(serde_json::Value::String(s)) if s == "auto" => {}
-            Some(serde_json::Value::Number(n)) if n.as_f64().is_some_and(|v| v.abs() <= MAX_MAGNITUDE) => {}
-            Some(other) => self.error(
-                &with(path, key("y_min")),
-                format!("`{other}` is not a y_min"),
-                "give a number, or `\"auto\"` to fit the axis to the data",
-            ),
-        }
-        if let Some(h) = c.height
-            && !(80.0..=600.0).contains(&h)
-        {
-            self.error(
-                &with(path, key("height")),
-                format!("height {h} is out of range"),
-                "chart heights are 80 to 600 points",
-            );
-        }
-        if let Some(f) = &c.format
-            && let Err(e) = crate::analyse::format::parse_spec(f)
-        {
-            self.error(&with(path, key("format")), e, "formats look like `.1`, `+.0`, `.0%`, `£m`");
-        }
-        if let Some(first) = c.series.first().and_then(|n| self.analysis.series.get(n)) {
-            let categories: Vec<String> = first.points.iter().map(|p| p.0.to_string()).collect();
-            for (i, h) in c.highlight.iter().enumerate() {
-                if !categories.contains(h) {
-                    let hint = did_you_mean(h, categories.iter().map(String::as_str))
-                        .map_or("highlight one of the chart's categories".to_string(), |b| {
-                            format!("did you mean `{b}`?")
-                        });
-                    self.error(
-                        &with(&with(path, key("highlight")), index(i)),
-                        format!("`{h}` is not in the chart"),
-                        hint,
-                    );
-                }
-            }
-        }
-        if let Some(r) = &c.reference {
-            for (i, line) in r.lines().iter().enumerate() {
-                if !line.y.is_finite() || line.y.abs() > MAX_MAGNITUDE {
-                    self.error(
-                        &with(&with(path, key("reference")), index(i)),
-                        format!("the reference line at {:e} is too large", line.y),
-                        "reference lines mark a value on the chart's scale, e.g. `{\"y\": 30000}`",
-                    );
-                }
-                if let Some(label) = &line.label {
-                    self.plain(&with(&with(path, key("reference")), index(i)), label, true);
-                }
-            }
-        }
-    }
-
-    fn check_table(&mut self, path: &[PathSeg], t: &TableSpec) {
-        self.prose(&with(path, key("caption")), &t.caption);
-        if let Some(x) = &t.x_label {
-            self.plain(&with(path, key("x_label")), x, true);
-        }
-        if let Some(f) = t.x_format.as_deref().filter(|f| *f != "year") {
-            self.error(
-                &with(path, key("x_format")),
-                format!("unknown x format `{f}`"),
-                "the only x format is `year`; leave it out for full dates",
-            );
-        }
-        if t.series.is_empty() {
-            self.error(
-                &with(path, key("series")),
-                "a table needs at least one series",
-                "list series names from `data`",
-            );
-        }
-        for (i, name) in t.series.iter().enumerate() {
-            let spath = with(&with(path, key("series")), index(i));
-            match self.analysis.series.get(name) {
-                Some(series) => self.cited.extend(series.sources.iter().cloned()),
-                None if self.analysis.declared(name) => {}
-                None => {
-                    let hint = did_you_mean(name, self.analysis.series.keys().map(String::as_str))
-                        .map_or("declare it in `data`".to_string(), |b| format!("did you mean `{b}`?"));
-                    self.error(&spath, format!("unknown series `{name}`"), hint);
-                }
-            }
-        }
-        if t.formats.len() > t.series.len() {
-            self.error(
-                &with(path, key("formats")),
-                "more formats than series",
-                "give one format per series column, in order",
-            );
-        }
-        for (i, f) in t.formats.iter().enumerate() {
-            if let Err(e) = crate::analyse::format::parse_spec(f) {
-                self.error(
-                    &with(&with(path, key("formats")), index(i)),
-                    e,
-                    "formats look like `.1`, `+.0`, `.0%`, `£m`",
-                );
-            }
-        }
-    }
-
-    fn check_section(&mut self, path: &[PathSeg], s: &Section, depth: usize) {
-        self.prose(&with(path, key("heading")), &s.heading);
-        if s.heading.trim().is_empty() {
-            self.error(&with(path, key("heading")), "the heading is empty", "give the section a heading");
-        }
-        for (i, block) in s.blocks.iter().enumerate() {
-            let bpath = with(&with(path, key("blocks")), index(i));
-            match block {
-                Block::Text(t) => {
-                    self.prose(&with(&bpath, key("text")), t);
-                    let words = t.split_whitespace().count();
-                    if words > LONGEST_PARAGRAPH {
-                        let d = self
-                            .diag_warning(&with(&bpath, key("text")), format!("this paragraph has {words} words"))
-                            .hint(
-                                "it builds, but a reader needs breaks: split it into paragraphs of a few hundred words",
-                            );
-                        self.diags.push(d);
-                    }
-                }
-                Block::Quote(q) => self.check_quote(&with(&bpath, key("quote")), q),
-                Block::Chart(c) => self.check_chart(&with(&bpath, key("chart")), c),
-                Block::Table(t) => self.check_table(&with(&bpath, key("table")), t),
-            }
-        }
-        if depth >= MAX_SECTION_DEPTH && !s.sections.is_empty() {
-            self.error(
-                &with(path, key("sections")),
-                format!("sections nest at most {MAX_SECTION_DEPTH} deep (1.1.1)"),
-                "move these subsections up a level",
-            );
-            return;
-        }
-        for (i, sub) in s.sections.iter().enumerate() {
-            self.check_section(&with(&with(path, key("sections")), index(i)), sub, depth + 1);
-        }
-    }
-
-    fn check_quote(&mut self, path: &[PathSeg], q: &Quote) {
-        // Quote text is verbatim: no markup is interpreted, so only characters are checked.
-        self.plain(&with(path, key("text")), &q.text, true);
-        self.plain(&with(path, key("speaker")), &q.speaker, true);
-        self.plain(&with(path, key("role")), &q.role, true);
-        self.source_ref(&with(path, key("source")), &q.source);
-    }
-
-    fn source_ref(&mut self, path: &[PathSeg], id: &str) {
-        if self.sources.contains_key(id) {
-            self.cited.insert(id.to_string());
-            return;
-        }
-        let hint = match did_you_mean(id, self.sources.keys().map(String::as_str)) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("known sources: {}", self.sources.keys().cloned().collect::<Vec<_>>().join(", ")),
-        };
-        self.error(path, format!("unknown source `{id}`"), hint);
-    }
-
-    /// Text shown as written: must be non-empty (when required) and printable in the fonts.
-    fn plain(&mut self, path: &[PathSeg], text: &str, required: bool) {
-        if required && text.trim().is_empty() {
-            self.error(path, "this text is empty", "write the text or remove the field");
-        }
-        // Builds anyway (the word is broken without a hyphen), but it is
-        // almost always a paste gone wrong, so the author hears of it.
-        if let Some(word) = text.split_whitespace().find(|w| w.chars().count() > LONGEST_WORD) {
-            let start: String = word.chars().take(20).collect();
-            let d = self
-                .diag_warning(path, format!("the word \"{start}...\" is {} characters long", word.chars().count()))
-                .hint(format!(
-                    "words over {LONGEST_WORD} characters cannot fit a line and are broken without a hyphen"
-                ));
-            self.diags.push(d);
-        }
-        for c in text.chars() {
-            if c.is_control() && !matches!(c, '\n' | '\t') {
-                self.error(
-                    path,
-                    format!("control character U+{:04X} in text", c as u32),
-                    "remove it; use \\n only to separate quote paragraphs",
-                );
-                return;
-            }
-            if !c.is_whitespace() && !(self.covers)(c) {
-                let context = context_around(text, c);
-                self.error(
-                    path,
-                    format!("the character `{c}` (U+{:04X}) in \"{context}\" is not in the bundled fonts", c as u32),
-                    "the fonts cover Latin-1, Latin Extended-A, common punctuation, £ € and −; replace the character",
-                );
-                return;
-            }
-        }
-    }
-
-    /// Prose with inline markup: syntax, citations and computed values.
-    /// Returns whether it contains a computed value.
-    fn prose(&mut self, path: &[PathSeg], text: &str) -> bool {
-        self.plain(path, text, false);
-        let inlines = match markup::parse(text) {
-            Ok(inlines) => inlines,
-            Err(e) => {
-                let at = text[..e.offset].chars().count() + 1;
-                self.error(path, format!("{} (at character {at})", e.message), e.hint);
-                return false;
-            }
-        };
-        let mut computed = false;
-        for inline in &inlines {
-            match inline {
-                Inline::Cite(ids) => {
-                    for id in ids {
-                        self.source_ref(path, id);
-                    }
-                }
-                Inline::Value { expr, .. } => {
-                    computed = true;
-                    match self.analysis.eval(expr) {
-                        Ok(value) => self.cited.extend(value.sources),
-                        Err(e) if e.reported => {}
-                        Err(e) => self.error(path, e.message, e.hint),
-                    }
-                }
-                Inline::Text { .. } => {}
-            }
-        }
-        computed
-    }
-}
-
-/// A few characters either side of `c` so the user can find it.
-fn context_around(text: &str, c: char) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let at = chars.iter().position(|&x| x == c).unwrap_or(0);
-    let start = at.saturating_sub(12);
-    let end = (at + 13).min(chars.len());
-    chars[start..end].iter().collect()
-}
-
-fn is_language_tag(s: &str) -> bool {
-    !s.is_empty() && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -973,18 +489,6 @@ mod tests {
   "summary": ["One [@a]."]
 }"#;
 
-    fn all(_: char) -> bool {
-        true
-    }
-
-    #[test]
-    fn minimal_manifest_is_clean() {
-        let m = parse("m.json", MINIMAL).unwrap();
-        assert_eq!(m.paper, Paper::A4);
-        assert_eq!(m.lang, "en-GB");
-        assert!(validate("m.json", MINIMAL, &m, &all, &Analysis::default()).is_empty());
-    }
-
     #[test]
     fn unknown_field_is_located_with_a_hint() {
         let src = MINIMAL.replace("\"title\": \"T\"", "\"titel\": \"T\"");
@@ -993,43 +497,6 @@ mod tests {
         assert_eq!(d.path, "$.titel");
         assert!(d.message.contains("unknown field `titel`"), "{}", d.message);
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
-    }
-
-    #[test]
-    fn unknown_source_is_located() {
-        let src = MINIMAL.replace("One [@a].", "One [@b].");
-        let m = parse("m.json", &src).unwrap();
-        let diags = validate("m.json", &src, &m, &all, &Analysis::default());
-        let d = diags.iter().find(|d| d.is_error()).unwrap();
-        assert_eq!(d.message, "unknown source `b`");
-        assert_eq!(d.path, "$.summary[0]");
-        assert_eq!(d.position, Some((6, 15)));
-        // and the uncited source is a warning, not an error
-        assert!(diags.iter().any(|d| !d.is_error() && d.message.contains("never cited")));
-    }
-
-    #[test]
-    fn unknown_series_and_charts_are_errors() {
-        let src = MINIMAL.replace(
-            "\"summary\": [\"One [@a].\"]",
-            "\"summary\": [\"{x.latest} [@a]\"], \"sections\": [{\"heading\": \"H\", \"blocks\": [{\"chart\": {\"kind\": \"pie\", \"series\": [\"y\"], \"title\": \"T\", \"alt\": \"\"}}]}]",
-        );
-        let m = parse("m.json", &src).unwrap();
-        let msgs: Vec<String> =
-            validate("m.json", &src, &m, &all, &Analysis::default()).into_iter().map(|d| d.message).collect();
-        assert!(msgs.iter().any(|m| m == "unknown series `x`"), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m == "unknown chart kind `pie`"), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m == "a chart needs alt text"), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m == "unknown series `y`"), "{msgs:?}");
-    }
-
-    #[test]
-    fn missing_glyphs_name_the_character() {
-        let src = MINIMAL.replace("\"T\"", "\"Tokyo 東京\"");
-        let m = parse("m.json", &src).unwrap();
-        let diags = validate("m.json", &src, &m, &|c| c.is_ascii(), &Analysis::default());
-        assert!(diags[0].message.contains("`東` (U+6771)"), "{}", diags[0].message);
-        assert_eq!(diags[0].path, "$.title");
     }
 
     #[test]

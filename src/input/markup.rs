@@ -4,16 +4,20 @@
 //! Parsing is separate from rendering so that `check` can validate every
 //! string (unknown sources, unclosed emphasis) without laying anything out.
 
+use std::ops::Range;
+
 /// One piece of parsed prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
     /// Literal text in the given emphasis.
     Text { text: String, bold: bool, italic: bool },
-    /// A citation of one or more source ids, in the order written.
-    Cite(Vec<String>),
+    /// A citation of one or more source ids, in the order written; `at` is
+    /// its byte range in the string, brackets included, for diagnostics.
+    Cite { ids: Vec<String>, at: Range<usize> },
     /// A computed value such as `{officers.latest:.0}` (`expr` is the text
-    /// between the braces), in the emphasis around it.
-    Value { expr: String, bold: bool, italic: bool },
+    /// between the braces), in the emphasis around it; `at` is the byte
+    /// range of the braces and what they hold.
+    Value { expr: String, bold: bool, italic: bool, at: Range<usize> },
 }
 
 /// A syntax error inside one string, at a byte offset into it.
@@ -69,7 +73,7 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                     hint: "cite as `[@source-id]` or `[@a; @b]`".into(),
                 })?;
                 flush(&mut out, &mut text, bold, italic);
-                out.push(Inline::Cite(parse_cite(&src[i + 1..end], i)?));
+                out.push(Inline::Cite { ids: parse_cite(&src[i + 1..end], i)?, at: i..end + 1 });
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
                     chars.next();
                 }
@@ -81,7 +85,7 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
                     hint: "write `\\{` for a literal brace".into(),
                 })?;
                 flush(&mut out, &mut text, bold, italic);
-                out.push(Inline::Value { expr: src[i + 1..end].trim().to_string(), bold, italic });
+                out.push(Inline::Value { expr: src[i + 1..end].trim().to_string(), bold, italic, at: i..end + 1 });
                 while chars.peek().is_some_and(|&(j, _)| j <= end) {
                     chars.next();
                 }
@@ -164,7 +168,7 @@ mod tests {
                 text(" and ", false, false),
                 text("it", false, true),
                 text(" claim ", false, false),
-                Inline::Cite(vec!["a".into(), "b-2".into()]),
+                Inline::Cite { ids: vec!["a".into(), "b-2".into()], at: 26..36 },
                 text(".", false, false),
             ]
         );
@@ -184,9 +188,9 @@ mod tests {
     #[test]
     fn values_are_recognised() {
         let got = parse("{officers.latest:.0} officers").unwrap();
-        assert_eq!(got[0], Inline::Value { expr: "officers.latest:.0".into(), bold: false, italic: false });
+        assert_eq!(got[0], Inline::Value { expr: "officers.latest:.0".into(), bold: false, italic: false, at: 0..20 });
         let got = parse("**{x.latest} officers**").unwrap();
-        assert_eq!(got[0], Inline::Value { expr: "x.latest".into(), bold: true, italic: false });
+        assert_eq!(got[0], Inline::Value { expr: "x.latest".into(), bold: true, italic: false, at: 2..12 });
     }
 
     #[test]

@@ -24,9 +24,10 @@ use plotters_backend::{
 
 use crate::analyse::format;
 use crate::analyse::stats::X;
-use crate::compose::{ChartData, Kind};
+use crate::compose::ChartData;
 use crate::frame::Item;
 use crate::layout::ticks;
+use crate::resolve::{Annotation, AxisStart, ChartKind};
 use crate::text::fonts::{Face, Fonts};
 use crate::text::linebreak::{Color, Span, Typesetter};
 
@@ -274,9 +275,9 @@ pub fn draw(data: &ChartData, ts: &Typesetter, width: f32, height: f32) -> Vec<I
     let chart = Chart { ts, area: &area, width: width as f64, height: height as f64, data };
     // Drawing into items cannot fail (the backend's error type is never produced).
     let _ = match data.kind {
-        Kind::Line => chart.line(),
-        Kind::Column => chart.column(),
-        Kind::Bar => chart.bar(),
+        ChartKind::Line => chart.line(),
+        ChartKind::Column => chart.column(),
+        ChartKind::Bar => chart.bar(),
     };
     drop(area);
     Rc::try_unwrap(items).map(RefCell::into_inner).unwrap_or_default()
@@ -360,10 +361,10 @@ impl Chart<'_, '_> {
         if !lo.is_finite() {
             return vec![0.0, 1.0];
         }
-        let lo = match self.data.y_min {
-            None => lo.min(0.0),
-            Some(Some(v)) => v.min(lo),
-            Some(None) => lo,
+        let lo = match self.data.axis_start {
+            AxisStart::Zero => lo.min(0.0),
+            AxisStart::At(v) => v.min(lo),
+            AxisStart::Auto => lo,
         };
         ticks::nice_ticks(lo, hi, 5)
     }
@@ -514,18 +515,17 @@ impl Chart<'_, '_> {
         let mut done: Vec<usize> = Vec::new();
         for which in &self.data.annotate {
             let values = first.points.iter().enumerate().filter_map(|(i, p)| p.1.map(|v| (i, v)));
-            let found = match which.as_str() {
-                "max" => values.fold(
+            let found = match which {
+                Annotation::Max => values.fold(
                     None,
                     |best: Option<(usize, f64)>, (i, v)| if best.is_none_or(|b| v > b.1) { Some((i, v)) } else { best },
                 ),
-                "min" => values.fold(
+                Annotation::Min => values.fold(
                     None,
                     |best: Option<(usize, f64)>, (i, v)| if best.is_none_or(|b| v < b.1) { Some((i, v)) } else { best },
                 ),
-                "latest" => values.max_by_key(|(i, _)| *i),
-                "first" => values.into_iter().next(),
-                _ => None,
+                Annotation::Latest => values.max_by_key(|(i, _)| *i),
+                Annotation::First => values.into_iter().next(),
             };
             let Some((i, v)) = found else { continue };
             if done.contains(&i) {
@@ -534,7 +534,7 @@ impl Chart<'_, '_> {
             done.push(i);
             let (px, py) = (x_of(&first.points[i].0), y.at(v));
             let label = self.value_text(v);
-            if self.data.kind == Kind::Column {
+            if self.data.kind == ChartKind::Column {
                 // A column's value sits on its end, in the text colour.
                 let (yy, v_pos) = if v >= 0.0 { (py - 3.0, VPos::Bottom) } else { (py + 3.0, VPos::Top) };
                 self.text(&label, px, yy, text_style(LABEL, true, Color::TEXT, HPos::Center, v_pos))?;
@@ -551,7 +551,7 @@ impl Chart<'_, '_> {
             let room_above = py - 6.0 - LABEL >= top - 12.0;
             let room_below = py + 6.0 + LABEL <= bottom;
             let style = |h, v_pos| text_style(LABEL, true, c, h, v_pos);
-            if last && self.data.kind == Kind::Line {
+            if last && self.data.kind == ChartKind::Line {
                 self.text(&label, px + 5.0, py, style(HPos::Left, VPos::Center))?;
             } else if (dip && room_below) || !room_above {
                 self.text(&label, px, py + 5.0, style(HPos::Center, VPos::Top))?;
@@ -681,13 +681,13 @@ mod tests {
         values.iter().map(|(y, v)| (X::Year(*y), *v)).collect()
     }
 
-    fn data(kind: Kind, series: Vec<ChartSeries>) -> ChartData {
+    fn data(kind: ChartKind, series: Vec<ChartSeries>) -> ChartData {
         ChartData {
             kind,
             series,
             references: Vec::new(),
             annotate: Vec::new(),
-            y_min: None,
+            axis_start: AxisStart::Zero,
             highlight: Vec::new(),
             format: format::Spec::default(),
             unit: "Officers".into(),
@@ -735,9 +735,9 @@ mod tests {
 
     #[test]
     fn line_chart_primitives() {
-        let mut d = data(Kind::Line, vec![officers()]);
+        let mut d = data(ChartKind::Line, vec![officers()]);
         d.references = vec![(30_000.0, "30,000".into())];
-        d.annotate = vec!["max".into(), "latest".into()];
+        d.annotate = vec![Annotation::Max, Annotation::Latest];
         insta::assert_snapshot!(describe(&drawn(&d, 300.0, 150.0)));
     }
 
@@ -745,7 +745,7 @@ mod tests {
     fn two_series_get_direct_labels_dashes_and_colours() {
         let other =
             ChartSeries { label: "Target".into(), points: years(&[(2014, Some(31_000.0)), (2018, Some(31_000.0))]) };
-        let d = data(Kind::Line, vec![officers(), other]);
+        let d = data(ChartKind::Line, vec![officers(), other]);
         let items = drawn(&d, 300.0, 150.0);
         let labels = texts(&items);
         assert!(labels.contains(&"Met officers".to_string()) && labels.contains(&"Target".to_string()), "{labels:?}");
@@ -770,13 +770,13 @@ mod tests {
     #[test]
     fn column_chart_primitives() {
         let mut d = data(
-            Kind::Column,
+            ChartKind::Column,
             vec![ChartSeries {
                 label: "Homicides".into(),
                 points: years(&[(2015, Some(120.0)), (2016, Some(118.0)), (2017, Some(142.0))]),
             }],
         );
-        d.annotate = vec!["latest".into()];
+        d.annotate = vec![Annotation::Latest];
         insta::assert_snapshot!(describe(&drawn(&d, 240.0, 120.0)));
     }
 
@@ -787,7 +787,7 @@ mod tests {
             .zip([6_541.0, 9_873.0, 3_511.0])
             .map(|(n, v)| (X::Category(n.to_string()), Some(v)))
             .collect();
-        let mut d = data(Kind::Bar, vec![ChartSeries { label: "Violence".into(), points }]);
+        let mut d = data(ChartKind::Bar, vec![ChartSeries { label: "Violence".into(), points }]);
         d.highlight = vec!["Westminster".into()];
         let items = drawn(&d, 300.0, 60.0);
         // Ranked largest first, the highlighted bar in the accent colour.
@@ -800,8 +800,8 @@ mod tests {
     fn nothing_is_drawn_outside_the_chart_at_any_width() {
         let fonts = Fonts::new();
         for width in [120.0, 200.0, 453.0] {
-            let mut d = data(Kind::Line, vec![officers()]);
-            d.annotate = vec!["max".into(), "min".into(), "latest".into(), "first".into()];
+            let mut d = data(ChartKind::Line, vec![officers()]);
+            d.annotate = vec![Annotation::Max, Annotation::Min, Annotation::Latest, Annotation::First];
             let (x0, y0, x1, y1) = bounds(&drawn(&d, width, 150.0), &fonts);
             assert!(x0 >= -0.5 && y0 >= -0.5 && x1 <= width + 0.5 && y1 <= 150.5, "{width}: {:?}", (x0, y0, x1, y1));
         }

@@ -738,8 +738,7 @@ mod tests {
         let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
         for seed in 1..=6 {
             let src = long_manifest(seed);
-            let manifest = crate::input::manifest::parse("long.json", &src).unwrap();
-            let doc = crate::compose::compose(&manifest, &crate::analyse::Analysis::default());
+            let doc = crate::compose::compose(&crate::resolve::from_json(&src));
             let b = rows(&doc, &ts);
             let (_, height) = doc.paper.size_pt();
             let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM);
