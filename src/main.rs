@@ -15,6 +15,9 @@ fn main() -> ExitCode {
     let cli = cli::args::Cli::parse();
     match cli::run::run(cli.command, cli.diagnostic_format) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(code) => ExitCode::from(code),
+        Err(error) => {
+            error.print();
+            error.exit_code()
+        }
     }
 }

@@ -134,10 +134,8 @@ fn the_cycle_check_sees_cycles() {
     known.insert("b".to_string(), "use crate::{a::Other, c};".to_string());
     known.insert("c".to_string(), String::new());
     let refs = references("b", &known["b"]);
-    let targets: Vec<String> = refs
-        .iter()
-        .filter_map(|p| target(&p.iter().map(String::as_str).collect::<Vec<_>>(), &known))
-        .collect();
+    let targets: Vec<String> =
+        refs.iter().filter_map(|p| target(&p.iter().map(String::as_str).collect::<Vec<_>>(), &known)).collect();
     assert_eq!(targets, ["a", "c"]);
     assert_eq!(target(&["b", "Thing"], &known).as_deref(), Some("b"));
     let graph = |pairs: &[(&str, &str)]| {

@@ -228,7 +228,9 @@ fn fields_printed_as_written_refuse_values_and_citations() {
 
 #[test]
 fn titles_and_labels_refuse_citations_where_they_cannot_show() {
-    for pointer in ["/title", "/subtitle", "/key_figures/0/value", "/sections/0/blocks/3/table/x_label", "/data/officers/label"] {
+    for pointer in
+        ["/title", "/subtitle", "/key_figures/0/value", "/sections/0/blocks/3/table/x_label", "/data/officers/label"]
+    {
         let (src, diags) = problems(&with_text(pointer, "Words [@ho] here"));
         let d = diags.iter().find(|d| d.is_error()).unwrap_or_else(|| panic!("{pointer} accepted a citation"));
         assert!(d.message.contains("cannot cite a source"), "{pointer}: {}", d.message);
@@ -239,7 +241,10 @@ fn titles_and_labels_refuse_citations_where_they_cannot_show() {
 
 #[test]
 fn an_unknown_citation_is_located_at_the_citation() {
-    let (src, diags) = problems(&with_text("/sections/0/blocks/0/text", "A long opening sentence of a paragraph, then a claim [@hoo]."));
+    let (src, diags) = problems(&with_text(
+        "/sections/0/blocks/0/text",
+        "A long opening sentence of a paragraph, then a claim [@hoo].",
+    ));
     let d = diags.iter().find(|d| d.is_error()).unwrap();
     assert_eq!(d.message, "unknown source `hoo`");
     assert_eq!(d.position, Some(line_col(&src, src.find("[@hoo]").unwrap())));

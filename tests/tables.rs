@@ -78,7 +78,11 @@ fn dates_beside_years_are_an_error_with_a_hint() {
     let errs = errors(&m);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].path, "$.sections[0].blocks[0].table.series[1]");
-    assert!(errs[0].message.contains("`people` has year values of x but `officers` has date values"), "{}", errs[0].message);
+    assert!(
+        errs[0].message.contains("`people` has year values of x but `officers` has date values"),
+        "{}",
+        errs[0].message
+    );
     assert!(errs[0].hint.as_deref().unwrap().contains("\"align\": \"year\""), "{:?}", errs[0].hint);
     assert!(errs[0].position.is_some());
 }

@@ -1,6 +1,6 @@
 //! What each subcommand does: read inputs, call the library, report
-//! problems, write outputs. Every failure ends here as an exit code (see
-//! `--help`): 1 input problems, 2 usage, 3 I/O.
+//! problems, write outputs. Every failure ends as an [`Error`], which
+//! `main` prints and turns into the exit code (see `--help`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
@@ -18,13 +18,10 @@ use briefing::{Loaded, Options, Timings};
 use clap::CommandFactory;
 
 use crate::cli::args::{BatchArgs, BuildArgs, Cli, Command, DiagnosticFormat, PaperArg, StyleArgs};
-
-const INPUT_ERROR: u8 = 1;
-const USAGE_ERROR: u8 = 2;
-const IO_ERROR: u8 = 3;
+use crate::cli::error::Error;
 
 /// Runs one command; `Err` carries the exit code.
-pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), u8> {
+pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), Error> {
     let report = Reporter::new(format);
     match command {
         Command::Build(args) => build(&Fonts::new(), &args, &report),
@@ -35,7 +32,7 @@ pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), u8> {
         Command::Init { dir } => init(&dir),
         Command::Schema => {
             let schema = schemars::schema_for!(Manifest);
-            let text = serde_json::to_string_pretty(&schema).map_err(|_| IO_ERROR)?;
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::Io(e.to_string()))?;
             print(format!("{text}\n").as_bytes())
         }
         Command::Completions { shell } => {
@@ -45,22 +42,21 @@ pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), u8> {
         }
         Command::Man => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(|_| IO_ERROR)?;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::Io(format!("cannot write the man page: {e}")))?;
             print(&out)
         }
     }
 }
 
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.
-fn print(bytes: &[u8]) -> Result<(), u8> {
+fn print(bytes: &[u8]) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
-            Err(IO_ERROR)
-        }
+        Err(e) => Err(Error::Io(format!("cannot write to standard output: {e}"))),
     }
 }
 
@@ -141,7 +137,7 @@ impl Recording {
 
 /// Reads the manifest (or the built-in one); data files are read relative to
 /// its folder, and may not leave `data_root` (by default that same folder).
-fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<Input, u8> {
+fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<Input, Error> {
     let Some(path) = path else {
         return Ok(Input {
             name: briefing::BUILTIN_NAME.to_string(),
@@ -152,10 +148,7 @@ fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporte
     let base = manifest_folder(path);
     let folder = Folder { root: data_root.map_or_else(|| base.clone(), Path::to_path_buf), base };
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        eprintln!("error: cannot read {name}: {e}");
-        IO_ERROR
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("cannot read {name}: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
@@ -164,7 +157,7 @@ fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporte
             .at(Some(position))
             .hint("save the manifest as UTF-8 text");
         report.report(&[diag], None);
-        INPUT_ERROR
+        Error::Input(String::new())
     })?;
     Ok(Input { name, text, files: Recording::new(Box::new(folder)) })
 }
@@ -183,22 +176,23 @@ fn count(diags: &[Diagnostic]) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn load(input: &Input, fonts: &Fonts, report: &Reporter) -> Result<Loaded, u8> {
+fn load(input: &Input, fonts: &Fonts, report: &Reporter) -> Result<Loaded, Error> {
     let loaded = briefing::load(&input.name, &input.text, fonts, &input.files).map_err(|diags| {
         report.report(&diags, Some(input));
-        eprintln!("build failed: {}; no PDF written", count(&diags));
-        INPUT_ERROR
+        Error::Input(format!("build failed: {}; no PDF written", count(&diags)))
     })?;
     report.report(&loaded.warnings, Some(input));
     Ok(loaded)
 }
 
-fn options(args: &StyleArgs, fonts: &Fonts) -> Result<Options, u8> {
+fn options(args: &StyleArgs, fonts: &Fonts) -> Result<Options, Error> {
     if let Some(marking) = &args.marking
         && let Some(c) = marking.chars().find(|c| !fonts.covers(*c))
     {
-        eprintln!("error: --marking: the character `{c}` (U+{:04X}) is not in the bundled fonts", c as u32);
-        return Err(USAGE_ERROR);
+        return Err(Error::Usage(format!(
+            "--marking: the character `{c}` (U+{:04X}) is not in the bundled fonts",
+            c as u32
+        )));
     }
     Ok(Options {
         paper: args.paper.map(|p| match p {
@@ -211,12 +205,14 @@ fn options(args: &StyleArgs, fonts: &Fonts) -> Result<Options, u8> {
     })
 }
 
-fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), u8> {
+fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), Error> {
     if let Some(input) = &args.manifest
         && same_file(input, &args.output)
     {
-        eprintln!("error: the output {} is the input manifest; choose another file with -o", args.output.display());
-        return Err(USAGE_ERROR);
+        return Err(Error::Usage(format!(
+            "the output {} is the input manifest; choose another file with -o",
+            args.output.display()
+        )));
     }
     let options = options(&args.style, fonts)?;
     if args.watch {
@@ -226,7 +222,7 @@ fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), u8> {
 }
 
 /// One build: the PDF, then the summary and chart files if asked for.
-fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), u8> {
+fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), Error> {
     let start = Instant::now();
     let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref(), report)?;
     let read = start.elapsed();
@@ -234,10 +230,8 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
     let mut timings = loaded.timings;
     timings.load += read;
     // Rendered once, for the PDF and for the summary and chart files.
-    let (rendered, bytes) = briefing::produce(&loaded, fonts, options, &mut timings).map_err(|e| {
-        eprintln!("error: {e}");
-        IO_ERROR
-    })?;
+    let (rendered, bytes) =
+        briefing::produce(&loaded, fonts, options, &mut timings).map_err(|e| Error::Io(format!("{e}")))?;
     let start = Instant::now();
     write(&args.output, &bytes)?;
     timings.write = start.elapsed();
@@ -252,14 +246,11 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
         write_charts(fonts, &rendered, &loaded.manifest.lang, dir)?;
     }
     match args.max_size {
-        Some(max) if bytes.len() as u64 > max => {
-            eprintln!(
-                "warning: {} is {} bytes, over the --max-size budget of {max} bytes; it may be refused as an email attachment",
-                args.output.display(),
-                bytes.len()
-            );
-            Err(INPUT_ERROR)
-        }
+        Some(max) if bytes.len() as u64 > max => Err(Error::Input(format!(
+            "warning: {} is {} bytes, over the --max-size budget of {max} bytes; it may be refused as an email attachment",
+            args.output.display(),
+            bytes.len()
+        ))),
         _ => Ok(()),
     }
 }
@@ -296,14 +287,13 @@ enum Failure {
 /// `briefing batch`: one briefing per value of `--each`, made in parallel
 /// with the fonts shared. Problems are reported per area after all are done,
 /// in the order of the data, so output does not depend on thread timing.
-fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
+fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), Error> {
     let started = Instant::now();
     let options = options(&args.style, fonts)?;
     let input = read_manifest(Some(&args.template), args.data_root.as_deref(), report)?;
     let fail = |diags: &[Diagnostic]| {
         report.report(diags, Some(&input));
-        eprintln!("batch failed: {}; no PDF written", count(diags));
-        INPUT_ERROR
+        Error::Input(format!("batch failed: {}; no PDF written", count(diags)))
     };
     let template = briefing::input::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
     let areas = briefing::input::template::areas(&input.name, &input.text, &template, &args.each, &input.files)
@@ -313,19 +303,16 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
     for area in &areas {
         let slug = briefing::input::template::slug(area);
         if let Some(other) = named.insert(slug.clone(), area) {
-            eprintln!("error: `{other}` and `{area}` would both be written to {slug}.pdf");
-            return Err(INPUT_ERROR);
+            return Err(Error::Input(format!("`{other}` and `{area}` would both be written to {slug}.pdf")));
         }
         jobs.push((area.as_str(), args.output.join(format!("{slug}.pdf"))));
     }
-    std::fs::create_dir_all(&args.output).map_err(|e| {
-        eprintln!("error: cannot create {}: {e}", args.output.display());
-        IO_ERROR
-    })?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.map_or(0, usize::from)).build().map_err(|e| {
-        eprintln!("error: cannot start worker threads: {e}");
-        IO_ERROR
-    })?;
+    std::fs::create_dir_all(&args.output)
+        .map_err(|e| Error::Io(format!("cannot create {}: {e}", args.output.display())))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, usize::from))
+        .build()
+        .map_err(|e| Error::Io(format!("cannot start worker threads: {e}")))?;
     let bar = progress_bar(jobs.len() as u64, args.quiet);
     let outcomes: Vec<Outcome> = pool.install(|| {
         use rayon::prelude::*;
@@ -371,7 +358,8 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), u8> {
             args.output.display()
         );
     }
-    if failed > 0 { Err(INPUT_ERROR) } else { Ok(()) }
+    // Each failure and the summary line are printed above.
+    if failed > 0 { Err(Error::Input(String::new())) } else { Ok(()) }
 }
 
 /// A progress bar on standard error, drawn only on a terminal and without `--quiet`.
@@ -421,15 +409,12 @@ fn batch_one(fonts: &Fonts, input: &Input, area: &str, file: PathBuf, options: &
     outcome
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), u8> {
-    output::write_atomic(path, bytes).map_err(|e| {
-        eprintln!("error: cannot write {}: {e}", path.display());
-        IO_ERROR
-    })
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    output::write_atomic(path, bytes).map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
 }
 
 /// The email summary: beside the PDF (`txt`, `md`) or on standard output (`-`).
-fn write_summary(rendered: &briefing::Rendered, format: &str, pdf: &Path) -> Result<(), u8> {
+fn write_summary(rendered: &briefing::Rendered, format: &str, pdf: &Path) -> Result<(), Error> {
     let style = if format == "md" { Style::Markdown } else { Style::Text };
     let text = briefing::export::summary::summary(&rendered.document, style);
     if format == "-" {
@@ -442,15 +427,10 @@ fn write_summary(rendered: &briefing::Rendered, format: &str, pdf: &Path) -> Res
 }
 
 /// Writes each figure as SVG and PNG into `dir`.
-fn write_charts(fonts: &Fonts, rendered: &briefing::Rendered, lang: &str, dir: &Path) -> Result<(), u8> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        eprintln!("error: cannot create {}: {e}", dir.display());
-        IO_ERROR
-    })?;
-    let files = briefing::figure_files(rendered, fonts, lang).map_err(|e| {
-        eprintln!("error: cannot draw the figures: {e}");
-        IO_ERROR
-    })?;
+fn write_charts(fonts: &Fonts, rendered: &briefing::Rendered, lang: &str, dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+    let files = briefing::figure_files(rendered, fonts, lang)
+        .map_err(|e| Error::Io(format!("cannot draw the figures: {e}")))?;
     for file in &files {
         write(&dir.join(format!("{}.svg", file.name)), file.svg.as_bytes())?;
         write(&dir.join(format!("{}.png", file.name)), &file.png)?;
@@ -460,22 +440,17 @@ fn write_charts(fonts: &Fonts, rendered: &briefing::Rendered, lang: &str, dir: &
 }
 
 /// Rebuilds whenever the manifest or a file in its folder changes, until interrupted.
-fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), u8> {
+fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), Error> {
     use notify::{RecursiveMode, Watcher};
     let Some(manifest) = &args.manifest else {
-        eprintln!("error: --watch needs a MANIFEST to watch; the built-in briefing never changes");
-        return Err(USAGE_ERROR);
+        return Err(Error::Usage("--watch needs a MANIFEST to watch; the built-in briefing never changes".to_string()));
     };
     let folder = args.data_root.clone().unwrap_or_else(|| manifest_folder(manifest));
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx).map_err(|e| {
-        eprintln!("error: cannot watch files: {e}");
-        IO_ERROR
-    })?;
-    watcher.watch(&folder, RecursiveMode::Recursive).map_err(|e| {
-        eprintln!("error: cannot watch {}: {e}", folder.display());
-        IO_ERROR
-    })?;
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| Error::Io(format!("cannot watch files: {e}")))?;
+    watcher
+        .watch(&folder, RecursiveMode::Recursive)
+        .map_err(|e| Error::Io(format!("cannot watch {}: {e}", folder.display())))?;
     let output = args.output.canonicalize().unwrap_or_else(|_| args.output.clone());
     loop {
         // Problems are reported by the build itself; watching goes on.
@@ -504,32 +479,34 @@ fn is_input(path: &Path, output: &Path) -> bool {
     !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv")
 }
 
-fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), u8> {
+fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), Error> {
     let input = read_manifest(manifest, data_root, report)?;
     let diags = match briefing::load(&input.name, &input.text, fonts, &input.files) {
         Ok(loaded) => loaded.warnings,
         Err(diags) => diags,
     };
     report.report(&diags, Some(&input));
-    eprintln!("{}: {}", input.name, count(&diags));
-    if briefing::diag::has_errors(&diags) { Err(INPUT_ERROR) } else { Ok(()) }
+    let summary = format!("{}: {}", input.name, count(&diags));
+    if briefing::diag::has_errors(&diags) {
+        return Err(Error::Input(summary));
+    }
+    eprintln!("{summary}");
+    Ok(())
 }
 
 /// Writes a copy of the built-in briefing and its data into `dir`.
-fn init(dir: &Path) -> Result<(), u8> {
+fn init(dir: &Path) -> Result<(), Error> {
     let mut files: Vec<(&str, &str)> = vec![("briefing.json", briefing::BUILTIN_MANIFEST)];
     files.extend(briefing::BUILTIN_FILES.files.iter().copied());
     let existing: Vec<String> =
         files.iter().map(|(name, _)| dir.join(name)).filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
     if !existing.is_empty() {
-        eprintln!("error: not overwriting existing files: {}", existing.join(", "));
-        eprintln!("  hint: choose a new or empty folder");
-        return Err(INPUT_ERROR);
+        return Err(Error::Input(format!(
+            "error: not overwriting existing files: {}\n  hint: choose a new or empty folder",
+            existing.join(", ")
+        )));
     }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        eprintln!("error: cannot create {}: {e}", dir.display());
-        IO_ERROR
-    })?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
     for (name, text) in &files {
         write(&dir.join(name), text.as_bytes())?;
     }
@@ -541,12 +518,13 @@ fn init(dir: &Path) -> Result<(), u8> {
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org) if set; a bad value is a usage error.
-fn source_date_epoch() -> Result<Option<i64>, u8> {
+fn source_date_epoch() -> Result<Option<i64>, Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse().map(Some).map_err(|_| {
-            eprintln!("error: SOURCE_DATE_EPOCH must be a whole number of seconds, not `{v}`");
-            USAGE_ERROR
-        }),
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH must be a whole number of seconds, not `{v}`"))),
         _ => Ok(None),
     }
 }
