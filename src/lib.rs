@@ -1,21 +1,21 @@
 //! `briefing` turns a JSON manifest into a finished PDF briefing.
 //!
-//! The pipeline runs one way, one module per stage, with plain data between
+//! The pipeline runs one way, one folder per stage, with plain data between
 //! them:
 //!
 //! ```text
-//! manifest  JSON text        -> Manifest (typed, located diagnostics)
-//! analyse   Manifest + CSV   -> series and computed values (`{officers.latest}` -> "30,390")
-//! compose   Manifest, values -> Document (numbered headings, styled spans, tables, references)
-//! layout    Document + fonts -> Layout (pages of positioned glyphs, rectangles, links)
-//! pdf       Layout           -> PDF bytes (subset fonts, outline, metadata)
-//! output    bytes            -> file, written atomically
+//! input     JSON text, CSV files -> Manifest (permissive serde tree), data
+//! analyse   Manifest + data      -> Analysis (series; `{officers.latest}` -> "30,390")
+//! resolve   Manifest + Analysis  -> Briefing (typed, every string parsed and checked)
+//! compose   Briefing             -> Document (numbered headings, styled spans, references)
+//! layout    Document + text      -> frame::Layout (pages of positioned items)
+//! export    Layout               -> PDF bytes, SVG/PNG figures, summary; written atomically
 //! ```
 //!
-//! Text setting lives in `fonts` (shaping) and `linebreak` (hyphenation,
-//! optimal-fit breaking, justification); `markup` parses the inline syntax,
-//! `data` reads CSV files, `stats` computes statistics, `format` writes
-//! numbers en-GB style, and `diag` carries located problems back to the user.
+//! `resolve` alone decides whether the input is valid; every stage after it
+//! cannot fail on anything the author wrote. `text` sets type (shaping,
+//! hyphenation, line breaking) for layout, and `diag` carries located
+//! problems back to the user.
 
 // Diagnostics travel on the cold error path only; boxing them everywhere
 // would add noise for no measurable gain.
