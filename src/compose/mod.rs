@@ -279,7 +279,8 @@ impl Composer<'_> {
             _ if c.kind == ChartKind::Bar => String::new(),
             [one] if one.unit.is_empty() => one.label.clone(),
             [one] => format!("{} ({})", one.label, one.unit),
-            many => many.first().map(|s| s.unit.clone()).unwrap_or_default(),
+            [first, ..] => first.unit.clone(),
+            [] => String::new(),
         };
         let chart = ChartData {
             kind: c.kind,
