@@ -10,7 +10,7 @@ use crate::input::manifest::Paper;
 use crate::input::x::X;
 use crate::resolve::{self, Annotation, AxisStart, Briefing, ChartKind, Inline, TableData, Text};
 use crate::text::fonts::Face;
-use crate::text::linebreak::{Color, Link, Span};
+use crate::text::linebreak::{Color, Link as LinkTarget, Span};
 
 /// A briefing ready to be laid out.
 #[derive(Debug, Clone)]
@@ -374,6 +374,9 @@ impl Composer<'_> {
                     spans.push(Span::new(text, face_for(*bold, *italic)));
                 }
                 Inline::Cite(ids) => self.cite(&mut spans, ids, face_for(false, false)),
+                Inline::Link { text, url, bold, italic } => spans.push(
+                    Span::new(text, face_for(*bold, *italic)).color(Color::ACCENT).link(LinkTarget::Uri(url.clone())),
+                ),
             }
         }
         spans
@@ -399,7 +402,7 @@ impl Composer<'_> {
             if i > 0 {
                 spans.push(Span::new(",\u{a0}", face));
             }
-            spans.push(Span::new(n.to_string(), face).color(Color::ACCENT).link(Link::Reference(*n)));
+            spans.push(Span::new(n.to_string(), face).color(Color::ACCENT).link(LinkTarget::Reference(*n)));
         }
         spans.push(Span::new("]", face));
     }
@@ -445,6 +448,6 @@ mod tests {
         let Block::Paragraph(spans) = &doc.blocks[3] else { panic!("{:?}", doc.blocks[3]) };
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(text, "x\u{a0}[2,\u{a0}1]");
-        assert_eq!(spans[2].link, Some(Link::Reference(2)));
+        assert_eq!(spans[2].link, Some(LinkTarget::Reference(2)));
     }
 }

@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use super::typography;
+
 /// One piece of parsed prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
@@ -46,7 +48,8 @@ pub fn parse(src: &str) -> Result<Vec<Inline>, MarkupError> {
     while let Some((i, c)) = chars.next() {
         match c {
             '\\' => match chars.next() {
-                Some((_, escaped)) => text.push(escaped),
+                // Kept as typed: typography leaves an escaped quote or dash alone.
+                Some((_, escaped)) => text.push(typography::literal(escaped)),
                 None => {
                     return Err(MarkupError {
                         offset: i,

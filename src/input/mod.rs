@@ -8,4 +8,5 @@ pub mod date;
 pub mod manifest;
 pub mod markup;
 pub mod template;
+pub mod typography;
 pub mod x;

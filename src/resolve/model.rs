@@ -46,6 +46,8 @@ pub enum Inline {
     Value { text: String, bold: bool, italic: bool },
     /// A citation of sources that exist, in the order written.
     Cite(Vec<String>),
+    /// Words that link to a web address (from Markdown `[text](https://…)`).
+    Link { text: String, url: String, bold: bool, italic: bool },
 }
 
 impl Text {
@@ -62,7 +64,9 @@ impl Text {
             .inlines
             .iter()
             .filter_map(|i| match i {
-                Inline::Text { text, .. } | Inline::Value { text, .. } => Some(text.as_str()),
+                Inline::Text { text, .. } | Inline::Value { text, .. } | Inline::Link { text, .. } => {
+                    Some(text.as_str())
+                }
                 Inline::Cite(_) => None,
             })
             .collect();

@@ -6,6 +6,7 @@ use super::text::Markup;
 use super::{Resolver, index, key, with};
 use crate::diag::PathSeg;
 use crate::input::manifest::{self, MAX_SECTION_DEPTH};
+use crate::input::typography;
 
 /// Longer paragraphs draw a warning: this is ten pages of unbroken text.
 const LONGEST_PARAGRAPH: usize = 5_000;
@@ -60,13 +61,20 @@ impl Resolver<'_> {
         }
     }
 
-    /// Quote text is verbatim: no markup is interpreted, so only characters are checked.
+    /// Quote text is verbatim: no markup is interpreted, so only characters
+    /// are checked. Like all prose it gets typographic quotes and dashes,
+    /// which change no word.
     fn quote(&mut self, path: &[PathSeg], q: &manifest::Quote) -> Quote {
         self.verbatim(&with(path, key("text")), &q.text, true);
-        let paragraphs =
-            q.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(|p| p.replace('\n', " ")).collect();
-        let speaker = self.verbatim(&with(path, key("speaker")), &q.speaker, true);
-        let role = self.verbatim(&with(path, key("role")), &q.role, true);
+        let paragraphs = q
+            .text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| typography::smarten(&p.replace('\n', " "), None))
+            .collect();
+        let speaker = typography::smarten(&self.verbatim(&with(path, key("speaker")), &q.speaker, true), None);
+        let role = typography::smarten(&self.verbatim(&with(path, key("role")), &q.role, true), None);
         self.source_ref_in(&with(path, key("source")), None, &q.source);
         Quote { paragraphs, speaker, role, source: q.source.clone() }
     }

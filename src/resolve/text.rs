@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::Resolver;
 use super::model::{Inline, Text};
 use crate::diag::{Diagnostic, PathSeg, format_path, line_col, locate_offset, string_offset};
-use crate::input::markup;
+use crate::input::{markup, typography};
 
 /// What a field of the manifest may contain besides words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +99,7 @@ impl Resolver<'_> {
                 ),
             }
         }
+        smarten(&mut inlines);
         Text { inlines }
     }
 
@@ -200,6 +201,22 @@ impl Resolver<'_> {
                 );
                 return;
             }
+        }
+    }
+}
+
+/// Typographic quotes, dashes and ellipses in the words of `inlines`; a
+/// quote after a computed value or a citation closes.
+pub(super) fn smarten(inlines: &mut [Inline]) {
+    let mut prev = None;
+    for inline in inlines {
+        match inline {
+            Inline::Text { text, .. } | Inline::Link { text, .. } => {
+                *text = typography::smarten(text, prev);
+                prev = text.chars().next_back().or(prev);
+            }
+            Inline::Value { text, .. } => prev = text.chars().next_back().or(prev),
+            Inline::Cite(_) => prev = Some(']'),
         }
     }
 }
