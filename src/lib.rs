@@ -130,7 +130,19 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
     let manifest = manifest::parse(file, src)?;
     let parsed = Instant::now();
     let (analysis, mut diags) = analyse::analyse(file, src, &manifest, files);
-    let resolved = resolve::resolve(file, src, &manifest, &analysis, &|c| fonts.covers(c));
+    let covers = |c| fonts.covers(c);
+    let text = match &manifest.text {
+        Some(name) => match input::markdown::read(file, src, name, files, &covers) {
+            Ok(text) => Some(text),
+            Err(more) => {
+                diags.extend(more);
+                return Err(diags);
+            }
+        },
+        None => None,
+    };
+    let md = text.as_ref().map(|(file, src, prose)| resolve::MarkdownText { file: file.clone(), src, prose });
+    let resolved = resolve::resolve(file, src, &manifest, &analysis, md, &covers);
     let resolved = match resolved {
         Ok(resolved) if !diag::has_errors(&diags) => resolved,
         Ok(resolved) => {

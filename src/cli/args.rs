@@ -84,6 +84,20 @@ pub enum Command {
         /// The folder to create or fill, e.g. `my-briefing`.
         dir: PathBuf,
     },
+    /// Move a manifest's prose into a Markdown file, beside a new manifest that names it.
+    ///
+    /// The summary points and sections become Markdown (OUTPUT with `.md`),
+    /// one sentence a line; charts and tables move to the manifest's
+    /// `figures` and are placed in the text by id. The new manifest builds
+    /// to the same briefing. Existing files are never overwritten.
+    #[command(after_help = "Example:\n  briefing markdown my-briefing/briefing.json -o my-briefing/text.json")]
+    Markdown {
+        /// The manifest (JSON) whose prose moves, e.g. `my-briefing/briefing.json`.
+        manifest: PathBuf,
+        /// The new manifest, in the same folder so that its data paths still hold, e.g. `-o my-briefing/text.json`.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of manifest format 1, for editors' completion and checks.
     ///
     /// Point a manifest at it with `"$schema": "briefing.schema.json"`.

@@ -30,6 +30,7 @@ pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), Error> {
             check(&Fonts::new(), manifest.as_deref(), data_root.as_deref(), &report)
         }
         Command::Init { dir } => init(&dir),
+        Command::Markdown { manifest, output } => markdown(&manifest, &output, &report),
         Command::Schema => {
             let schema = schemars::schema_for!(Manifest);
             let text = serde_json::to_string_pretty(&schema).map_err(|e| Error::Io(e.to_string()))?;
@@ -476,7 +477,7 @@ fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) 
 fn is_input(path: &Path, output: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv")
+    !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv" | "md" | "gz")
 }
 
 fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), Error> {
@@ -514,6 +515,45 @@ fn init(dir: &Path) -> Result<(), Error> {
     eprintln!("wrote {} and {} data files to {}", manifest.display(), files.len() - 1, dir.display());
     eprintln!("next: edit {} and run", manifest.display());
     eprintln!("  briefing build {} -o {}", manifest.display(), dir.join("briefing.pdf").display());
+    Ok(())
+}
+
+/// Writes the Markdown form of a manifest: a new manifest beside the old
+/// one, and its Markdown text beside that.
+fn markdown(manifest: &Path, output: &Path, report: &Reporter) -> Result<(), Error> {
+    let input = read_manifest(Some(manifest), None, report)?;
+    // Only a manifest that parses is converted; its problems are reported as for `check`.
+    briefing::input::manifest::parse(&input.name, &input.text).map_err(|diags| {
+        report.report(&diags, Some(&input));
+        Error::Input(format!("{}: {}; nothing written", input.name, count(&diags)))
+    })?;
+    let folder = |p: &Path| manifest_folder(p).canonicalize().ok();
+    if folder(manifest) != folder(output) {
+        return Err(Error::Usage(format!(
+            "write {} in the folder of {}, so that its data paths still hold",
+            output.display(),
+            manifest.display()
+        )));
+    }
+    let md_path = output.with_extension("md");
+    let existing: Vec<String> =
+        [output, md_path.as_path()].iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
+    if !existing.is_empty() {
+        return Err(Error::Input(format!(
+            "error: not overwriting existing files: {}\n  hint: choose another -o name",
+            existing.join(", ")
+        )));
+    }
+    let md_name = md_path.file_name().and_then(|n| n.to_str()).unwrap_or("briefing.md");
+    let value: serde_json::Value =
+        serde_json::from_str(&input.text).map_err(|e| Error::Input(format!("{}: {e}", input.name)))?;
+    let (new_manifest, text) =
+        briefing::input::convert::to_markdown(&value, md_name).map_err(|e| Error::Input(format!("error: {e}")))?;
+    let json = serde_json::to_string_pretty(&new_manifest).map_err(|e| Error::Io(e.to_string()))?;
+    write(&md_path, text.as_bytes())?;
+    write(output, format!("{json}\n").as_bytes())?;
+    eprintln!("wrote {} and {}", output.display(), md_path.display());
+    eprintln!("next: briefing build {}", output.display());
     Ok(())
 }
 

@@ -340,6 +340,10 @@ impl Composer<'_> {
                     let spans = self.spans(t, Family::Serif);
                     blocks.push(Block::Paragraph(spans));
                 }
+                resolve::Block::List(items) => {
+                    let items = items.iter().map(|item| self.spans(item, Family::Serif)).collect();
+                    blocks.push(Block::Bullets(items));
+                }
                 resolve::Block::Quote(q) => blocks.push(self.quote(q)),
                 resolve::Block::Table(t) => blocks.push(self.table(t)),
                 resolve::Block::Chart(c) => {

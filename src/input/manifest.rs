@@ -54,6 +54,16 @@ pub struct Manifest {
     /// On by default; a one-page handout may leave it out.
     #[serde(default = "default_true")]
     pub chart_data: bool,
+    /// The Markdown file holding the prose (summary points, sections,
+    /// paragraphs, lists, quotes), relative to the manifest's folder, e.g.
+    /// `"briefing.md"`. With it, `summary` and `sections` stay out of the
+    /// manifest.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Charts and tables by id, placed in the Markdown text with
+    /// `![](figure:id)`, e.g. `{"officers": {"chart": {...}}}`.
+    #[serde(default)]
+    pub figures: BTreeMap<String, Figure>,
 }
 
 fn default_true() -> bool {
@@ -256,6 +266,15 @@ pub struct Section {
     /// Subsections, numbered 1.1, 1.2, ... under this section.
     #[serde(default)]
     pub sections: Vec<Section>,
+}
+
+/// A chart or a table defined once in the manifest and placed in the
+/// Markdown text by its id.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Figure {
+    Chart(ChartSpec),
+    Table(TableSpec),
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -20,6 +20,9 @@ pub enum Inline {
     /// between the braces), in the emphasis around it; `at` is the byte
     /// range of the braces and what they hold.
     Value { expr: String, bold: bool, italic: bool, at: Range<usize> },
+    /// Words linking to a web address (Markdown `[words](https://…)`; the
+    /// JSON syntax has no links).
+    Link { text: String, url: String, bold: bool, italic: bool },
 }
 
 /// A syntax error inside one string, at a byte offset into it.
@@ -115,7 +118,7 @@ fn unclosed(offset: usize, marker: &str) -> MarkupError {
 }
 
 /// Parses the inside of `[@a; @b]` (without the brackets).
-fn parse_cite(inner: &str, offset: usize) -> Result<Vec<String>, MarkupError> {
+pub(crate) fn parse_cite(inner: &str, offset: usize) -> Result<Vec<String>, MarkupError> {
     let mut ids = Vec::new();
     for part in inner.split(';') {
         let part = part.trim();

@@ -3,9 +3,11 @@
 //! and batch templates. Nothing here evaluates a value or decides whether
 //! the briefing as a whole is valid; that is `resolve`'s job.
 
+pub mod convert;
 pub mod data;
 pub mod date;
 pub mod manifest;
+pub mod markdown;
 pub mod markup;
 pub mod template;
 pub mod typography;

@@ -14,6 +14,7 @@
 
 mod chart;
 mod model;
+mod prose;
 mod section;
 mod table;
 mod text;
@@ -26,7 +27,16 @@ use crate::analyse::Analysis;
 use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
 use crate::input::date::{is_full_date, is_partial_date};
 use crate::input::manifest::{KeyFigure as KeyFigureSpec, Manifest, Source};
-use text::Markup;
+use crate::input::markdown::Prose;
+use text::{Markup, Origin};
+
+/// The briefing's prose written in Markdown (the manifest's `text`): how
+/// diagnostics name the file, its text, and what it holds.
+pub struct MarkdownText<'a> {
+    pub file: String,
+    pub src: &'a str,
+    pub prose: &'a Prose,
+}
 
 /// A resolved briefing and the warnings found on the way.
 pub struct Resolved {
@@ -37,18 +47,21 @@ pub struct Resolved {
 /// Converts a manifest and its analysed data into a [`Briefing`].
 ///
 /// `file` and `src` name and hold the manifest's text, for locating
-/// problems; `covers` says whether the bundled fonts can show a character.
-/// On failure returns every problem found, errors and warnings.
+/// problems; `md` is its Markdown text, when it has one; `covers` says
+/// whether the bundled fonts can show a character. On failure returns every
+/// problem found, errors and warnings.
 pub fn resolve(
     file: &str,
     src: &str,
     m: &Manifest,
     analysis: &Analysis,
+    md: Option<MarkdownText>,
     covers: &dyn Fn(char) -> bool,
 ) -> Result<Resolved, Vec<Diagnostic>> {
     let mut r = Resolver {
         file,
         src,
+        md,
         m,
         analysis,
         covers,
@@ -74,6 +87,7 @@ pub fn resolve(
 struct Resolver<'a> {
     file: &'a str,
     src: &'a str,
+    md: Option<MarkdownText<'a>>,
     m: &'a Manifest,
     analysis: &'a Analysis,
     covers: &'a dyn Fn(char) -> bool,
@@ -155,20 +169,16 @@ impl Resolver<'_> {
             );
         }
         let sources = m.sources.iter().map(|(id, s)| (id.clone(), self.source(id, s))).collect();
-        let summary = m
-            .summary
-            .iter()
-            .enumerate()
-            .map(|(i, s)| self.text(&[key("summary"), index(i)], s, Markup::Prose, false))
-            .collect();
         let key_figures = m
             .key_figures
             .iter()
             .enumerate()
             .map(|(i, kf)| self.key_figure(&[key("key_figures"), index(i)], kf))
             .collect();
-        let sections =
-            m.sections.iter().enumerate().map(|(i, s)| self.section(&[key("sections"), index(i)], s, 1)).collect();
+        let (summary, sections) = match self.md.as_ref().map(|md| md.prose) {
+            Some(prose) => self.markdown_prose(prose),
+            None => self.json_prose(),
+        };
         for id in m.sources.keys() {
             if !self.cited.contains(id.as_str()) {
                 self.warning(
@@ -193,6 +203,43 @@ impl Resolver<'_> {
             sections,
             chart_data: m.chart_data,
         }
+    }
+
+    /// Summary points and sections written in the manifest's JSON.
+    fn json_prose(&mut self) -> (Vec<Text>, Vec<Section>) {
+        let m = self.m;
+        let summary = m
+            .summary
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.text(&[key("summary"), index(i)], s, Markup::Prose, false))
+            .collect();
+        let sections =
+            m.sections.iter().enumerate().map(|(i, s)| self.section(&[key("sections"), index(i)], s, 1)).collect();
+        let placed = BTreeMap::new();
+        self.unplaced(&placed);
+        (summary, sections)
+    }
+
+    /// Summary points and sections written in Markdown; the manifest then
+    /// holds none of its own.
+    fn markdown_prose(&mut self, prose: &Prose) -> (Vec<Text>, Vec<Section>) {
+        let m = self.m;
+        let file = m.text.clone().unwrap_or_default();
+        for (field, given) in [("summary", !m.summary.is_empty()), ("sections", !m.sections.is_empty())] {
+            if given {
+                self.error(
+                    &[key(field)],
+                    format!("`{field}` is given here and the prose is in {file}"),
+                    format!("move it into {file}, or remove `text` to keep the prose in the manifest"),
+                );
+            }
+        }
+        let summary = prose.summary.iter().map(|p| self.md_text(p, Markup::Prose)).collect();
+        let mut placed = BTreeMap::new();
+        let sections = prose.sections.iter().map(|s| self.md_section(s, &mut placed)).collect();
+        self.unplaced(&placed);
+        (summary, sections)
     }
 
     /// Resolves every series label once: charts and tables print them, and
@@ -267,15 +314,20 @@ impl Resolver<'_> {
         KeyFigure { value, label, sources }
     }
 
-    /// Checks a source id (in a field, or inside a string at `at`) and records the citation.
+    /// Checks a source id named by a field of the manifest and records the citation.
     fn source_ref_in(&mut self, path: &[PathSeg], at: Option<std::ops::Range<usize>>, id: &str) {
+        self.source_at(Origin::Json(path), at, id);
+    }
+
+    /// Checks a source id (in a field, or inside text at `at`) and records the citation.
+    fn source_at(&mut self, origin: Origin, at: Option<std::ops::Range<usize>>, id: &str) {
         if self.m.sources.contains_key(id) {
             self.cited.insert(id.to_string());
             return;
         }
         let known = self.m.sources.keys().map(String::as_str);
         let hint = unknown_hint(id, known.clone(), format!("known sources: {}", known.collect::<Vec<_>>().join(", ")));
-        self.error_in(path, at, format!("unknown source `{id}`"), hint);
+        self.error_at(origin, at, format!("unknown source `{id}`"), hint);
     }
 }
 
@@ -283,7 +335,7 @@ impl Resolver<'_> {
 #[cfg(test)]
 pub(crate) fn from_json(src: &str) -> Briefing {
     let m = crate::input::manifest::parse("test.json", src).expect("test manifest parses");
-    match resolve("test.json", src, &m, &Analysis::default(), &|_| true) {
+    match resolve("test.json", src, &m, &Analysis::default(), None, &|_| true) {
         Ok(resolved) => resolved.briefing,
         Err(diags) => panic!("test manifest does not resolve: {diags:?}"),
     }
@@ -313,7 +365,7 @@ mod tests {
     /// Every problem resolving `src` (with no data) finds, errors and warnings.
     fn problems(src: &str, covers: &dyn Fn(char) -> bool) -> Vec<Diagnostic> {
         let m = parse("m.json", src).unwrap();
-        match resolve("m.json", src, &m, &Analysis::default(), covers) {
+        match resolve("m.json", src, &m, &Analysis::default(), None, covers) {
             Ok(resolved) => resolved.warnings,
             Err(diags) => diags,
         }

@@ -96,6 +96,8 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub enum Block {
     Paragraph(Text),
+    /// Bullet points (from the Markdown text).
+    List(Vec<Text>),
     Quote(Quote),
     Chart(Box<Chart>),
     Table(Table),

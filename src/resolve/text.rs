@@ -21,6 +21,24 @@ pub enum Markup {
     Verbatim,
 }
 
+/// Where inline text was written: a string of the manifest (by its path),
+/// or the Markdown file (positions are byte offsets into it).
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'p> {
+    Json(&'p [PathSeg]),
+    Markdown,
+}
+
+impl Origin<'_> {
+    /// The field, for messages: `title`, or "Markdown text".
+    fn field(&self) -> &str {
+        match self {
+            Origin::Json(path) => last_key(path),
+            Origin::Markdown => "this text",
+        }
+    }
+}
+
 /// Longer words draw a warning: the longest English words in use have about 45 letters.
 const LONGEST_WORD: usize = 60;
 
@@ -48,6 +66,38 @@ impl Resolver<'_> {
         }
     }
 
+    /// A located problem at part (`at`) of a manifest string or of the Markdown text.
+    pub(super) fn diag_at(
+        &self,
+        error: bool,
+        origin: Origin,
+        at: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        match (origin, &self.md) {
+            (Origin::Markdown, Some(md)) => {
+                let d =
+                    if error { Diagnostic::error(&md.file, message) } else { Diagnostic::warning(&md.file, message) };
+                let at = at.unwrap_or(0..0);
+                let len = md.src.get(at.clone()).map_or(1, |s| s.chars().count().max(1));
+                d.at(Some(line_col(md.src, at.start))).len(len)
+            }
+            (Origin::Json(path), _) => self.diag_in(error, path, at, message),
+            (Origin::Markdown, None) => Diagnostic::error(self.file, message),
+        }
+    }
+
+    pub(super) fn error_at(
+        &mut self,
+        origin: Origin,
+        at: Option<Range<usize>>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let d = self.diag_at(true, origin, at, message).hint(hint);
+        self.diags.push(d);
+    }
+
     /// Records an error at part of a string (or the whole value).
     pub(super) fn error_in(
         &mut self,
@@ -60,41 +110,47 @@ impl Resolver<'_> {
         self.diags.push(d);
     }
 
-    /// Resolves a string that reaches the page. `what` names the field in
-    /// messages ("a title"); `required` refuses an empty one.
+    /// Resolves a string of the manifest that reaches the page; `required`
+    /// refuses an empty one.
     pub(super) fn text(&mut self, path: &[PathSeg], raw: &str, markup: Markup, required: bool) -> Text {
         self.characters(path, raw, required);
         if markup == Markup::Verbatim {
             self.refuse_markup(path, raw);
             return Text::literal(raw);
         }
-        let parsed = match markup::parse(raw) {
-            Ok(parsed) => parsed,
+        match markup::parse(raw) {
+            Ok(parsed) => self.inlines(Origin::Json(path), parsed, markup),
             Err(e) => {
                 let end = raw[e.offset..].chars().next().map_or(e.offset, |c| e.offset + c.len_utf8());
                 self.error_in(path, Some(e.offset..end), e.message, e.hint);
-                return Text::default();
+                Text::default()
             }
-        };
+        }
+    }
+
+    /// Evaluates the values of parsed inlines and checks their citations,
+    /// reporting problems where they were written.
+    pub(super) fn inlines(&mut self, origin: Origin, parsed: Vec<markup::Inline>, markup: Markup) -> Text {
         let mut inlines = Vec::with_capacity(parsed.len());
         for inline in parsed {
             match inline {
                 markup::Inline::Text { text, bold, italic } => inlines.push(Inline::Text { text, bold, italic }),
+                markup::Inline::Link { text, url, bold, italic } => inlines.push(Inline::Link { text, url, bold, italic }),
                 markup::Inline::Value { expr, bold, italic, at } => {
-                    if let Some(text) = self.value(path, &expr, at) {
+                    if let Some(text) = self.value(origin, &expr, at) {
                         inlines.push(Inline::Value { text, bold, italic });
                     }
                 }
                 markup::Inline::Cite { ids, at } if markup == Markup::Prose => {
                     for id in &ids {
-                        self.source_ref_in(path, Some(at.clone()), id);
+                        self.source_at(origin, Some(at.clone()), id);
                     }
                     inlines.push(Inline::Cite(ids));
                 }
-                markup::Inline::Cite { at, .. } => self.error_in(
-                    path,
+                markup::Inline::Cite { at, .. } => self.error_at(
+                    origin,
                     Some(at),
-                    format!("`{}` cannot cite a source", last_key(path)),
+                    format!("`{}` cannot cite a source", origin.field()),
                     "cite it in the text, where the reader meets the claim; key figures, charts and tables name their own sources",
                 ),
             }
@@ -112,7 +168,7 @@ impl Resolver<'_> {
     }
 
     /// Evaluates `{expr}` found at `at`, recording the sources it rests on.
-    fn value(&mut self, path: &[PathSeg], expr: &str, at: Range<usize>) -> Option<String> {
+    fn value(&mut self, origin: Origin, expr: &str, at: Range<usize>) -> Option<String> {
         self.values.count += 1;
         match self.analysis.eval(expr) {
             Ok(value) => {
@@ -127,7 +183,7 @@ impl Resolver<'_> {
             // The series failed to build and has been reported at its declaration.
             Err(e) if e.reported => None,
             Err(e) => {
-                self.error_in(path, Some(at), e.message, e.hint);
+                self.error_at(origin, Some(at), e.message, e.hint);
                 None
             }
         }
