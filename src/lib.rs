@@ -50,6 +50,7 @@ pub const BUILTIN_NAME: &str = "<built-in>/data/london-2018/briefing.json";
 pub const BUILTIN_FILES: Embedded = Embedded {
     folder: "<built-in>/data/london-2018",
     files: &[
+        ("briefing.md", include_str!("../data/london-2018/briefing.md")),
         ("met-officers.csv", include_str!("../data/london-2018/met-officers.csv")),
         ("london-population.csv", include_str!("../data/london-2018/london-population.csv")),
         ("london-homicides.csv", include_str!("../data/london-2018/london-homicides.csv")),
