@@ -14,22 +14,12 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
-    cmd
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{briefing, stderr};
 
 #[test]
 fn builtin_briefing_checks_clean() {
     let out = briefing().arg("check").assert().success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr(out.get_output());
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
 }
 
@@ -37,7 +27,7 @@ fn builtin_briefing_checks_clean() {
 fn example_briefings_check_clean() {
     for manifest in ["data/london-2018/briefing.json", "data/london-latest/briefing.json"] {
         let out = briefing().args(["check", manifest, "--data-root", "data"]).assert().success();
-        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let stderr = stderr(out.get_output());
         assert!(stderr.contains("0 errors, 0 warnings"), "{manifest}: {stderr}");
     }
 }
@@ -97,7 +87,7 @@ fn the_default_format_shows_the_offending_line() {
     assert!(!stderr.contains('\u{1b}'), "colour on a pipe: {stderr}");
     // CSV problems show the row.
     let output = briefing().arg("check").arg("tests/bad/non-numeric/briefing.json").output().unwrap();
-    let csv = String::from_utf8_lossy(&output.stderr);
+    let csv = common::stderr(&output);
     assert!(csv.contains("3 │ 2017-03-31,\"31,517\""), "{csv}");
 }
 

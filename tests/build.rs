@@ -4,17 +4,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{briefing, squash, text};
 use lopdf::{Document, Object};
 use serde_json::Value;
 
 const MANIFEST: &str = include_str!("../data/london-2018/briefing.json");
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
 
 /// Builds the built-in briefing (no manifest argument) into `dir`.
 fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
@@ -26,18 +20,6 @@ fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
 fn load(path: &Path) -> Document {
     common::keep_pdf(path);
     Document::load(path).unwrap()
-}
-
-/// All text of the document, in page order.
-fn text(doc: &Document) -> String {
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
-}
-
-/// Text with white space and hyphens removed, so that words broken across
-/// lines by hyphenation still match the source.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}')).collect()
 }
 
 fn manifest() -> Value {

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use briefing::diag::{self, Sources};
 use briefing::input::data::Files;
 use briefing::text::fonts::Fonts;
+use common::squash;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
@@ -448,11 +449,6 @@ fn input() -> impl Strategy<Value = Input> {
             },
         )
     })
-}
-
-/// Text without white space or hyphens: the PDF breaks and hyphenates lines.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}')).collect()
 }
 
 /// Every heading, short paragraph and chart title, in document order.
