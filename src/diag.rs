@@ -562,6 +562,17 @@ mod tests {
         assert!(text.contains(&format!("     {}", "^".repeat(8))), "{text}");
     }
 
+    /// Regression: CRLF files underlined the cell of the line above.
+    #[test]
+    fn human_format_underlines_the_csv_cell_in_crlf_files() {
+        let mut sources = Sources::default();
+        sources.add("d.csv", "year,n\r\n2017,1\r\n2018,lots\r\n2019,2\r\n");
+        let text = render(&[sample("d.csv", (3, 2))], &sources, Format::Human, false);
+        assert!(text.contains("3 │ 2018,lots\n"), "{text}");
+        assert!(text.contains(&format!("  │      {} $.summary[0]", "^".repeat(4))), "{text}");
+        assert!(!text.contains('\r'), "{text:?}");
+    }
+
     #[test]
     fn human_format_without_source_falls_back_to_one_line() {
         let text = render(&[sample("gone.json", (2, 3))], &Sources::default(), Format::Human, false);

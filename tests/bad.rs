@@ -91,6 +91,17 @@ fn the_default_format_shows_the_offending_line() {
     assert!(csv.contains("3 │ 2017-03-31,\"31,517\""), "{csv}");
 }
 
+/// Regression: rows of CRLF files (as Excel and Python's csv module write
+/// them) were reported one line too low, with the row above underlined.
+#[test]
+fn crlf_csv_files_report_and_underline_the_right_row() {
+    let output = briefing().arg("check").arg("tests/bad/csv-crlf/briefing.json").output().unwrap();
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("tests/bad/csv-crlf/officers.csv:4:12"), "{stderr}");
+    assert!(stderr.contains("4 │ 2018-03-31,about 30k\n  │            ^^^^^^^^^\n"), "{stderr}");
+}
+
 /// A folder with the corpus's good manifest and data, `edit` applied to the
 /// manifest, and `officers.csv` replaced when given.
 fn generated(edit: impl FnOnce(&mut serde_json::Value), officers: Option<String>) -> tempfile::TempDir {

@@ -121,8 +121,13 @@ pub struct Csv {
 pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
-    let header: Vec<String> =
-        reader.headers().map_err(|e| csv_error(display, &e))?.iter().map(|h| h.trim().to_string()).collect();
+    let mut lines = Lines { text, offset: 0, line: 1 };
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(display, &e, &mut lines))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     if header.iter().all(String::is_empty) {
         return Err(Diagnostic::error(display, "the file is empty")
             .at(Some((1, 1)))
@@ -130,8 +135,8 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(display, &e))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let record = record.map_err(|e| csv_error(display, &e, &mut lines))?;
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         rows.push((line, record));
     }
     if rows.is_empty() {
@@ -142,8 +147,38 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     Ok(Csv { name: display.to_string(), header, rows })
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map(|p| p.line() as usize);
+/// The 1-based line of byte offsets in CSV text, counted onwards from the
+/// previous offset asked about, so that reading a file stays linear.
+///
+/// The csv crate's own `Position::line` is wrong for CRLF files (it counts
+/// `\n` only after the `\r` that ended the record, so every row is one line
+/// too low: BurntSushi/rust-csv#395) and for blank lines (a record's
+/// position is where the blank lines before it start). Its byte offsets are
+/// right up to those skipped line breaks, so lines are counted from them.
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, byte: u64) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+        self.offset = start;
+        self.line
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines) -> Diagnostic {
+    let line = e.position().map(|p| lines.at(p.byte()));
     let (message, hint) = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
             format!("this row has {len} fields but the header has {expected_len}"),
@@ -305,6 +340,23 @@ mod tests {
             "{:?}",
             diags[0]
         );
+    }
+
+    /// Regression: rows of CRLF files (as Excel and Python's csv module
+    /// write them) and rows after blank lines were reported a line too low.
+    #[test]
+    fn crlf_files_and_blank_lines_report_the_right_line() {
+        for csv in ["year,n\r\n2017,1\r\n2018,x\r\n2019,y\r\n", "year,n\n2017,1\n2018,x\n2019,y\n"] {
+            let diags = points(csv, "year", "n", &[]).unwrap_err();
+            let at: Vec<_> = diags.iter().map(|d| d.position).collect();
+            assert_eq!(at, [Some((3, 2)), Some((4, 2))], "{csv:?}");
+        }
+        for csv in ["year,n\r\n\r\n2017,1\r\n\r\n\r\n2018,x\r\n", "year,n\n\n2017,1\n\n\n2018,x"] {
+            let diags = points(csv, "year", "n", &[]).unwrap_err();
+            assert_eq!(diags[0].position, Some((6, 2)), "{csv:?}");
+        }
+        let diags = points("year,n\r\n2017,1\r\n2018,1,2\r\n", "year", "n", &[]).unwrap_err();
+        assert_eq!(diags[0].position, Some((3, 1)));
     }
 
     #[test]
