@@ -258,16 +258,48 @@ fn csv_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Ran
     if field == col { field_start..lr.end } else { lr }
 }
 
-/// The closest candidate to `word`, if it is close enough to be a plausible typo.
+/// The hint for a name that is not known: `did you mean `x`?` naming the
+/// candidate closest to `word`, or every one of them, sorted, when several
+/// are equally close (`did you mean `a`, `b` or `c`?`). Picking one of a
+/// tie would send the user to a name that may be the wrong one, such as
+/// another police force's column, and the chart would be silently wrong.
+/// `None` when nothing is close enough to be a plausible typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let best: Vec<String> = closest(word, candidates).iter().map(|c| format!("`{c}`")).collect();
+    match best.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        [rest @ .., last] => Some(format!("did you mean {} or {last}?", rest.join(", "))),
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be a plausible
+/// typo and no other candidate is as close: a tie has no right answer, so
+/// callers must not pick one of it ([`suggest`] names them all).
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+    match closest(word, candidates).as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// Every candidate at the smallest edit distance from `word`, sorted and
+/// without repeats, among those close enough to be a plausible typo.
+fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(word, c), c))
         // Close to the candidate, and not mostly rewritten: `pie` is two
         // edits from `line` but is no typo of it.
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) && 2 * *d <= word.chars().count())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .collect();
+    let Some(least) = near.iter().map(|(d, _)| *d).min() else {
+        return Vec::new();
+    };
+    let mut best: Vec<&str> = near.into_iter().filter(|(d, _)| *d == least).map(|(_, c)| c).collect();
+    best.sort_unstable();
+    best.dedup();
+    best
 }
 
 /// One step of a JSON path.
@@ -594,5 +626,33 @@ mod tests {
         assert_eq!(did_you_mean("oficers", names), Some("officers"));
         assert_eq!(did_you_mean("budget", names), None);
         assert_eq!(did_you_mean("pie", ["line", "column", "bar"]), None);
+        assert_eq!(suggest("oficers", names).as_deref(), Some("did you mean `officers`?"));
+        assert_eq!(suggest("budget", names), None);
+        assert_eq!(suggest("pie", ["line", "column", "bar"]), None);
+    }
+
+    /// Regression: `we_officers_fte` (two letters swapped) is two edits from
+    /// three forces' columns; the hint named only the first, so taking it
+    /// could silently chart the wrong force.
+    #[test]
+    fn equally_close_names_are_all_suggested_and_none_is_picked() {
+        let columns = ["wmp_officers_fte", "met_officers_fte", "ew_officers_fte", "officers"];
+        assert_eq!(
+            suggest("we_officers_fte", columns).as_deref(),
+            Some("did you mean `ew_officers_fte`, `met_officers_fte` or `wmp_officers_fte`?")
+        );
+        assert_eq!(did_you_mean("we_officers_fte", columns), None);
+        // Two equally close: no comma; the order of the candidates does not matter.
+        let two = ["wmp_officers_fte", "ew_officers_fte"];
+        assert_eq!(
+            suggest("we_officers_fte", two).as_deref(),
+            Some("did you mean `ew_officers_fte` or `wmp_officers_fte`?")
+        );
+        let reversed = ["ew_officers_fte", "wmp_officers_fte"];
+        assert_eq!(suggest("we_officers_fte", reversed), suggest("we_officers_fte", two));
+        // A closer candidate wins outright, and a repeated name is no tie.
+        assert_eq!(suggest("wmp_officer_fte", columns).as_deref(), Some("did you mean `wmp_officers_fte`?"));
+        assert_eq!(did_you_mean("wmp_officer_fte", columns), Some("wmp_officers_fte"));
+        assert_eq!(did_you_mean("oficers", ["officers", "officers"]), Some("officers"));
     }
 }

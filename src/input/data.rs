@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, suggest};
 use crate::input::x::X;
 
 /// Where data files named in a manifest are read from. All outside input
@@ -194,8 +194,8 @@ impl Csv {
     /// The index of a column, or a diagnostic suggesting the closest one.
     pub fn column(&self, name: &str) -> Result<usize, Diagnostic> {
         self.header.iter().position(|h| h == name).ok_or_else(|| {
-            let hint = match did_you_mean(name, self.header.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
+            let hint = match suggest(name, self.header.iter().map(String::as_str)) {
+                Some(hint) => hint,
                 None if self.header.len() == 1 => format!(
                     "the file has a single column `{}`: is it separated by something other than commas?",
                     self.header[0]
@@ -334,6 +334,10 @@ mod tests {
         let diags = points("year,officers\n2017,1\n", "year", "oficers", &[]).unwrap_err();
         assert_eq!(diags[0].message, "no column `oficers`");
         assert_eq!(diags[0].hint.as_deref(), Some("did you mean `officers`?"));
+        // Two columns equally close are both named: picking one could chart the wrong force.
+        let csv = "year,wmp_officers_fte,ew_officers_fte\n2017,1,2\n";
+        let diags = points(csv, "year", "we_officers_fte", &[]).unwrap_err();
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `ew_officers_fte` or `wmp_officers_fte`?"));
         let diags = points("year;officers\n2017;1\n", "year", "officers", &[]).unwrap_err();
         assert!(
             diags[0].hint.as_deref().unwrap().contains("separated by something other than commas"),

@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::analyse::Analysis;
-use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
+use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate, suggest};
 use crate::input::data::MAX_MAGNITUDE;
 use crate::input::date::{is_full_date, is_partial_date};
 use crate::input::markup::{self, Inline};
@@ -432,8 +432,8 @@ fn field_hint(message: &str) -> Option<String> {
     let (first, expected) = names.split_first()?;
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let what = if message.starts_with("unknown field") { "field" } else { "value" };
-        return Some(match did_you_mean(first, expected.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
+        return Some(match suggest(first, expected.iter().copied()) {
+            Some(hint) => hint,
             None if expected.is_empty() => format!("no {what}s are allowed here"),
             None => format!("allowed: {}", expected.join(", ")),
         });
@@ -1056,5 +1056,15 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].path, "$.title");
         assert_eq!(diags[0].position, Some((3, 17)));
+    }
+
+    /// Regression: of two fields equally close to a misspelt one, the hint
+    /// named whichever serde listed first.
+    #[test]
+    fn equally_close_fields_are_all_suggested() {
+        let hint = field_hint("unknown field `form`, expected one of `from`, `format`, `to`");
+        assert_eq!(hint.as_deref(), Some("did you mean `format` or `from`?"));
+        let hint = field_hint("unknown field `titel`, expected one of `title`, `date`");
+        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
     }
 }
