@@ -102,6 +102,40 @@ fn crlf_csv_files_report_and_underline_the_right_row() {
     assert!(stderr.contains("4 │ 2018-03-31,about 30k\n  │            ^^^^^^^^^\n"), "{stderr}");
 }
 
+/// Regression: a paragraph is one long JSON line (here about 450
+/// characters); a bare `"` inside it gave a one-line error with no snippet
+/// and a hint about commas.
+#[test]
+fn a_bare_quote_in_a_long_paragraph_is_shown_with_a_hint() {
+    let dir = generated(|_| {}, None);
+    let manifest = dir.path().join("briefing.json");
+    let paragraph = format!(
+        "{}The Mayor said \"we need more\" and the Commissioner agreed. {}[@ho]",
+        "The Met had 30,390 officers in March 2018, the fewest since 2003. ".repeat(3),
+        "Numbers fell by 3.7 per cent in a year. ".repeat(4),
+    );
+    let text = std::fs::read_to_string(&manifest).unwrap().replace("{officers.latest} officers [@ho].", &paragraph);
+    let line = text.lines().find(|l| l.contains("The Mayor said")).unwrap();
+    assert!(line.chars().count() > 400, "{line}");
+    std::fs::write(&manifest, &text).unwrap();
+    let output = briefing().arg("check").arg(&manifest).output().unwrap();
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not valid JSON: this quotation mark ends the text"), "{stderr}");
+    assert!(
+        stderr.contains("2003. The Mayor said \"we need more\" and the Commissioner agreed. Numbers fell by"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("briefing.json:{}:", text.lines().position(|l| l == line).unwrap() + 1)),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= hint: write `\\\"` for a quotation mark inside text, or use typographic quotes “ ”"),
+        "{stderr}"
+    );
+}
+
 /// A folder with the corpus's good manifest and data, `edit` applied to the
 /// manifest, and `officers.csv` replaced when given.
 fn generated(edit: impl FnOnce(&mut serde_json::Value), officers: Option<String>) -> tempfile::TempDir {
