@@ -232,6 +232,8 @@ pub fn series_from_csv(
         return Err(diags);
     }
     let mut points = Vec::new();
+    // Bad cells by kind, in order of first appearance: the first cell and every line.
+    let mut bad: Vec<(BadNumber, &str, Vec<usize>)> = Vec::new();
     for (line, row) in &csv.rows {
         if !filters.iter().all(|(i, v)| row[*i].trim() == *v) {
             continue;
@@ -239,14 +241,37 @@ pub fn series_from_csv(
         let x = X::parse(&row[xi]);
         match parse_number(&row[yi]) {
             Ok(value) => points.push((*line, x, value)),
-            Err((problem, hint)) => diags.push(
-                Diagnostic::error(&csv.name, format!("`{}` in column `{y}` {problem}", row[yi].trim()))
-                    .at(Some((*line, yi + 1)))
-                    .hint(hint),
-            ),
+            Err(kind) => match bad.iter_mut().find(|(k, _, _)| *k == kind) {
+                Some((_, _, lines)) => lines.push(*line),
+                None => bad.push((kind, row[yi].trim(), vec![*line])),
+            },
         }
     }
+    // One message per kind of problem, at its first cell: a column written
+    // with thousands separators throughout is one thing to fix, not 26.
+    for (kind, cell, lines) in bad {
+        let mut message = format!("`{cell}` in column `{y}` {}", kind.problem());
+        if lines.len() > 1 {
+            message.push_str(&format!(", and {} more cells have the same problem: {}", lines.len() - 1, rows(&lines)));
+        }
+        diags.push(Diagnostic::error(&csv.name, message).at(Some((lines[0], yi + 1))).hint(kind.hint(cell)));
+    }
     if diags.is_empty() { Ok(points) } else { Err(diags) }
+}
+
+/// How many line numbers a list of rows shows before it gives the count.
+const ROWS_SHOWN: usize = 5;
+
+/// Row numbers for a message: `rows 3, 4 and 9`, or when there are many,
+/// the first few and the count: `rows 3, 4, 5, 6, 7 … (26 rows)`.
+fn rows(lines: &[usize]) -> String {
+    let shown: Vec<String> = lines.iter().take(ROWS_SHOWN).map(usize::to_string).collect();
+    match (lines.len(), shown.split_last()) {
+        (_, None) => String::new(),
+        (1, _) => format!("row {}", shown[0]),
+        (n, Some((last, rest))) if n <= ROWS_SHOWN => format!("rows {} and {last}", rest.join(", ")),
+        (n, _) => format!("rows {} … ({n} rows)", shown.join(", ")),
+    }
 }
 
 /// The largest magnitude a data value may have. Figures are printed in
@@ -255,32 +280,57 @@ pub fn series_from_csv(
 /// and overflow every sum. Larger values are almost always a unit mistake.
 pub const MAX_MAGNITUDE: f64 = 1e15;
 
+/// What is wrong with a number cell; cells with the same kind of problem
+/// in one column are reported together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadNumber {
+    NotANumber,
+    TooLarge,
+    ThousandsSeparators,
+    Text,
+}
+
+impl BadNumber {
+    /// Completes "`cell` in column `y` ...".
+    fn problem(self) -> &'static str {
+        match self {
+            BadNumber::TooLarge => "is too large to be a figure",
+            _ => "is not a number",
+        }
+    }
+
+    /// How to fix it, quoting `cell` (the first of its kind) where that helps.
+    fn hint(self, cell: &str) -> String {
+        match self {
+            BadNumber::NotANumber => "leave the cell empty for a missing value; it is shown as a gap".into(),
+            BadNumber::TooLarge => {
+                "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into()
+            }
+            BadNumber::ThousandsSeparators => {
+                format!("remove the thousands separators (write {}, not {cell})", cell.replace(',', ""))
+            }
+            BadNumber::Text => {
+                "write a plain number such as 30390.5, or leave the cell empty for a missing value".into()
+            }
+        }
+    }
+}
+
 /// A number cell: empty means a gap. Thousands separators and stray
-/// symbols are refused rather than guessed at. The error is what is wrong
-/// with the cell (completing "`x` in column `y` ...") and a hint.
-fn parse_number(cell: &str) -> Result<Option<f64>, (&'static str, String)> {
+/// symbols are refused rather than guessed at.
+fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);
     }
-    let not_a_number = "is not a number";
     match cell.parse::<f64>() {
-        Ok(v) if v.is_nan() => {
-            Err((not_a_number, "leave the cell empty for a missing value; it is shown as a gap".into()))
-        }
-        Ok(v) if v.is_infinite() || v.abs() > MAX_MAGNITUDE => Err((
-            "is too large to be a figure",
-            "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into(),
-        )),
+        Ok(v) if v.is_nan() => Err(BadNumber::NotANumber),
+        Ok(v) if v.is_infinite() || v.abs() > MAX_MAGNITUDE => Err(BadNumber::TooLarge),
         Ok(v) => Ok(Some(v)),
-        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => Err((
-            not_a_number,
-            format!("remove the thousands separators (write {}, not {cell})", cell.replace(',', "")),
-        )),
-        Err(_) => Err((
-            not_a_number,
-            "write a plain number such as 30390.5, or leave the cell empty for a missing value".into(),
-        )),
+        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
+            Err(BadNumber::ThousandsSeparators)
+        }
+        Err(_) => Err(BadNumber::Text),
     }
 }
 
@@ -321,12 +371,43 @@ mod tests {
             messages,
             [
                 "`NaN` in column `n` is not a number",
-                "`inf` in column `n` is too large to be a figure",
-                "`1e308` in column `n` is too large to be a figure",
-                "`-2e15` in column `n` is too large to be a figure",
+                "`inf` in column `n` is too large to be a figure, and 2 more cells have the same problem: rows 3, 4 and 5",
             ]
         );
-        assert_eq!(diags[2].position, Some((4, 2)));
+        assert_eq!(diags[1].position, Some((3, 2)));
+    }
+
+    /// Regression: a column written with thousands separators gave one
+    /// identical error per row (26 for a short file).
+    #[test]
+    fn the_same_problem_in_many_cells_of_a_column_is_one_error() {
+        let mut csv = String::from("year,area,n\n2000,B,lots\n");
+        for (i, year) in (1990..2016).enumerate() {
+            csv.push_str(&format!("{year},A,\"{},{:03}\"\n", 31 + i, i));
+            csv.push_str(&format!("{year},B,{}\n", if i % 10 == 0 { "x" } else { "1" }));
+        }
+        csv.push_str("2016,A,about 30k\n");
+        let diags = points(&csv, "year", "n", &[]).unwrap_err();
+        let at: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.position, d.hint.as_deref().unwrap())).collect();
+        assert_eq!(
+            at,
+            [
+                (
+                    "`lots` in column `n` is not a number, and 4 more cells have the same problem: rows 2, 4, 24, 44 and 55",
+                    Some((2, 3)),
+                    "write a plain number such as 30390.5, or leave the cell empty for a missing value"
+                ),
+                (
+                    "`31,000` in column `n` is not a number, and 25 more cells have the same problem: rows 3, 5, 7, 9, 11 … (26 rows)",
+                    Some((3, 3)),
+                    "remove the thousands separators (write 31000, not 31,000)"
+                ),
+            ]
+        );
+        // Filtered to one area, each problem is counted in its rows only.
+        let diags = points(&csv, "year", "n", &[("area", "B")]).unwrap_err();
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.ends_with("rows 2, 4, 24 and 44"), "{}", diags[0].message);
     }
 
     #[test]
@@ -350,7 +431,7 @@ mod tests {
     /// write them) and rows after blank lines were reported a line too low.
     #[test]
     fn crlf_files_and_blank_lines_report_the_right_line() {
-        for csv in ["year,n\r\n2017,1\r\n2018,x\r\n2019,y\r\n", "year,n\n2017,1\n2018,x\n2019,y\n"] {
+        for csv in ["year,n\r\n2017,1\r\n2018,x\r\n2019,1e400\r\n", "year,n\n2017,1\n2018,x\n2019,1e400\n"] {
             let diags = points(csv, "year", "n", &[]).unwrap_err();
             let at: Vec<_> = diags.iter().map(|d| d.position).collect();
             assert_eq!(at, [Some((3, 2)), Some((4, 2))], "{csv:?}");
