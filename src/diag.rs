@@ -292,8 +292,11 @@ impl<'f> Files<'f> for Window {
     }
 }
 
+/// A CSV file, plain or gzip-compressed (its text is held decompressed).
 fn is_csv(file: &str) -> bool {
-    file.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+    let mut exts = file.rsplit('.');
+    let ext = exts.next().filter(|e| !e.eq_ignore_ascii_case("gz")).or_else(|| exts.next());
+    ext.is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
 /// The JSON token starting at character `col` of the line `lr`: a whole

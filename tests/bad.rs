@@ -136,6 +136,42 @@ fn a_bare_quote_in_a_long_paragraph_is_shown_with_a_hint() {
     );
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Regression: a `.csv.gz` data file was reported as "not UTF-8, perhaps
+/// Windows-1252"; it is read decompressed, giving the very same PDF.
+#[test]
+fn a_gzip_csv_builds_the_same_pdf_as_the_plain_csv() {
+    let dir = generated(|_| {}, None);
+    let plain = dir.path().join("plain.pdf");
+    let build = |out: &Path| {
+        briefing().arg("build").arg(dir.path().join("briefing.json")).arg("-o").arg(out).assert().success()
+    };
+    build(&plain);
+    let csv = std::fs::read(dir.path().join("officers.csv")).unwrap();
+    std::fs::write(dir.path().join("officers.csv.gz"), gzip(&csv)).unwrap();
+    std::fs::remove_file(dir.path().join("officers.csv")).unwrap();
+    let manifest = std::fs::read_to_string(dir.path().join("briefing.json")).unwrap();
+    std::fs::write(dir.path().join("briefing.json"), manifest.replace("\"officers.csv\"", "\"officers.csv.gz\""))
+        .unwrap();
+    let compressed = dir.path().join("compressed.pdf");
+    build(&compressed);
+    assert!(std::fs::read(&plain).unwrap() == std::fs::read(&compressed).unwrap(), "the PDFs differ");
+    common::keep_pdf(&compressed);
+    // A bad cell in a compressed file is shown and underlined in the decompressed text.
+    let bad = String::from_utf8(csv).unwrap().replace("31517", "31517x");
+    std::fs::write(dir.path().join("officers.csv.gz"), gzip(bad.as_bytes())).unwrap();
+    let output = briefing().arg("check").arg(dir.path().join("briefing.json")).output().unwrap();
+    let stderr = stderr(&output);
+    assert!(stderr.contains("officers.csv.gz:3:12"), "{stderr}");
+    assert!(stderr.contains("3 │ 2017-03-31,31517x\n  │            ^^^^^^\n"), "{stderr}");
+}
+
 /// A folder with the corpus's good manifest and data, `edit` applied to the
 /// manifest, and `officers.csv` replaced when given.
 fn generated(edit: impl FnOnce(&mut serde_json::Value), officers: Option<String>) -> tempfile::TempDir {

@@ -2,6 +2,9 @@
 //! copies compiled into the binary for the built-in briefing) and turning a
 //! CSV file plus a series declaration into a [`Series`].
 //!
+//! Gzip-compressed files (`officers.csv.gz`) are decompressed as they are
+//! read, so the rest of the pipeline, and diagnostics, see the CSV text.
+//!
 //! Every problem in a CSV file is reported with the file, row and column.
 
 use std::collections::BTreeMap;
@@ -59,6 +62,7 @@ impl Files for Folder {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
+        let bytes = decompress(name, bytes)?;
         String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
@@ -69,6 +73,43 @@ impl Files for Folder {
     fn display(&self, name: &str) -> String {
         self.base.join(name).display().to_string()
     }
+}
+
+/// The two bytes every gzip file starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The most a compressed data file may expand to: far beyond any real
+/// table, and a guard against a small file that unpacks to fill the memory.
+const MOST_DECOMPRESSED: u64 = 1 << 30;
+
+/// The file's bytes, decompressed when it is gzip (`.csv.gz`, as exports
+/// and archives often come): recognised by its first bytes, whatever its
+/// name, so that a compressed file is never mistaken for Windows-1252 text.
+fn decompress(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let gz_name = name.to_ascii_lowercase().ends_with(".gz");
+    if !bytes.starts_with(&GZIP_MAGIC) {
+        // A `.gz` name on plain text is harmless; on anything else, say what is wrong.
+        return match std::str::from_utf8(&bytes) {
+            Err(_) if gz_name => Err(
+                "the file is named .gz but is not gzip-compressed; compress it with gzip, or give the plain CSV file"
+                    .into(),
+            ),
+            _ => Ok(bytes),
+        };
+    }
+    use std::io::Read;
+    let mut out = Vec::new();
+    // Multi-member: `cat a.gz b.gz` is a valid gzip file of both.
+    let mut decoder = flate2::read::MultiGzDecoder::new(&bytes[..]).take(MOST_DECOMPRESSED + 1);
+    decoder.read_to_end(&mut out).map_err(|e| {
+        format!(
+            "the file is gzip-compressed but damaged or cut short ({e}); compress it again, or give the plain CSV file"
+        )
+    })?;
+    if out.len() as u64 > MOST_DECOMPRESSED {
+        return Err("the file decompresses to more than 1 GiB; a data file should be far smaller".into());
+    }
+    Ok(out)
 }
 
 /// An absolute path with `.` and `..` resolved on the names alone.
@@ -453,6 +494,49 @@ mod tests {
         assert_eq!(diags[0].message, "the file is empty");
         let diags = points("year,n\n", "year", "n", &[]).unwrap_err();
         assert_eq!(diags[0].message, "the file has a header row but no data rows");
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    /// Regression: a gzip-compressed CSV was reported as "not UTF-8,
+    /// perhaps Windows-1252".
+    #[test]
+    fn gzip_files_are_read_decompressed_whatever_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "year,n\n2017,1\n2018,2\n";
+        std::fs::write(dir.path().join("d.csv"), text).unwrap();
+        std::fs::write(dir.path().join("d.csv.gz"), gzip(text.as_bytes())).unwrap();
+        std::fs::write(dir.path().join("D.CSV.GZ"), [gzip(b"year,n\n"), gzip(b"2017,1\n2018,2\n")].concat()).unwrap();
+        std::fs::write(dir.path().join("hidden.csv"), gzip(text.as_bytes())).unwrap();
+        std::fs::write(dir.path().join("plain.csv.gz"), text).unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
+        for name in ["d.csv", "d.csv.gz", "D.CSV.GZ", "hidden.csv", "plain.csv.gz"] {
+            assert_eq!(folder.read(name).as_deref(), Ok(text), "{name}");
+        }
+    }
+
+    #[test]
+    fn damaged_gzip_files_are_named_in_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = gzip("year,n\n2017,1\n".repeat(100).as_bytes());
+        std::fs::write(dir.path().join("cut.csv.gz"), &whole[..whole.len() / 2]).unwrap();
+        let mut flipped = whole.clone();
+        flipped[20] ^= 0xff;
+        std::fs::write(dir.path().join("flipped.csv"), &flipped).unwrap();
+        std::fs::write(dir.path().join("zip.csv.gz"), b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xff").unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
+        for name in ["cut.csv.gz", "flipped.csv"] {
+            let err = folder.read(name).unwrap_err();
+            assert!(err.starts_with("the file is gzip-compressed but damaged or cut short ("), "{name}: {err}");
+            assert!(!err.contains("UTF-8"), "{err}");
+        }
+        let err = folder.read("zip.csv.gz").unwrap_err();
+        assert!(err.starts_with("the file is named .gz but is not gzip-compressed"), "{err}");
     }
 
     #[test]
