@@ -1,13 +1,18 @@
 //! Bad input never panics, always ends in a located message, and never
 //! costs the user a file.
 //!
-//! `tests/bad/<case>/` holds one broken manifest (with its CSV files) per
-//! folder, run through `briefing check --diagnostic-format short`; its
+//! `tests/bad/<case>/` holds one broken manifest per folder, run through
+//! `briefing check --diagnostic-format short --data-root tests/bad`; its
 //! `expected.txt` gives the exit code on the first line (`exit: N`), then
 //! lines that must appear in the report (file:line:column, JSON path or CSV
-//! row and column, message and hint). Inputs too big to commit (a
-//! 50,000-word paragraph, 10,000 points) and output paths that cannot be
-//! written are made at run time by the tests below the corpus.
+//! row and column, message and hint). Good data files are shared, in
+//! `tests/bad/data/`, and named `../data/officers.csv` by the manifests; a
+//! case whose CSV file is itself the problem keeps its own copy. A CSV
+//! position in `expected.txt` names the file's folder too
+//! (`non-numeric/officers.csv:3:2`, `data/officers.csv:1:1`), so that it
+//! cannot match the wrong copy. Inputs too big to commit (a 50,000-word
+//! paragraph, 10,000 points) and output paths that cannot be written are
+//! made at run time by the tests below the corpus.
 
 mod common;
 
@@ -32,10 +37,21 @@ fn example_briefings_check_clean() {
     }
 }
 
+/// The corpus, and its folder of shared data files.
+const CORPUS: &str = "tests/bad";
+const SHARED: &str = "tests/bad/data";
+
+/// Checks a corpus manifest as the corpus runs them, with the shared data within reach.
+fn check_case(manifest: &str) -> assert_cmd::Command {
+    let mut cmd = briefing();
+    cmd.arg("check").arg(manifest).args(["--data-root", CORPUS]);
+    cmd
+}
+
 #[test]
 fn broken_inputs_give_located_diagnostics() {
-    let corpus = Path::new("tests/bad");
-    let mut cases: Vec<_> = std::fs::read_dir(corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<_> =
+        std::fs::read_dir(CORPUS).unwrap().map(|e| e.unwrap().path()).filter(|p| p != Path::new(SHARED)).collect();
     cases.sort();
     assert!(cases.len() >= 40, "corpus has only {} cases", cases.len());
     let mut failures = Vec::new();
@@ -43,9 +59,8 @@ fn broken_inputs_give_located_diagnostics() {
         let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
         let mut lines = expected.lines();
         let code: i32 = lines.next().and_then(|l| l.strip_prefix("exit: ")).unwrap().parse().unwrap();
-        let output = briefing()
-            .args(["check", "--diagnostic-format", "short"])
-            .arg(case.join("briefing.json"))
+        let output = check_case(&case.join("briefing.json").to_string_lossy())
+            .args(["--diagnostic-format", "short"])
             .output()
             .unwrap();
         let stderr = stderr(&output);
@@ -56,6 +71,11 @@ fn broken_inputs_give_located_diagnostics() {
             failures.push(format!("{}: panicked\n{stderr}", case.display()));
         }
         for line in lines.filter(|l| !l.is_empty()) {
+            // `officers.csv:3:2` would match the shared file and the case's own alike.
+            let file = line.split(':').next().unwrap_or_default();
+            if (file.ends_with(".csv") || file.ends_with(".csv.gz")) && !file.contains('/') {
+                failures.push(format!("{}: say whose `{file}` in `{line}` (`<case>/` or `data/`)", case.display()));
+            }
             if !stderr.contains(line) {
                 failures.push(format!("{}: missing `{line}` in:\n{stderr}", case.display()));
             }
@@ -76,7 +96,7 @@ fn broken_inputs_give_located_diagnostics() {
 
 #[test]
 fn the_default_format_shows_the_offending_line() {
-    let output = briefing().arg("check").arg("tests/bad/unknown-series/briefing.json").output().unwrap();
+    let output = check_case("tests/bad/unknown-series/briefing.json").output().unwrap();
     let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("error: unknown series `oficers`"), "{stderr}");
@@ -86,7 +106,7 @@ fn the_default_format_shows_the_offending_line() {
     assert!(stderr.contains("= hint: did you mean `officers`?"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "colour on a pipe: {stderr}");
     // CSV problems show the row.
-    let output = briefing().arg("check").arg("tests/bad/non-numeric/briefing.json").output().unwrap();
+    let output = check_case("tests/bad/non-numeric/briefing.json").output().unwrap();
     let csv = common::stderr(&output);
     assert!(csv.contains("3 │ 2017-03-31,\"31,517\""), "{csv}");
 }
@@ -95,7 +115,7 @@ fn the_default_format_shows_the_offending_line() {
 /// them) were reported one line too low, with the row above underlined.
 #[test]
 fn crlf_csv_files_report_and_underline_the_right_row() {
-    let output = briefing().arg("check").arg("tests/bad/csv-crlf/briefing.json").output().unwrap();
+    let output = check_case("tests/bad/csv-crlf/briefing.json").output().unwrap();
     let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("tests/bad/csv-crlf/officers.csv:4:12"), "{stderr}");
@@ -172,16 +192,17 @@ fn a_gzip_csv_builds_the_same_pdf_as_the_plain_csv() {
     assert!(stderr.contains("3 │ 2017-03-31,31517x\n  │            ^^^^^^\n"), "{stderr}");
 }
 
-/// A folder with the corpus's good manifest and data, `edit` applied to the
-/// manifest, and `officers.csv` replaced when given.
+/// A folder with the corpus's good manifest and its shared data beside it,
+/// `edit` applied to the manifest, and `officers.csv` replaced when given.
 fn generated(edit: impl FnOnce(&mut serde_json::Value), officers: Option<String>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let base = Path::new("tests/bad/unknown-series");
-    for name in ["briefing.json", "officers.csv", "population.csv"] {
-        std::fs::copy(base.join(name), dir.path().join(name)).unwrap();
+    for name in ["officers.csv", "population.csv"] {
+        std::fs::copy(Path::new(SHARED).join(name), dir.path().join(name)).unwrap();
     }
-    let mut m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(base.join("briefing.json")).unwrap()).unwrap();
+    let manifest = Path::new(CORPUS).join("unknown-series").join("briefing.json");
+    let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    m["data"]["officers"]["file"] = "officers.csv".into();
+    m["data"]["population"]["file"] = "population.csv".into();
     m["sections"][0]["blocks"][0]["text"] = "{officers.latest} officers [@ho].".into();
     edit(&mut m);
     std::fs::write(dir.path().join("briefing.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
