@@ -292,8 +292,10 @@ pub fn series_from_csv(
     // with thousands separators throughout is one thing to fix, not 26.
     for (kind, cell, lines) in bad {
         let mut message = format!("`{cell}` in column `{y}` {}", kind.problem());
-        if lines.len() > 1 {
-            message.push_str(&format!(", and {} more cells have the same problem: {}", lines.len() - 1, rows(&lines)));
+        match lines.len() {
+            1 => {}
+            2 => message.push_str(&format!(", and 1 more cell has the same problem: {}", rows(&lines))),
+            n => message.push_str(&format!(", and {} more cells have the same problem: {}", n - 1, rows(&lines))),
         }
         diags.push(Diagnostic::error(&csv.name, message).at(Some((lines[0], yi + 1))).hint(kind.hint(cell)));
     }
@@ -444,6 +446,11 @@ mod tests {
                     "remove the thousands separators (write 31000, not 31,000)"
                 ),
             ]
+        );
+        let diags = points("year,n\n2017,x\n2018,y\n", "year", "n", &[]).unwrap_err();
+        assert_eq!(
+            diags[0].message,
+            "`x` in column `n` is not a number, and 1 more cell has the same problem: rows 2 and 3"
         );
         // Filtered to one area, each problem is counted in its rows only.
         let diags = points(&csv, "year", "n", &[("area", "B")]).unwrap_err();
