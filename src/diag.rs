@@ -11,9 +11,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term;
 
 /// How serious a problem is: errors stop the build, warnings do not.
@@ -164,12 +165,7 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     /// The file's codespan id, text and the byte range of 1-based `line` (without its line break).
-    fn line(
-        &mut self,
-        sources: &'a Sources,
-        name: &str,
-        line: usize,
-    ) -> Option<(usize, &'a str, std::ops::Range<usize>)> {
+    fn line(&mut self, sources: &'a Sources, name: &str, line: usize) -> Option<(usize, &'a str, Range<usize>)> {
         let (name, text) = sources.texts.get_key_value(name)?;
         let (id, starts) = self.known.entry(name.as_str()).or_insert_with(|| {
             let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
@@ -182,29 +178,48 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Lines longer than this are not shown: a 50,000-word paragraph on one
-/// line would bury the message under a screenful of text and carets.
+/// Lines longer than this are shown as a window around the problem: a
+/// paragraph is one JSON line of hundreds or thousands of characters, and
+/// shown whole it would bury the message under a screenful of text.
 const LONGEST_SNIPPET: usize = 300;
 
-/// One diagnostic with a snippet of its line. Problems with no position, in
-/// a file we do not hold, or on a very long line fall back to the one-line
-/// form: it names the file and says everything the snippet would.
+/// Characters of a long line shown on either side of the problem, and the
+/// most of a long value underlined.
+const CONTEXT: usize = 60;
+
+/// One diagnostic with a snippet of its line. Problems with no position or
+/// in a file we do not hold fall back to the one-line form: it names the
+/// file and says everything the snippet would.
 fn human<'a>(d: &Diagnostic, sources: &'a Sources, index: &mut Index<'a>, color: bool) -> String {
     let snippet = d.position.and_then(|(line, col)| {
-        let (id, text, line) = index.line(sources, &d.file, line)?;
-        if line.len() > LONGEST_SNIPPET {
-            return None;
-        }
+        let (id, text, lr) = index.line(sources, &d.file, line)?;
         let range = match d.len {
-            Some(len) => char_span(text, line, col, len),
-            None if is_csv(&d.file) => csv_span(text, line, col),
-            None => json_span(text, line, col),
+            Some(len) => char_span(text, lr.clone(), col, len),
+            None if is_csv(&d.file) => csv_span(text, lr.clone(), col),
+            None => json_span(text, lr.clone(), col),
         };
-        Some((id, range))
+        Some((id, text, line, lr, range))
     });
-    let Some((id, range)) = snippet else {
+    let Some((id, text, line, lr, range)) = snippet else {
         return format!("{d}\n");
     };
+    let shown = if lr.len() <= LONGEST_SNIPPET {
+        emit(&index.files, id, range, d, color)
+    } else {
+        let (window, range) = Window::new(&d.file, text, line, lr, range);
+        emit(&window, (), range, d, color)
+    };
+    shown.unwrap_or_else(|_| format!("{d}\n"))
+}
+
+/// Renders `d` through codespan with its label on `range` of file `id`.
+fn emit<'f, F: Files<'f>>(
+    files: &'f F,
+    id: F::FileId,
+    range: Range<usize>,
+    d: &Diagnostic,
+    color: bool,
+) -> Result<String, codespan_reporting::files::Error> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
@@ -217,14 +232,86 @@ fn human<'a>(d: &Diagnostic, sources: &'a Sources, index: &mut Index<'a>, color:
     }
     let config = term::Config::default();
     let mut buffer = if color { term::termcolor::Buffer::ansi() } else { term::termcolor::Buffer::no_color() };
-    match term::emit_to_write_style(&mut buffer, &config, &index.files, &diagnostic) {
-        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
-        Err(_) => format!("{d}\n"),
+    term::emit_to_write_style(&mut buffer, &config, files, &diagnostic)?;
+    Ok(String::from_utf8_lossy(buffer.as_slice()).into_owned())
+}
+
+/// Part of one long line, `CONTEXT` characters either side of the problem
+/// with `…` where it was cut, posing to codespan as a one-line file that
+/// still reports the real line and column numbers.
+struct Window {
+    name: String,
+    text: String,
+    line: usize,
+    /// Characters of the real line before the first one shown.
+    skipped: usize,
+    /// Bytes of the leading `…`, if any.
+    ellipsis: usize,
+}
+
+impl Window {
+    /// The window of line `lr` of `text` around `label`, and the label's
+    /// range within the window (at most `CONTEXT` characters of it: a value
+    /// may be a whole paragraph).
+    fn new(name: &str, text: &str, line: usize, lr: Range<usize>, label: Range<usize>) -> (Window, Range<usize>) {
+        let line_text = &text[lr.clone()];
+        let start = label.start.clamp(lr.start, lr.end) - lr.start;
+        let end = label.end.clamp(lr.start + start, lr.end) - lr.start;
+        let chars_after =
+            |from: usize, n: usize| line_text[from..].char_indices().nth(n).map_or(line_text.len(), |(i, _)| from + i);
+        let from = line_text[..start].char_indices().rev().nth(CONTEXT - 1).map_or(0, |(i, _)| i);
+        let end = end.min(chars_after(start, CONTEXT));
+        let to = chars_after(end, CONTEXT);
+        let ellipsis = if from > 0 { "…".len() } else { 0 };
+        let mut shown = String::with_capacity(to - from + 2 * "…".len());
+        shown.push_str(if from > 0 { "…" } else { "" });
+        shown.push_str(&line_text[from..to]);
+        shown.push_str(if to < line_text.len() { "…" } else { "" });
+        let window =
+            Window { name: name.to_string(), text: shown, line, skipped: line_text[..from].chars().count(), ellipsis };
+        (window, ellipsis + start - from..ellipsis + end - from)
     }
 }
 
+impl<'f> Files<'f> for Window {
+    type FileId = ();
+    type Name = &'f str;
+    type Source = &'f str;
+
+    fn name(&'f self, (): ()) -> Result<&'f str, codespan_reporting::files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'f self, (): ()) -> Result<&'f str, codespan_reporting::files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'f self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'f self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.line)
+    }
+
+    fn column_number(&'f self, (): (), _: usize, byte: usize) -> Result<usize, codespan_reporting::files::Error> {
+        let byte = byte.clamp(self.ellipsis, self.text.len());
+        Ok(self.skipped + self.text[self.ellipsis..self.text.floor_char_boundary(byte)].chars().count() + 1)
+    }
+
+    fn line_range(&'f self, (): (), line: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        match line {
+            0 => Ok(0..self.text.len()),
+            _ => Err(codespan_reporting::files::Error::LineTooLarge { given: line, max: 0 }),
+        }
+    }
+}
+
+/// A CSV file, plain or gzip-compressed (its text is held decompressed).
 fn is_csv(file: &str) -> bool {
-    file.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+    let mut exts = file.rsplit('.');
+    let ext = exts.next().filter(|e| !e.eq_ignore_ascii_case("gz")).or_else(|| exts.next());
+    ext.is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
 /// `len` characters from character `col` of the line `lr`, stopping at its end.
@@ -238,7 +325,7 @@ fn char_span(text: &str, lr: std::ops::Range<usize>, col: usize, len: usize) -> 
 
 /// The JSON token starting at character `col` of the line `lr`: a whole
 /// string, or one character of anything else.
-fn json_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Range<usize> {
+fn json_span(text: &str, lr: Range<usize>, col: usize) -> Range<usize> {
     let line_text = &text[lr.clone()];
     let offset = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
     let start = lr.start + offset;
@@ -261,7 +348,7 @@ fn json_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Ra
 }
 
 /// The `col`th field (1-based) of the CSV row `lr`; quoted commas do not split.
-fn csv_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Range<usize> {
+fn csv_span(text: &str, lr: Range<usize>, col: usize) -> Range<usize> {
     let mut field = 1;
     let mut field_start = lr.start;
     let mut quoted = false;
@@ -282,16 +369,38 @@ fn csv_span(text: &str, lr: std::ops::Range<usize>, col: usize) -> std::ops::Ran
     if field == col { field_start..lr.end } else { lr }
 }
 
-/// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+/// The hint for a name that is not known: `did you mean `x`?` naming the
+/// candidate closest to `word`, or every one of them, sorted, when several
+/// are equally close (`did you mean `a`, `b` or `c`?`). Picking one of a
+/// tie would send the user to a name that may be the wrong one, such as
+/// another police force's column, and the chart would be silently wrong.
+/// `None` when nothing is close enough to be a plausible typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let best: Vec<String> = closest(word, candidates).iter().map(|c| format!("`{c}`")).collect();
+    match best.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        [rest @ .., last] => Some(format!("did you mean {} or {last}?", rest.join(", "))),
+    }
+}
+
+/// Every candidate at the smallest edit distance from `word`, sorted and
+/// without repeats, among those close enough to be a plausible typo.
+fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(word, c), c))
         // Close to the candidate, and not mostly rewritten: `pie` is two
         // edits from `line` but is no typo of it.
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) && 2 * *d <= word.chars().count())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .collect();
+    let Some(least) = near.iter().map(|(d, _)| *d).min() else {
+        return Vec::new();
+    };
+    let mut best: Vec<&str> = near.into_iter().filter(|(d, _)| *d == least).map(|(_, c)| c).collect();
+    best.sort_unstable();
+    best.dedup();
+    best
 }
 
 /// One step of a JSON path.
@@ -625,6 +734,17 @@ mod tests {
         assert!(text.contains(&format!("     {}", "^".repeat(8))), "{text}");
     }
 
+    /// Regression: CRLF files underlined the cell of the line above.
+    #[test]
+    fn human_format_underlines_the_csv_cell_in_crlf_files() {
+        let mut sources = Sources::default();
+        sources.add("d.csv", "year,n\r\n2017,1\r\n2018,lots\r\n2019,2\r\n");
+        let text = render(&[sample("d.csv", (3, 2))], &sources, Format::Human, false);
+        assert!(text.contains("3 │ 2018,lots\n"), "{text}");
+        assert!(text.contains(&format!("  │      {} $.summary[0]", "^".repeat(4))), "{text}");
+        assert!(!text.contains('\r'), "{text:?}");
+    }
+
     #[test]
     fn human_format_without_source_falls_back_to_one_line() {
         let text = render(&[sample("gone.json", (2, 3))], &Sources::default(), Format::Human, false);
@@ -634,17 +754,93 @@ mod tests {
         sources.add("gone.json", "{}");
         let text = render(&[sample("gone.json", (9, 99))], &sources, Format::Human, false);
         assert!(text.contains("unknown series"), "{text}");
-        // Nor is a line of a megabyte printed whole.
-        sources.add("long.json", format!("{{\"summary\": [\"{}\"]}}", "word ".repeat(200_000)));
-        let text = render(&[sample("long.json", (1, 13))], &sources, Format::Human, false);
-        assert!(text.starts_with("long.json:1:13: error:") && text.len() < 200, "{text}");
+    }
+
+    /// Regression: each snippet scanned its file again (6 s for 10,000
+    /// cells, quadratic); files are indexed once.
+    #[test]
+    fn twenty_thousand_snippets_of_one_file_render_quickly() {
+        let mut sources = Sources::default();
+        let csv: String = (0..20_000).map(|i| format!("{},x{i}\n", 1000 + i)).collect();
+        sources.add("d.csv", format!("year,n\n{csv}"));
+        let diags: Vec<Diagnostic> = (2..20_002).map(|line| sample("d.csv", (line, 2))).collect();
+        let start = std::time::Instant::now();
+        let text = render(&diags, &sources, Format::Human, false);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "took {:?}", start.elapsed());
+        assert!(text.contains("20001 │ 20999,x19999"), "the last row's snippet is missing");
+        assert_eq!(text.matches("unknown series").count(), 20_000);
+    }
+
+    /// A line of `len` characters: a JSON paragraph with `marker` at character `at`.
+    fn long_line(len: usize, at: usize, marker: &str) -> String {
+        let before = "{\"text\": \"";
+        let filler = |n: usize| "abcdefghij".repeat(n / 10 + 1)[..n].to_string();
+        let after = "\"}";
+        let tail = len - at - marker.chars().count() - after.len();
+        format!("{before}{}{marker}{}{after}", filler(at - before.len()), filler(tail))
+    }
+
+    /// Regression: a paragraph is one long JSON line (here 448 and 2,000
+    /// characters), and any line over 300 characters lost its snippet.
+    #[test]
+    fn long_lines_show_a_window_around_the_problem() {
+        for (len, at) in [(448, 300), (2_000, 1_000), (2_000, 20), (2_000, 1_970), (1_000_000, 500_000)] {
+            let mut sources = Sources::default();
+            sources.add("b.json", format!("{{\n{}\n}}", long_line(len, at, "“£” HERE")));
+            let text = render(&[sample("b.json", (2, at + 1))], &sources, Format::Human, false);
+            assert!(text.contains(&format!("b.json:2:{}", at + 1)), "{len}, {at}: {text}");
+            let shown = text.lines().find(|l| l.starts_with("2 │ ")).expect(&text);
+            assert!(shown.contains("“£” HERE"), "{len}, {at}: {text}");
+            assert!(shown.chars().count() <= 4 + 2 * CONTEXT + 2 + 9, "{len}, {at}: {shown}");
+            assert_eq!(shown.starts_with("2 │ …"), at > CONTEXT, "{shown}");
+            assert_eq!(shown.ends_with('…'), len - at > CONTEXT + 9, "{shown}");
+            // The caret is under the marker's first character.
+            let caret = text.lines().find(|l| l.contains('^')).expect(&text);
+            let column = |l: &str, c: char| l.chars().position(|x| x == c);
+            assert_eq!(column(caret, '^'), column(shown, '“'), "{text}");
+            assert!(text.contains("= hint: did you mean `officers`?"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_long_string_is_underlined_in_part() {
+        let mut sources = Sources::default();
+        let line = format!("  \"text\": \"{}\"", "word ".repeat(1_000));
+        sources.add("b.json", format!("{{\n{line}\n}}"));
+        let text = render(&[sample("b.json", (2, 11))], &sources, Format::Human, false);
+        assert!(text.contains("2 │   \"text\": \"word word"), "{text}");
+        assert!(text.contains(&format!("  │           {} $.summary[0]", "^".repeat(CONTEXT))), "{text}");
+        assert!(text.len() < 1_000, "{text}");
     }
 
     #[test]
     fn suggests_close_names_only() {
         let names = ["officers", "population"];
-        assert_eq!(did_you_mean("oficers", names), Some("officers"));
-        assert_eq!(did_you_mean("budget", names), None);
-        assert_eq!(did_you_mean("pie", ["line", "column", "bar"]), None);
+        assert_eq!(suggest("oficers", names).as_deref(), Some("did you mean `officers`?"));
+        assert_eq!(suggest("budget", names), None);
+        assert_eq!(suggest("pie", ["line", "column", "bar"]), None);
+    }
+
+    /// Regression: `we_officers_fte` (two letters swapped) is two edits from
+    /// three forces' columns; the hint named only the first, so taking it
+    /// could silently chart the wrong force.
+    #[test]
+    fn equally_close_names_are_all_suggested_and_none_is_picked() {
+        let columns = ["wmp_officers_fte", "met_officers_fte", "ew_officers_fte", "officers"];
+        assert_eq!(
+            suggest("we_officers_fte", columns).as_deref(),
+            Some("did you mean `ew_officers_fte`, `met_officers_fte` or `wmp_officers_fte`?")
+        );
+        // Two equally close: no comma; the order of the candidates does not matter.
+        let two = ["wmp_officers_fte", "ew_officers_fte"];
+        assert_eq!(
+            suggest("we_officers_fte", two).as_deref(),
+            Some("did you mean `ew_officers_fte` or `wmp_officers_fte`?")
+        );
+        let reversed = ["ew_officers_fte", "wmp_officers_fte"];
+        assert_eq!(suggest("we_officers_fte", reversed), suggest("we_officers_fte", two));
+        // A closer candidate wins outright, and a repeated name is no tie.
+        assert_eq!(suggest("wmp_officer_fte", columns).as_deref(), Some("did you mean `wmp_officers_fte`?"));
+        assert_eq!(suggest("oficers", ["officers", "officers"]).as_deref(), Some("did you mean `officers`?"));
     }
 }

@@ -1,25 +1,9 @@
 //! `briefing batch`: one briefing per area from a template, in parallel,
 //! with failures reported per area and the rest still written.
 
-use std::path::Path;
-
-use assert_cmd::Command;
-
 mod common;
 
-fn briefing() -> Command {
-    Command::cargo_bin("briefing").unwrap()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn pdf_text(path: &Path) -> String {
-    let doc = lopdf::Document::load(path).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
-}
+use common::{briefing, pdf_text, stderr};
 
 #[test]
 fn the_borough_template_makes_one_briefing_per_borough() {

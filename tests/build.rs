@@ -4,17 +4,13 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use briefing::resolve::{Block, Briefing, Inline, Section};
+use briefing::text::fonts::Fonts;
+use common::{briefing, squash, text};
 use lopdf::{Document, Object};
 use serde_json::Value;
 
 const MANIFEST: &str = include_str!("../data/london-2018/briefing.json");
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
 
 /// Builds the built-in briefing (no manifest argument) into `dir`.
 fn build_default(dir: &Path, extra: &[&str]) -> PathBuf {
@@ -28,36 +24,30 @@ fn load(path: &Path) -> Document {
     Document::load(path).unwrap()
 }
 
-/// All text of the document, in page order.
-fn text(doc: &Document) -> String {
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
-}
-
-/// Text with white space and hyphens removed, so that words broken across
-/// lines by hyphenation still match the source.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}')).collect()
-}
-
 fn manifest() -> Value {
     serde_json::from_str(MANIFEST).unwrap()
 }
 
-/// Every quote in the manifest, walking nested sections.
-fn quotes(sections: &Value, out: &mut Vec<String>) {
-    for section in sections.as_array().into_iter().flatten() {
-        for block in section["blocks"].as_array().into_iter().flatten() {
-            if let Some(q) = block.get("quote") {
-                out.push(q["text"].as_str().unwrap().to_string());
+/// The built-in briefing as resolved: its prose (in Markdown) with values evaluated.
+fn builtin() -> Briefing {
+    let loaded = briefing::load(briefing::BUILTIN_NAME, MANIFEST, &Fonts::new(), &briefing::BUILTIN_FILES);
+    loaded.unwrap_or_else(|d| panic!("{d:?}")).briefing
+}
+
+/// Every paragraph of every quote, walking nested sections.
+fn quotes(sections: &[Section], out: &mut Vec<String>) {
+    for section in sections {
+        for block in &section.blocks {
+            if let Block::Quote(q) = block {
+                out.extend(q.paragraphs.iter().cloned());
             }
         }
-        quotes(&section["sections"], out);
+        quotes(&section.sections, out);
     }
 }
 
-fn count_headings(sections: &Value) -> usize {
-    sections.as_array().into_iter().flatten().map(|s| 1 + count_headings(&s["sections"])).sum()
+fn count_headings(sections: &[Section]) -> usize {
+    sections.iter().map(|s| 1 + count_headings(&s.sections)).sum()
 }
 
 fn page_size(doc: &Document) -> (f32, f32) {
@@ -107,12 +97,10 @@ fn default_briefing_has_title_quotes_and_references() {
     let all = squash(&text(&doc));
     assert!(all.contains(&squash(m["title"].as_str().unwrap())), "title missing");
     let mut qs = Vec::new();
-    quotes(&m["sections"], &mut qs);
+    quotes(&builtin().sections, &mut qs);
     assert!(qs.len() >= 2, "the briefing should quote at least two members");
-    for q in &qs {
-        for paragraph in q.split("\n\n") {
-            assert!(all.contains(&squash(paragraph)), "quote missing: {paragraph}");
-        }
+    for paragraph in &qs {
+        assert!(all.contains(&squash(paragraph)), "quote missing: {paragraph}");
     }
     for (id, source) in m["sources"].as_object().unwrap() {
         if let Some(url) = source["url"].as_str() {
@@ -180,9 +168,8 @@ fn outline_has_an_entry_per_heading() {
         }
     }
     walk(&doc, outlines.get(b"First").ok(), &mut titles);
-    let m = manifest();
     // Numbered sections, plus "Summary", "Chart data" and "References".
-    assert_eq!(titles.len(), count_headings(&m["sections"]) + 3, "{titles:?}");
+    assert_eq!(titles.len(), count_headings(&builtin().sections) + 3, "{titles:?}");
     assert!(titles.contains(&"Chart data".to_string()));
     assert_eq!(titles[0], "Summary");
     assert!(titles[1].starts_with("1 "));
@@ -238,12 +225,12 @@ fn build_without_arguments_writes_briefing_pdf_in_the_current_folder() {
     assert!(bytes.starts_with(b"%PDF-"));
 }
 
-/// Copies the built-in briefing's data files into `dir`, so a modified copy
-/// of the manifest written there can be built.
+/// Copies the built-in briefing's data files and Markdown text into `dir`,
+/// so a modified copy of the manifest written there can be built.
 fn copy_data(dir: &Path) {
     for entry in std::fs::read_dir("data/london-2018").unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "csv") {
+        if path.extension().is_some_and(|e| e == "csv" || e == "md") {
             std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
         }
     }
@@ -252,8 +239,16 @@ fn copy_data(dir: &Path) {
 /// Writes `src` as a manifest, builds it over an existing "good" output and
 /// returns stderr; asserts exit code 1 and that the good file is untouched.
 fn failing_build(src: &str) -> String {
+    failing_build_with_text(src, None)
+}
+
+/// As [`failing_build`], with the Markdown text replaced by `text` when given.
+fn failing_build_with_text(src: &str, text: Option<&str>) -> String {
     let dir = tempfile::tempdir().unwrap();
     copy_data(dir.path());
+    if let Some(text) = text {
+        std::fs::write(dir.path().join("briefing.md"), text).unwrap();
+    }
     let path = dir.path().join("bad.json");
     std::fs::write(&path, src).unwrap();
     let out = dir.path().join("out.pdf");
@@ -264,7 +259,7 @@ fn failing_build(src: &str) -> String {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.ends_with(".csv"))
+        .filter(|name| !name.ends_with(".csv") && !name.ends_with(".md"))
         .collect();
     assert_eq!(leftovers.len(), 2, "temporary files left behind: {leftovers:?}");
     String::from_utf8(assert.get_output().stderr.clone()).unwrap()
@@ -282,13 +277,21 @@ fn unknown_field_is_a_located_error() {
 
 #[test]
 fn unknown_source_is_a_located_error() {
+    // In the Markdown text: at the citation, line and column in the .md file.
+    let md = std::fs::read_to_string("data/london-2018/briefing.md").unwrap();
+    let md = md.replacen("[@ldrs-2018-06; @city-hall-blog-2018]", "[@no-such-source]", 1);
+    let line = md.lines().position(|l| l.contains("no-such-source")).unwrap() + 1;
+    let column = md.lines().nth(line - 1).unwrap().split("[@no-such").next().unwrap().chars().count() + 1;
+    let err = failing_build_with_text(MANIFEST, Some(&md));
+    assert!(err.contains(&format!("briefing.md:{line}:{column}: error: unknown source `no-such-source`")), "{err}");
+    // In a manifest string: at the citation inside the string.
     let mut m = manifest();
-    m["summary"][0] = Value::from("A claim [@no-such-source].");
+    m["key_figures"][0]["label"] = Value::from("officers per 1,000 [@no-such-source]");
     let src = serde_json::to_string_pretty(&m).unwrap();
     let line = src.lines().position(|l| l.contains("no-such-source")).unwrap() + 1;
     let err = failing_build(&src);
     assert!(err.contains(&format!("bad.json:{line}:")), "{err}");
-    assert!(err.contains("$.summary[0]: unknown source `no-such-source`"), "{err}");
+    assert!(err.contains("$.key_figures[0].label: unknown source `no-such-source`"), "{err}");
 }
 
 #[test]
@@ -300,11 +303,9 @@ fn malformed_json_is_a_located_error() {
 #[test]
 fn a_chart_without_alt_text_is_a_located_error() {
     let mut m = manifest();
-    let chart = serde_json::json!({"chart": {"kind": "line", "series": ["officers"], "title": "Officers", "alt": " "}});
-    m["sections"][0]["blocks"].as_array_mut().unwrap().push(chart);
+    m["figures"]["officers"]["chart"]["alt"] = Value::from(" ");
     let err = failing_build(&serde_json::to_string_pretty(&m).unwrap());
-    assert!(err.contains("$.sections[0].blocks["), "{err}");
-    assert!(err.contains(".chart.alt: a chart needs alt text"), "{err}");
+    assert!(err.contains("$.figures.officers.chart.alt: a chart needs alt text"), "{err}");
 }
 
 #[test]
@@ -389,18 +390,17 @@ fn the_readme_example_builds() {
 fn margin_markers_come_before_their_text_in_reading_order() {
     let dir = tempfile::tempdir().unwrap();
     let all = squash(&text(&load(&build_default(dir.path(), &[]))));
-    let m = manifest();
-    for (i, section) in m["sections"].as_array().unwrap().iter().enumerate() {
-        let heading = briefing::input::markup::plain_text(section["heading"].as_str().unwrap());
-        let numbered = squash(&format!("{} {heading}", i + 1));
+    let b = builtin();
+    for (i, section) in b.sections.iter().enumerate() {
+        let numbered = squash(&format!("{} {}", i + 1, section.heading.plain()));
         assert!(all.contains(&numbered), "`{numbered}` is not in the text in reading order");
     }
-    for point in m["summary"].as_array().unwrap() {
-        let point = point.as_str().unwrap();
-        let start = squash(&point[..point.find(['{', '[', '*']).unwrap_or(point.len())]);
+    for point in &b.summary {
+        let Some(Inline::Text { text: start, .. }) = point.inlines.first() else { panic!("{point:?}") };
+        let start = squash(start);
         assert!(all.contains(&format!("•{start}")), "no bullet before `{start}`");
     }
     let publishers: Vec<String> =
-        m["sources"].as_object().unwrap().values().map(|s| squash(s["publisher"].as_str().unwrap())).collect();
+        manifest()["sources"].as_object().unwrap().values().map(|s| squash(s["publisher"].as_str().unwrap())).collect();
     assert!(publishers.iter().any(|p| all.contains(&format!("[1]{p},"))), "reference [1] is not before its text");
 }

@@ -1,6 +1,7 @@
 //! Charts in the built-in briefing: real text, vector paths, inside the page.
 
-use assert_cmd::Command;
+mod common;
+
 use briefing::frame::Item;
 use briefing::layout::chart;
 use briefing::text::fonts::Fonts;
@@ -21,7 +22,7 @@ fn chart_count() -> usize {
 fn the_briefing_has_its_four_charts_as_text_and_paths() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b.pdf");
-    Command::cargo_bin("briefing").unwrap().args(["build", "-o"]).arg(&out).assert().success();
+    common::briefing().args(["build", "-o"]).arg(&out).assert().success();
     let doc = Document::load(&out).unwrap();
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     let text = doc.extract_text(&pages).unwrap();
@@ -90,8 +91,7 @@ fn every_chart_has_its_data_in_the_appendix() {
 fn charts_flag_writes_valid_svg_and_png_for_every_figure() {
     let dir = tempfile::tempdir().unwrap();
     let charts = dir.path().join("slides").join("charts");
-    Command::cargo_bin("briefing")
-        .unwrap()
+    common::briefing()
         .args(["build", "-o"])
         .arg(dir.path().join("b.pdf"))
         .arg("--charts")

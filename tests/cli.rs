@@ -3,36 +3,17 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-use lopdf::Document;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
-}
-
-fn pdf_text(path: &Path) -> String {
-    common::keep_pdf(path);
-    let doc = Document::load(path).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
-}
+use common::{briefing, pdf_text, stderr, stdout};
 
 #[test]
 fn init_writes_a_buildable_copy_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("mine");
     let out = briefing().arg("init").arg(&target).assert().success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr(out.get_output());
     assert!(stderr.contains("briefing build") && stderr.contains("briefing.json"), "no next command: {stderr}");
     assert!(target.join("briefing.json").exists() && target.join("met-officers.csv").exists());
     // The copy builds from its own folder.
@@ -154,7 +135,7 @@ fn max_size_warns_and_exits_1_but_keeps_the_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("b.pdf");
     let out = briefing().arg("build").arg("-o").arg(&pdf).args(["--max-size", "10KB"]).assert().code(1);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = stderr(out.get_output());
     assert!(stderr.contains("over the --max-size budget of 10000 bytes"), "{stderr}");
     assert!(pdf.exists());
     briefing().arg("build").arg("-o").arg(&pdf).args(["--max-size", "2MB"]).assert().success();

@@ -11,7 +11,7 @@ pub mod format;
 pub mod stats;
 
 use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
-use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
+use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Csv, Files};
 use crate::input::manifest::{DataSpec, Manifest};
 
@@ -69,8 +69,8 @@ impl Analysis {
             return Err(EvalError { message: String::new(), hint: String::new(), reported: true });
         }
         let Some(series) = self.series.get(name) else {
-            let hint = match did_you_mean(name, self.series.keys().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
+            let hint = match suggest(name, self.series.keys().map(String::as_str)) {
+                Some(hint) => hint,
                 None if self.series.is_empty() => "declare series in the manifest's `data` section".into(),
                 None => format!("series: {}", self.series.keys().cloned().collect::<Vec<_>>().join(", ")),
             };
@@ -78,8 +78,8 @@ impl Analysis {
         };
         let known: &[&str] = if key.is_some() { &POINT_STATISTICS } else { &STATISTICS };
         if !known.contains(&stat) {
-            let hint = match did_you_mean(stat, known.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
+            let hint = match suggest(stat, known.iter().copied()) {
+                Some(hint) => hint,
                 None => format!("statistics: {}", known.join(", ")),
             };
             return Err(fail(format!("unknown statistic `{stat}`"), hint));
@@ -223,8 +223,8 @@ impl Resolver<'_> {
         series.unit = spec.unit.clone().unwrap_or_default();
         for id in spec.source.iter().flat_map(|s| s.ids()) {
             if !self.m.sources.contains_key(id) {
-                let hint = did_you_mean(id, self.m.sources.keys().map(String::as_str))
-                    .map_or("add it to `sources`".to_string(), |b| format!("did you mean `{b}`?"));
+                let hint = suggest(id, self.m.sources.keys().map(String::as_str))
+                    .unwrap_or_else(|| "add it to `sources`".to_string());
                 self.error(name, Some("source"), format!("unknown source `{id}`"), hint);
                 return None;
             }
@@ -327,8 +327,8 @@ impl Resolver<'_> {
         let mut ok = true;
         for input in inputs {
             if !self.m.data.contains_key(input) {
-                let hint = did_you_mean(input, self.m.data.keys().map(String::as_str))
-                    .map_or("declare it in `data`".to_string(), |b| format!("did you mean `{b}`?"));
+                let hint = suggest(input, self.m.data.keys().map(String::as_str))
+                    .unwrap_or_else(|| "declare it in `data`".to_string());
                 self.error(name, Some(kind), format!("unknown series `{input}`"), hint);
                 ok = false;
             } else if !self.resolve(input) {

@@ -2,12 +2,15 @@
 //! copies compiled into the binary for the built-in briefing) and turning a
 //! CSV file plus a series declaration into a [`Series`].
 //!
+//! Gzip-compressed files (`officers.csv.gz`) are decompressed as they are
+//! read, so the rest of the pipeline, and diagnostics, see the CSV text.
+//!
 //! Every problem in a CSV file is reported with the file, row and column.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, suggest};
 use crate::input::x::X;
 
 /// Where data files named in a manifest are read from. All outside input
@@ -59,6 +62,7 @@ impl Files for Folder {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
+        let bytes = decompress(name, bytes)?;
         String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
@@ -69,6 +73,43 @@ impl Files for Folder {
     fn display(&self, name: &str) -> String {
         self.base.join(name).display().to_string()
     }
+}
+
+/// The two bytes every gzip file starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The most a compressed data file may expand to: far beyond any real
+/// table, and a guard against a small file that unpacks to fill the memory.
+const MOST_DECOMPRESSED: u64 = 1 << 30;
+
+/// The file's bytes, decompressed when it is gzip (`.csv.gz`, as exports
+/// and archives often come): recognised by its first bytes, whatever its
+/// name, so that a compressed file is never mistaken for Windows-1252 text.
+fn decompress(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let gz_name = name.to_ascii_lowercase().ends_with(".gz");
+    if !bytes.starts_with(&GZIP_MAGIC) {
+        // A `.gz` name on plain text is harmless; on anything else, say what is wrong.
+        return match std::str::from_utf8(&bytes) {
+            Err(_) if gz_name => Err(
+                "the file is named .gz but is not gzip-compressed; compress it with gzip, or give the plain CSV file"
+                    .into(),
+            ),
+            _ => Ok(bytes),
+        };
+    }
+    use std::io::Read;
+    let mut out = Vec::new();
+    // Multi-member: `cat a.gz b.gz` is a valid gzip file of both.
+    let mut decoder = flate2::read::MultiGzDecoder::new(&bytes[..]).take(MOST_DECOMPRESSED + 1);
+    decoder.read_to_end(&mut out).map_err(|e| {
+        format!(
+            "the file is gzip-compressed but damaged or cut short ({e}); compress it again, or give the plain CSV file"
+        )
+    })?;
+    if out.len() as u64 > MOST_DECOMPRESSED {
+        return Err("the file decompresses to more than 1 GiB; a data file should be far smaller".into());
+    }
+    Ok(out)
 }
 
 /// An absolute path with `.` and `..` resolved on the names alone.
@@ -121,8 +162,13 @@ pub struct Csv {
 pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
-    let header: Vec<String> =
-        reader.headers().map_err(|e| csv_error(display, &e))?.iter().map(|h| h.trim().to_string()).collect();
+    let mut lines = Lines { text, offset: 0, line: 1 };
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(display, &e, &mut lines))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     if header.iter().all(String::is_empty) {
         return Err(Diagnostic::error(display, "the file is empty")
             .at(Some((1, 1)))
@@ -130,8 +176,8 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(display, &e))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let record = record.map_err(|e| csv_error(display, &e, &mut lines))?;
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         rows.push((line, record));
     }
     if rows.is_empty() {
@@ -142,8 +188,38 @@ pub fn parse_csv(display: &str, text: &str) -> Result<Csv, Diagnostic> {
     Ok(Csv { name: display.to_string(), header, rows })
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map(|p| p.line() as usize);
+/// The 1-based line of byte offsets in CSV text, counted onwards from the
+/// previous offset asked about, so that reading a file stays linear.
+///
+/// The csv crate's own `Position::line` is wrong for CRLF files (it counts
+/// `\n` only after the `\r` that ended the record, so every row is one line
+/// too low: BurntSushi/rust-csv#395) and for blank lines (a record's
+/// position is where the blank lines before it start). Its byte offsets are
+/// right up to those skipped line breaks, so lines are counted from them.
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, byte: u64) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+        self.offset = start;
+        self.line
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines) -> Diagnostic {
+    let line = e.position().map(|p| lines.at(p.byte()));
     let (message, hint) = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
             format!("this row has {len} fields but the header has {expected_len}"),
@@ -159,8 +235,8 @@ impl Csv {
     /// The index of a column, or a diagnostic suggesting the closest one.
     pub fn column(&self, name: &str) -> Result<usize, Diagnostic> {
         self.header.iter().position(|h| h == name).ok_or_else(|| {
-            let hint = match did_you_mean(name, self.header.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
+            let hint = match suggest(name, self.header.iter().map(String::as_str)) {
+                Some(hint) => hint,
                 None if self.header.len() == 1 => format!(
                     "the file has a single column `{}`: is it separated by something other than commas?",
                     self.header[0]
@@ -197,6 +273,8 @@ pub fn series_from_csv(
         return Err(diags);
     }
     let mut points = Vec::new();
+    // Bad cells by kind, in order of first appearance: the first cell and every line.
+    let mut bad: Vec<(BadNumber, &str, Vec<usize>)> = Vec::new();
     for (line, row) in &csv.rows {
         if !filters.iter().all(|(i, v)| row[*i].trim() == *v) {
             continue;
@@ -204,14 +282,39 @@ pub fn series_from_csv(
         let x = X::parse(&row[xi]);
         match parse_number(&row[yi]) {
             Ok(value) => points.push((*line, x, value)),
-            Err((problem, hint)) => diags.push(
-                Diagnostic::error(&csv.name, format!("`{}` in column `{y}` {problem}", row[yi].trim()))
-                    .at(Some((*line, yi + 1)))
-                    .hint(hint),
-            ),
+            Err(kind) => match bad.iter_mut().find(|(k, _, _)| *k == kind) {
+                Some((_, _, lines)) => lines.push(*line),
+                None => bad.push((kind, row[yi].trim(), vec![*line])),
+            },
         }
     }
+    // One message per kind of problem, at its first cell: a column written
+    // with thousands separators throughout is one thing to fix, not 26.
+    for (kind, cell, lines) in bad {
+        let mut message = format!("`{cell}` in column `{y}` {}", kind.problem());
+        match lines.len() {
+            1 => {}
+            2 => message.push_str(&format!(", and 1 more cell has the same problem: {}", rows(&lines))),
+            n => message.push_str(&format!(", and {} more cells have the same problem: {}", n - 1, rows(&lines))),
+        }
+        diags.push(Diagnostic::error(&csv.name, message).at(Some((lines[0], yi + 1))).hint(kind.hint(cell)));
+    }
     if diags.is_empty() { Ok(points) } else { Err(diags) }
+}
+
+/// How many line numbers a list of rows shows before it gives the count.
+const ROWS_SHOWN: usize = 5;
+
+/// Row numbers for a message: `rows 3, 4 and 9`, or when there are many,
+/// the first few and the count: `rows 3, 4, 5, 6, 7 … (26 rows)`.
+fn rows(lines: &[usize]) -> String {
+    let shown: Vec<String> = lines.iter().take(ROWS_SHOWN).map(usize::to_string).collect();
+    match (lines.len(), shown.split_last()) {
+        (_, None) => String::new(),
+        (1, _) => format!("row {}", shown[0]),
+        (n, Some((last, rest))) if n <= ROWS_SHOWN => format!("rows {} and {last}", rest.join(", ")),
+        (n, _) => format!("rows {} … ({n} rows)", shown.join(", ")),
+    }
 }
 
 /// The largest magnitude a data value may have. Figures are printed in
@@ -220,32 +323,57 @@ pub fn series_from_csv(
 /// and overflow every sum. Larger values are almost always a unit mistake.
 pub const MAX_MAGNITUDE: f64 = 1e15;
 
+/// What is wrong with a number cell; cells with the same kind of problem
+/// in one column are reported together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadNumber {
+    NotANumber,
+    TooLarge,
+    ThousandsSeparators,
+    Text,
+}
+
+impl BadNumber {
+    /// Completes "`cell` in column `y` ...".
+    fn problem(self) -> &'static str {
+        match self {
+            BadNumber::TooLarge => "is too large to be a figure",
+            _ => "is not a number",
+        }
+    }
+
+    /// How to fix it, quoting `cell` (the first of its kind) where that helps.
+    fn hint(self, cell: &str) -> String {
+        match self {
+            BadNumber::NotANumber => "leave the cell empty for a missing value; it is shown as a gap".into(),
+            BadNumber::TooLarge => {
+                "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into()
+            }
+            BadNumber::ThousandsSeparators => {
+                format!("remove the thousands separators (write {}, not {cell})", cell.replace(',', ""))
+            }
+            BadNumber::Text => {
+                "write a plain number such as 30390.5, or leave the cell empty for a missing value".into()
+            }
+        }
+    }
+}
+
 /// A number cell: empty means a gap. Thousands separators and stray
-/// symbols are refused rather than guessed at. The error is what is wrong
-/// with the cell (completing "`x` in column `y` ...") and a hint.
-fn parse_number(cell: &str) -> Result<Option<f64>, (&'static str, String)> {
+/// symbols are refused rather than guessed at.
+fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);
     }
-    let not_a_number = "is not a number";
     match cell.parse::<f64>() {
-        Ok(v) if v.is_nan() => {
-            Err((not_a_number, "leave the cell empty for a missing value; it is shown as a gap".into()))
-        }
-        Ok(v) if v.is_infinite() || v.abs() > MAX_MAGNITUDE => Err((
-            "is too large to be a figure",
-            "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into(),
-        )),
+        Ok(v) if v.is_nan() => Err(BadNumber::NotANumber),
+        Ok(v) if v.is_infinite() || v.abs() > MAX_MAGNITUDE => Err(BadNumber::TooLarge),
         Ok(v) => Ok(Some(v)),
-        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => Err((
-            not_a_number,
-            format!("remove the thousands separators (write {}, not {cell})", cell.replace(',', "")),
-        )),
-        Err(_) => Err((
-            not_a_number,
-            "write a plain number such as 30390.5, or leave the cell empty for a missing value".into(),
-        )),
+        Err(_) if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() => {
+            Err(BadNumber::ThousandsSeparators)
+        }
+        Err(_) => Err(BadNumber::Text),
     }
 }
 
@@ -286,12 +414,48 @@ mod tests {
             messages,
             [
                 "`NaN` in column `n` is not a number",
-                "`inf` in column `n` is too large to be a figure",
-                "`1e308` in column `n` is too large to be a figure",
-                "`-2e15` in column `n` is too large to be a figure",
+                "`inf` in column `n` is too large to be a figure, and 2 more cells have the same problem: rows 3, 4 and 5",
             ]
         );
-        assert_eq!(diags[2].position, Some((4, 2)));
+        assert_eq!(diags[1].position, Some((3, 2)));
+    }
+
+    /// Regression: a column written with thousands separators gave one
+    /// identical error per row (26 for a short file).
+    #[test]
+    fn the_same_problem_in_many_cells_of_a_column_is_one_error() {
+        let mut csv = String::from("year,area,n\n2000,B,lots\n");
+        for (i, year) in (1990..2016).enumerate() {
+            csv.push_str(&format!("{year},A,\"{},{:03}\"\n", 31 + i, i));
+            csv.push_str(&format!("{year},B,{}\n", if i % 10 == 0 { "x" } else { "1" }));
+        }
+        csv.push_str("2016,A,about 30k\n");
+        let diags = points(&csv, "year", "n", &[]).unwrap_err();
+        let at: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.position, d.hint.as_deref().unwrap())).collect();
+        assert_eq!(
+            at,
+            [
+                (
+                    "`lots` in column `n` is not a number, and 4 more cells have the same problem: rows 2, 4, 24, 44 and 55",
+                    Some((2, 3)),
+                    "write a plain number such as 30390.5, or leave the cell empty for a missing value"
+                ),
+                (
+                    "`31,000` in column `n` is not a number, and 25 more cells have the same problem: rows 3, 5, 7, 9, 11 … (26 rows)",
+                    Some((3, 3)),
+                    "remove the thousands separators (write 31000, not 31,000)"
+                ),
+            ]
+        );
+        let diags = points("year,n\n2017,x\n2018,y\n", "year", "n", &[]).unwrap_err();
+        assert_eq!(
+            diags[0].message,
+            "`x` in column `n` is not a number, and 1 more cell has the same problem: rows 2 and 3"
+        );
+        // Filtered to one area, each problem is counted in its rows only.
+        let diags = points(&csv, "year", "n", &[("area", "B")]).unwrap_err();
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.ends_with("rows 2, 4, 24 and 44"), "{}", diags[0].message);
     }
 
     #[test]
@@ -299,12 +463,33 @@ mod tests {
         let diags = points("year,officers\n2017,1\n", "year", "oficers", &[]).unwrap_err();
         assert_eq!(diags[0].message, "no column `oficers`");
         assert_eq!(diags[0].hint.as_deref(), Some("did you mean `officers`?"));
+        // Two columns equally close are both named: picking one could chart the wrong force.
+        let csv = "year,wmp_officers_fte,ew_officers_fte\n2017,1,2\n";
+        let diags = points(csv, "year", "we_officers_fte", &[]).unwrap_err();
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `ew_officers_fte` or `wmp_officers_fte`?"));
         let diags = points("year;officers\n2017;1\n", "year", "officers", &[]).unwrap_err();
         assert!(
             diags[0].hint.as_deref().unwrap().contains("separated by something other than commas"),
             "{:?}",
             diags[0]
         );
+    }
+
+    /// Regression: rows of CRLF files (as Excel and Python's csv module
+    /// write them) and rows after blank lines were reported a line too low.
+    #[test]
+    fn crlf_files_and_blank_lines_report_the_right_line() {
+        for csv in ["year,n\r\n2017,1\r\n2018,x\r\n2019,1e400\r\n", "year,n\n2017,1\n2018,x\n2019,1e400\n"] {
+            let diags = points(csv, "year", "n", &[]).unwrap_err();
+            let at: Vec<_> = diags.iter().map(|d| d.position).collect();
+            assert_eq!(at, [Some((3, 2)), Some((4, 2))], "{csv:?}");
+        }
+        for csv in ["year,n\r\n\r\n2017,1\r\n\r\n\r\n2018,x\r\n", "year,n\n\n2017,1\n\n\n2018,x"] {
+            let diags = points(csv, "year", "n", &[]).unwrap_err();
+            assert_eq!(diags[0].position, Some((6, 2)), "{csv:?}");
+        }
+        let diags = points("year,n\r\n2017,1\r\n2018,1,2\r\n", "year", "n", &[]).unwrap_err();
+        assert_eq!(diags[0].position, Some((3, 1)));
     }
 
     #[test]
@@ -316,6 +501,49 @@ mod tests {
         assert_eq!(diags[0].message, "the file is empty");
         let diags = points("year,n\n", "year", "n", &[]).unwrap_err();
         assert_eq!(diags[0].message, "the file has a header row but no data rows");
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    /// Regression: a gzip-compressed CSV was reported as "not UTF-8,
+    /// perhaps Windows-1252".
+    #[test]
+    fn gzip_files_are_read_decompressed_whatever_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "year,n\n2017,1\n2018,2\n";
+        std::fs::write(dir.path().join("d.csv"), text).unwrap();
+        std::fs::write(dir.path().join("d.csv.gz"), gzip(text.as_bytes())).unwrap();
+        std::fs::write(dir.path().join("D.CSV.GZ"), [gzip(b"year,n\n"), gzip(b"2017,1\n2018,2\n")].concat()).unwrap();
+        std::fs::write(dir.path().join("hidden.csv"), gzip(text.as_bytes())).unwrap();
+        std::fs::write(dir.path().join("plain.csv.gz"), text).unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
+        for name in ["d.csv", "d.csv.gz", "D.CSV.GZ", "hidden.csv", "plain.csv.gz"] {
+            assert_eq!(folder.read(name).as_deref(), Ok(text), "{name}");
+        }
+    }
+
+    #[test]
+    fn damaged_gzip_files_are_named_in_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = gzip("year,n\n2017,1\n".repeat(100).as_bytes());
+        std::fs::write(dir.path().join("cut.csv.gz"), &whole[..whole.len() / 2]).unwrap();
+        let mut flipped = whole.clone();
+        flipped[20] ^= 0xff;
+        std::fs::write(dir.path().join("flipped.csv"), &flipped).unwrap();
+        std::fs::write(dir.path().join("zip.csv.gz"), b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xff").unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
+        for name in ["cut.csv.gz", "flipped.csv"] {
+            let err = folder.read(name).unwrap_err();
+            assert!(err.starts_with("the file is gzip-compressed but damaged or cut short ("), "{name}: {err}");
+            assert!(!err.contains("UTF-8"), "{err}");
+        }
+        let err = folder.read("zip.csv.gz").unwrap_err();
+        assert!(err.starts_with("the file is named .gz but is not gzip-compressed"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path};
+use crate::diag::{Diagnostic, PathSeg, format_path, suggest};
 
 /// A briefing manifest (format 1): the text, sources, data series, charts
 /// and tables of one PDF briefing.
@@ -316,10 +316,19 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
             p => format!("$.{p}"),
         };
         let inner = err.inner();
-        let position = Some((inner.line(), inner.column()));
+        let at = byte_offset(src, inner.line(), inner.column());
+        let mut position = Some(crate::diag::line_col(src, at));
         let diag = if inner.is_syntax() || inner.is_eof() {
-            Diagnostic::error(file, format!("not valid JSON: {}", strip_position(inner)))
-                .hint("check for a missing comma, quote or bracket just before this point")
+            let message = strip_position(inner);
+            match bare_quote(src, at).filter(|_| !message.starts_with("expected `:`")) {
+                Some(quote) => {
+                    position = Some(crate::diag::line_col(src, quote));
+                    Diagnostic::error(file, "not valid JSON: this quotation mark ends the text, and more text follows")
+                        .hint("write `\\\"` for a quotation mark inside text, or use typographic quotes “ ”")
+                }
+                None => Diagnostic::error(file, format!("not valid JSON: {message}"))
+                    .hint("check for a missing comma, quote or bracket just before this point"),
+            }
         } else {
             let message = plain_types(strip_position(inner));
             let hint = field_hint(&message).or_else(|| type_hint(&message).map(str::to_string));
@@ -443,14 +452,67 @@ fn strip_position(err: &serde_json::Error) -> String {
     }
 }
 
+/// The byte offset of serde_json's 1-based line and column. serde counts
+/// columns in bytes, and diagnostics in characters: after a `£` or a `“` on
+/// the same line the two differ, so positions go through the offset.
+fn byte_offset(src: &str, line: usize, column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        n => src.match_indices('\n').nth(n - 2).map_or(src.len(), |(i, _)| i + 1),
+    };
+    let end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    src.floor_char_boundary((start + column.saturating_sub(1)).min(end))
+}
+
+/// The quotation mark that ended a string early, when the syntax error at
+/// byte `at` is text running on after it, as in `"He said "no" to cuts"`.
+/// serde points at the text after the quote, or (inside an enum such as a
+/// block) at the quote itself.
+fn bare_quote(src: &str, at: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    let (quote, next) = if bytes.get(at) == Some(&b'"') {
+        (at, at + 1)
+    } else {
+        let before = src[..at].trim_end_matches([' ', '\t']);
+        (before.len().checked_sub(1).filter(|&q| bytes[q] == b'"')?, at)
+    };
+    let next = next + bytes[next.min(bytes.len())..].iter().take_while(|b| blank(b)).count();
+    // Text, not the next value or punctuation a mistyped structure would
+    // have, and the string's real closing quote still to come on the line.
+    if bytes.get(next).is_none_or(|b| b"\",:{}[]\r\n".contains(b)) {
+        return None;
+    }
+    let rest = src[next..].split('\n').next().unwrap_or_default();
+    let word = rest.split([' ', '\t', ',', ']', '}']).next().unwrap_or_default();
+    let after = rest[word.len()..].trim_start_matches([' ', '\t', '\r']);
+    let value = serde_json::from_str::<serde_json::Value>(word).is_ok()
+        && (after.is_empty() || after.starts_with([',', ']', '}']));
+    if value || !rest.contains('"') {
+        return None;
+    }
+    // The quote must close a string opened on its line (strings cannot span lines).
+    let line_start = src[..quote].rfind('\n').map_or(0, |i| i + 1);
+    let (mut open, mut escaped) = (false, false);
+    for &b in &bytes[line_start..quote] {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if open => escaped = true,
+            b'"' => open = !open,
+            _ => {}
+        }
+    }
+    open.then_some(quote)
+}
+
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a hint.
 fn field_hint(message: &str) -> Option<String> {
     let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let (first, expected) = names.split_first()?;
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let what = if message.starts_with("unknown field") { "field" } else { "value" };
-        return Some(match did_you_mean(first, expected.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
+        return Some(match suggest(first, expected.iter().copied()) {
+            Some(hint) => hint,
             None if expected.is_empty() => format!("no {what}s are allowed here"),
             None => format!("allowed: {}", expected.join(", ")),
         });
@@ -542,5 +604,74 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].path, "$.title");
         assert_eq!(diags[0].position, Some((3, 17)));
+    }
+
+    /// Regression: a bare `"` inside text got the generic "missing comma" hint.
+    #[test]
+    fn a_bare_quote_inside_text_is_pointed_at_with_a_hint() {
+        let cases = [
+            ("\"summary\": [\"He said \"no\" to cuts\"]", (6, 24)),
+            ("\"summary\": [\"5\" tall\"]", (6, 17)),
+            ("\"summary\": [\"He said \"5 times\" more\"]", (6, 24)),
+            ("\"summary\": [\"\"Quoted\" first\"]", (6, 16)),
+            // A block is an enum: serde stops at the quote rather than after it.
+            (
+                "\"summary\": [\"S\"], \"sections\": [{\"heading\": \"H\", \"blocks\": [{\"text\": \"a \"b\" c\"}]}]",
+                (6, 74),
+            ),
+        ];
+        for (summary, at) in cases {
+            let src = MINIMAL.replace("\"summary\": [\"One [@a].\"]", summary);
+            let d = &parse("m.json", &src).unwrap_err()[0];
+            assert_eq!(d.position, Some(at), "{summary}");
+            assert_eq!(src.lines().nth(at.0 - 1).unwrap().chars().nth(at.1 - 1), Some('"'), "{summary}");
+            assert!(d.message.contains("this quotation mark ends the text"), "{summary}: {}", d.message);
+            assert_eq!(
+                d.hint.as_deref(),
+                Some("write `\\\"` for a quotation mark inside text, or use typographic quotes “ ”"),
+                "{summary}"
+            );
+        }
+        let src = MINIMAL.replace("\"title\": \"T\"", "\"title\": \"He said \"no\" to cuts\"");
+        assert_eq!(parse("m.json", &src).unwrap_err()[0].position, Some((3, 21)));
+        // Missing commas and colons are not quotes inside text.
+        for broken in [
+            "\"summary\": [\"a\" \"b\"]",
+            "\"summary\": [\"a\"\n \"b\"]",
+            "\"summary\" [\"a\"]",
+            "\"summary\": [\"a\" 1]",
+        ] {
+            let src = MINIMAL.replace("\"summary\": [\"One [@a].\"]", broken);
+            let d = &parse("m.json", &src).unwrap_err()[0];
+            assert!(d.hint.as_deref().unwrap().starts_with("check for a missing comma"), "{broken}: {d:?}");
+        }
+    }
+
+    /// Regression: serde counts columns in bytes, so an error after a `£`
+    /// or a typographic quote on the same line was placed too far right.
+    #[test]
+    fn json_columns_count_characters() {
+        let src = MINIMAL.replace("\"title\": \"T\",", "\"title\": \"“£” x\" \"y\",");
+        let d = &parse("m.json", &src).unwrap_err()[0];
+        assert_eq!(d.position, Some((3, 20)));
+        assert_eq!(src.lines().nth(2).unwrap().chars().nth(19), Some('"'));
+        let src = MINIMAL
+            .replace("\"format\": 1", "\"format\": \"£1\"")
+            .replace("\"title\": \"T\"", "\"title\": \"££\", \"paper\": 5");
+        let d = &parse("m.json", &src).unwrap_err()[0];
+        // serde places type errors at the end of the value: its closing quote.
+        assert!(d.message.contains("invalid type"), "{d:?}");
+        assert_eq!(d.position, Some((2, 16)));
+        assert_eq!(src.lines().nth(1).unwrap().chars().nth(15), Some('"'));
+    }
+
+    /// Regression: of two fields equally close to a misspelt one, the hint
+    /// named whichever serde listed first.
+    #[test]
+    fn equally_close_fields_are_all_suggested() {
+        let hint = field_hint("unknown field `form`, expected one of `from`, `format`, `to`");
+        assert_eq!(hint.as_deref(), Some("did you mean `format` or `from`?"));
+        let hint = field_hint("unknown field `titel`, expected one of `title`, `date`");
+        assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
     }
 }

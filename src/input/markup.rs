@@ -138,23 +138,6 @@ pub(crate) fn parse_cite(inner: &str, offset: usize) -> Result<Vec<String>, Mark
     Ok(ids)
 }
 
-/// The text of a string with markup removed (for metadata and plain-text uses).
-pub fn plain_text(src: &str) -> String {
-    match parse(src) {
-        Ok(inlines) => inlines
-            .iter()
-            .filter_map(|i| match i {
-                Inline::Text { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        Err(_) => src.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,10 +190,5 @@ mod tests {
         assert!(parse("[@]").is_err());
         assert!(parse("[@a; b]").is_err());
         assert!(parse("{x").is_err());
-    }
-
-    #[test]
-    fn plain_text_drops_markup() {
-        assert_eq!(plain_text("A *b*  c [@x]."), "A b c .");
     }
 }

@@ -8,7 +8,7 @@
 //! `"where": {"area_name": "{area}"}`. Each briefing is then an ordinary
 //! manifest, checked and rendered like any other.
 
-use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
+use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Files};
 use crate::input::manifest::Manifest;
 
@@ -32,8 +32,8 @@ pub fn areas(
             .hint("write SERIES.COLUMN, e.g. `--each borough.area_name`"));
     };
     let Some(spec) = manifest.data.get(series) else {
-        let hint = match did_you_mean(series, manifest.data.keys().map(String::as_str)) {
-            Some(best) => format!("did you mean `{best}`?"),
+        let hint = match suggest(series, manifest.data.keys().map(String::as_str)) {
+            Some(hint) => hint,
             None => format!("series: {}", manifest.data.keys().cloned().collect::<Vec<_>>().join(", ")),
         };
         return Err(usage(format!("--each: the manifest declares no series `{series}`")).hint(hint));

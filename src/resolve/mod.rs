@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use model::*;
 
 use crate::analyse::Analysis;
-use crate::diag::{Diagnostic, PathSeg, did_you_mean, format_path, locate};
+use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::date::{is_full_date, is_partial_date};
 use crate::input::manifest::{KeyFigure as KeyFigureSpec, Manifest, Source};
 use crate::input::markdown::Prose;
@@ -123,7 +123,7 @@ fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
 
 /// The hint for a name that is not among `known`.
 fn unknown_hint<'a>(name: &str, known: impl IntoIterator<Item = &'a str> + Clone, otherwise: String) -> String {
-    did_you_mean(name, known).map_or(otherwise, |b| format!("did you mean `{b}`?"))
+    suggest(name, known).unwrap_or(otherwise)
 }
 
 impl Resolver<'_> {

@@ -1,22 +1,66 @@
 //! Helpers shared by the integration tests.
 //!
+//! Each test binary compiles this module and uses only part of it, hence
+//! the `dead_code` allowance below.
+//!
 //! `.ci/run` sets `BRIEFING_TEST_PDF_DIR` and checks every PDF the tests
 //! leave there with qpdf, pdftotext and mutool, so each test that writes a
-//! PDF hands it to [`keep_pdf`].
+//! PDF hands it to [`keep_pdf`] (as [`pdf_text`] does).
+
+#![allow(dead_code)]
 
 use std::path::Path;
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+/// The `briefing` binary as a user would run it from a pipe: no
+/// `SOURCE_DATE_EPOCH` leaking in from the caller's environment (PDF dates
+/// come from the manifest unless a test sets it) and no colour, so that
+/// messages compare as plain text.
+pub fn briefing() -> Command {
+    let mut cmd = Command::cargo_bin("briefing").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    cmd
+}
+
+/// What a run printed on stderr, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `cmd`, asserts that it succeeds and returns its stdout.
+pub fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+/// All text of a PDF document, in page order.
+pub fn text(doc: &lopdf::Document) -> String {
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+/// All text of the PDF file at `path`, which is kept for `.ci/run`.
+pub fn pdf_text(path: &Path) -> String {
+    keep_pdf(path);
+    text(&lopdf::Document::load(path).unwrap())
+}
+
+/// Text without white space or hyphens: the PDF breaks and hyphenates
+/// lines, so words broken across lines still match the source.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}')).collect()
+}
 
 /// Copies a PDF a test produced into `$BRIEFING_TEST_PDF_DIR`, if set, under
 /// a name unique across test binaries and threads.
-#[allow(dead_code)] // not every test binary writes PDFs from bytes
 pub fn keep_pdf(path: &Path) {
     let bytes = std::fs::read(path).unwrap();
     keep_pdf_bytes(path.file_stem().and_then(|s| s.to_str()).unwrap_or("out"), &bytes);
 }
 
 /// As [`keep_pdf`], for a PDF held in memory; `name` says where it came from.
-#[allow(dead_code)]
 pub fn keep_pdf_bytes(name: &str, bytes: &[u8]) {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let Some(dir) = std::env::var_os("BRIEFING_TEST_PDF_DIR") else { return };
