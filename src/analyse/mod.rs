@@ -263,6 +263,8 @@ impl Resolver<'_> {
                 Err(reason) => {
                     let hint = if reason.contains("not UTF-8") {
                         "spreadsheets often save CSV as Windows-1252; save it as \"CSV UTF-8\" instead"
+                    } else if reason.contains("gzip") {
+                        "download the file again, or decompress it yourself and name the plain CSV file"
                     } else {
                         "data files are named relative to the manifest's folder"
                     };
