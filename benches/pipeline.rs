@@ -146,6 +146,23 @@ fn main() {
     println!("| **per document** | **{:.2}** |", ms(median(all.iter().map(Timings::total).collect())));
     println!("\nPDF: {pages} pages, {size} bytes\n");
 
+    // The built-in briefing's prose is Markdown: what reading it costs on
+    // top of the JSON (parsing with pulldown-cmark into located inlines).
+    let md = builtin.read("briefing.md").unwrap();
+    let parses: Vec<Duration> = (0..200)
+        .map(|_| {
+            let start = Instant::now();
+            let prose = briefing::input::markdown::parse("briefing.md", &md).unwrap();
+            std::hint::black_box(prose);
+            start.elapsed()
+        })
+        .collect();
+    println!(
+        "Markdown text: {} bytes parsed in {:.3} ms (median of 200)\n",
+        md.len(),
+        ms(median(parses))
+    );
+
     println!("## Scaling with synthetic briefings (median of 5)\n");
     println!("| sections | pages | PDF KB | total ms | ms per page |\n|---:|---:|---:|---:|---:|");
     for sections in [1, 10, 100, 1000] {
