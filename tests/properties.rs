@@ -479,18 +479,20 @@ fn input() -> impl Strategy<Value = Input> {
 /// Every heading, short paragraph and chart title, in document order.
 /// Paragraphs of two lines at most are taken: longer ones may break across
 /// a page, with the running footer in between.
-fn headings<'a>(sections: &'a [briefing::resolve::Section], out: &mut Vec<&'a Text>) {
+/// Headings and short paragraphs, in reading order, into `out`; chart
+/// titles into `floats` (a figure may float past the text after it).
+fn headings<'a>(sections: &'a [briefing::resolve::Section], out: &mut Vec<&'a Text>, floats: &mut Vec<&'a Text>) {
     use briefing::resolve::Block;
     for s in sections {
         out.push(&s.heading);
         for block in &s.blocks {
             match block {
                 Block::Paragraph(t) if t.plain().chars().count() <= 120 => out.push(t),
-                Block::Chart(c) => out.push(&c.title),
+                Block::Chart(c) => floats.push(&c.title),
                 _ => {}
             }
         }
-        headings(&s.sections, out);
+        headings(&s.sections, out, floats);
     }
 }
 
@@ -529,17 +531,22 @@ fn check(Input { src, files, options }: Input) -> Result<(), TestCaseError> {
             let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
             prop_assert!(!pages.is_empty());
             let text = doc.extract_text(&pages).map_err(|e| TestCaseError::fail(format!("no text: {e}")))?;
-            // The title, the summary points, every heading, short paragraph
-            // and chart title are in the text, in order, values evaluated;
-            // those with citations are left out, as the numbers print
-            // where the ids were.
+            // The title, the summary points, every heading and short
+            // paragraph are in the text, in order, values evaluated, and so
+            // is every chart title (figures float, so not in order); those
+            // with citations are left out, as the numbers print where the ids were.
             let text = squash(&text);
             let b = &loaded.briefing;
             let mut expected = vec![&b.title];
             expected.extend(&b.summary);
-            headings(&b.sections, &mut expected);
-            let mut from = 0;
+            let mut floats = Vec::new();
+            headings(&b.sections, &mut expected, &mut floats);
             let cites = |t: &Text| t.inlines.iter().any(|i| matches!(i, briefing::resolve::Inline::Cite(_)));
+            for title in floats.into_iter().filter(|t| !cites(t)) {
+                let want = squash(&title.plain());
+                prop_assert!(text.contains(&want), "chart title {want:?} is not in the PDF text");
+            }
+            let mut from = 0;
             for want in expected.into_iter().filter(|t| !cites(t)) {
                 let want = squash(&want.plain());
                 match text[from..].find(&want) {

@@ -82,6 +82,10 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// "Source: ..." with citations.
     pub source: Vec<Span>,
+    /// Whether the table may float to the next page when it does not fit
+    /// where it stands: a table in the text may; one in the chart-data
+    /// appendix stays under its figure's description.
+    pub floats: bool,
 }
 
 /// Shown in a table cell where a series has no value (GSS convention).
@@ -145,8 +149,12 @@ pub fn compose(b: &Briefing) -> Document {
     for (i, section) in b.sections.iter().enumerate() {
         c.section(section, &[i + 1], &mut blocks);
     }
+    // The chart-data appendix cites sources too, so it is composed before
+    // the references are numbered, and placed after them: the list the
+    // citations link to comes right after the text, not after pages of tables.
+    let mut appendix = Vec::new();
     if b.chart_data {
-        c.chart_data(&mut blocks);
+        c.chart_data(&mut appendix);
     }
     // Sources never cited still appear, after the cited ones.
     for id in b.sources.keys() {
@@ -171,6 +179,7 @@ pub fn compose(b: &Briefing) -> Document {
         blocks.push(unnumbered("References"));
         blocks.push(Block::References(references));
     }
+    blocks.extend(appendix);
     Document {
         title: b.title.plain(),
         subtitle: b.subtitle.as_ref().map(Text::plain),
@@ -228,7 +237,7 @@ impl Composer<'_> {
     fn table(&mut self, t: &resolve::Table) -> Block {
         self.tables += 1;
         let caption = self.caption(&format!("Table {}: ", self.tables), &t.caption);
-        Block::Table(self.table_of(caption, &t.data, &t.sources))
+        Block::Table(Table { floats: true, ..self.table_of(caption, &t.data, &t.sources) })
     }
 
     /// "Table 1: " or "Figure 1: " in bold, then the caption text.
@@ -256,7 +265,7 @@ impl Composer<'_> {
         if rows.iter().flatten().any(|c| c == NOT_AVAILABLE) {
             source.push(Span::new(format!(". {NOT_AVAILABLE} = not available."), Face::Sans).color(Color::GREY));
         }
-        Table { caption, header, rows, source }
+        Table { caption, header, rows, source, floats: false }
     }
 
     /// "Source: Publisher, Title; ... [1, 2]" for tables and figures.

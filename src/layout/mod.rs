@@ -12,12 +12,14 @@
 use std::collections::BTreeMap;
 
 pub mod chart;
+mod paginate;
 pub mod ticks;
 
 use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
 use crate::frame::{Anchor, Item, Layout, OutlineEntry, Page};
 use crate::text::fonts::Face;
 use crate::text::linebreak::{Align, Color, Line, Link, Span, Typesetter};
+use paginate::paginate;
 
 /// Page furniture and type sizes, in points.
 mod style {
@@ -56,6 +58,9 @@ struct Row {
     /// Inside a table: the index (into `Builder::headers`) of the header row
     /// to repeat when this row starts a page.
     repeat: Option<usize>,
+    /// Part of a figure or table that may float to the next page: rows of
+    /// one float share the number (its block's).
+    float: Option<usize>,
 }
 
 /// What a row is, for the keep rules (and for checking them in tests).
@@ -78,16 +83,16 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     let body_height = height - MARGIN_TOP - MARGIN_BOTTOM;
     let breaks = paginate(&b.rows, &b.headers, body_height);
     let mut out = Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new() };
-    for (index, range) in breaks.iter().enumerate() {
+    for (index, on_page) in breaks.iter().enumerate() {
         let mut page = Page::default();
         let mut y = MARGIN_TOP;
         // A table continued from the previous page starts with its header again.
-        if let Some(h) = b.rows.get(range.start).and_then(|r| r.repeat) {
+        if let Some(h) = on_page.first().and_then(|&r| b.rows[r].repeat) {
             let header = &b.headers[h];
             page.items.extend(header.items.iter().map(|item| offset(item, MARGIN_X, y)));
             y += header.height;
         }
-        for (i, row) in b.rows[range.clone()].iter().enumerate() {
+        for (i, row) in on_page.iter().map(|&r| &b.rows[r]).enumerate() {
             if i > 0 {
                 y += row.space_before;
             }
@@ -135,12 +140,17 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
             part
         })
         .collect();
-    for part in parts {
+    for (n, (part, block)) in parts.into_iter().zip(&doc.blocks).enumerate() {
         let offset = b.headers.len();
         b.headers.extend(part.headers);
         let had_rows = !part.rows.is_empty();
+        let floats = match block {
+            Block::Figure(_) => true,
+            Block::Table(t) => t.floats,
+            _ => false,
+        };
         for row in part.rows {
-            b.push(Row { repeat: row.repeat.map(|h| h + offset), ..row });
+            b.push(Row { repeat: row.repeat.map(|h| h + offset), float: floats.then_some(n), ..row });
         }
         b.keep_next = part.keep_next || (b.keep_next && !had_rows);
     }
@@ -164,37 +174,6 @@ pub fn figure_items(f: &Figure, ts: &Typesetter, width: f32) -> (Vec<Item>, f32)
         y += row.height;
     }
     (items, y)
-}
-
-/// Chooses page breaks: returns the range of rows on each page.
-///
-/// Rows are added while they fit; on overflow the break moves back to the
-/// last row that allows one. If no row on the page allows a break (a single
-/// block taller than a page), the page is cut where it overflows.
-fn paginate(rows: &[Row], headers: &[Row], body_height: f32) -> Vec<std::ops::Range<usize>> {
-    let repeated = |i: usize| rows[i].repeat.map_or(0.0, |h| headers[h].height);
-    let mut pages = Vec::new();
-    let mut start = 0;
-    let mut y = repeated(0);
-    let mut i = 0;
-    while i < rows.len() {
-        let row = &rows[i];
-        let space = if i == start { 0.0 } else { row.space_before };
-        if i == start || y + space + row.height <= body_height + 0.01 {
-            y += space + row.height;
-            i += 1;
-            continue;
-        }
-        let at = (start + 1..=i).rev().find(|&j| !rows[j].keep).unwrap_or(i);
-        pages.push(start..at);
-        start = at;
-        i = at;
-        y = repeated(at);
-    }
-    if start < rows.len() || pages.is_empty() {
-        pages.push(start..rows.len());
-    }
-    pages
 }
 
 fn offset(item: &Item, dx: f32, dy: f32) -> Item {
@@ -525,8 +504,8 @@ impl Builder<'_> {
         let n = t.rows.len();
         for (r, values) in t.rows.iter().enumerate() {
             let mut row = Row { height: ROW, repeat: Some(repeat_index), ..Row::default() };
-            // Keep two rows with the header, and never leave the last row alone.
-            row.keep = r < 2 || r + 1 == n;
+            // At least three rows stay with the header, and three end the table.
+            row.keep = r < 3 || r + 3 > n;
             for (c, value) in values.iter().enumerate() {
                 let line = self.ts.line(&[Span::new(value, Face::Sans)], SIZE);
                 row.items.extend(cell(self, &[line], c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
@@ -672,31 +651,6 @@ mod tests {
     use super::*;
     use crate::text::fonts::Fonts;
 
-    fn row(height: f32, keep: bool) -> Row {
-        Row { height, keep, ..Row::default() }
-    }
-
-    #[test]
-    fn breaks_move_back_to_an_allowed_row() {
-        // Rows 2..4 are one unit (keep); the page holds 3 rows.
-        let rows = vec![row(10.0, false), row(10.0, false), row(10.0, false), row(10.0, true), row(10.0, true)];
-        assert_eq!(paginate(&rows, &[], 30.0), vec![0..2, 2..5]);
-    }
-
-    #[test]
-    fn a_unit_taller_than_a_page_is_cut() {
-        let rows = vec![row(10.0, false), row(10.0, true), row(10.0, true), row(10.0, true)];
-        assert_eq!(paginate(&rows, &[], 25.0), vec![0..2, 2..4]);
-    }
-
-    #[test]
-    fn space_before_is_dropped_at_the_top_of_a_page() {
-        let mut rows = vec![row(10.0, false), row(10.0, false)];
-        rows[1].space_before = 100.0;
-        assert_eq!(paginate(&rows, &[], 15.0), vec![0..1, 1..2]);
-        assert_eq!(paginate(&rows, &[], 200.0), vec![0..2]);
-    }
-
     /// A long manifest with paragraphs of every length, nested sections and
     /// quotes, generated from a fixed seed.
     fn long_manifest(seed: u64) -> String {
@@ -745,8 +699,9 @@ mod tests {
             assert!(pages.len() >= 8, "seed {seed}: only {} pages", pages.len());
             let mut checked_splits = 0;
             for page in &pages[..pages.len() - 1] {
-                let last = &b.rows[page.end - 1];
-                let next = &b.rows[page.end];
+                let last_index = *page.last().unwrap();
+                let last = &b.rows[last_index];
+                let next = &b.rows[last_index + 1];
                 assert_ne!(last.kind, RowKind::Heading, "seed {seed}: heading last on a page");
                 if let RowKind::Line { index, count } = next.kind
                     && index > 0
@@ -755,8 +710,9 @@ mod tests {
                     assert!(index >= 2, "seed {seed}: orphan (1 line of {count} before the break)");
                     assert!(count - index >= 2, "seed {seed}: widow (1 line of {count} after the break)");
                 }
-                let used: f32 = b.rows[page.clone()]
+                let used: f32 = page
                     .iter()
+                    .map(|&r| &b.rows[r])
                     .enumerate()
                     .map(|(i, r)| r.height + if i > 0 { r.space_before } else { 0.0 })
                     .sum();
