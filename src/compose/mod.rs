@@ -62,6 +62,9 @@ pub struct Figure {
     pub chart: ChartData,
     /// Height of the chart itself, in points.
     pub height: f32,
+    /// The author set the height: layout keeps it. Otherwise the chart may
+    /// give up some height to fit the space left on a page.
+    pub fixed_height: bool,
     pub source: Vec<Span>,
     /// The trend in words; printed with the chart's data in the appendix.
     pub alt: Vec<Span>,
@@ -315,6 +318,7 @@ impl Composer<'_> {
             subtitle,
             chart,
             height: c.height.unwrap_or(default_height).clamp(80.0, 600.0),
+            fixed_height: c.height.is_some(),
             source,
             alt,
             plain_title,

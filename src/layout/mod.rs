@@ -17,6 +17,7 @@ pub mod ticks;
 
 use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
 use crate::frame::{Anchor, Item, Layout, OutlineEntry, Page};
+use crate::resolve::ChartKind;
 use crate::text::fonts::Face;
 use crate::text::linebreak::{Align, Color, Line, Link, Span, Typesetter};
 use paginate::paginate;
@@ -61,6 +62,12 @@ struct Row {
     /// Part of a figure or table that may float to the next page: rows of
     /// one float share the number (its block's).
     float: Option<usize>,
+    /// How many points the row may give up to fit a page: a chart whose
+    /// author set no height can be drawn shorter.
+    shrink: f32,
+    /// Back matter starts here (the references, the appendix): every float
+    /// waiting for a page is placed before it.
+    barrier: bool,
 }
 
 /// What a row is, for the keep rules (and for checking them in tests).
@@ -81,7 +88,17 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     let (width, height) = doc.paper.size_pt();
     let b = rows(doc, ts);
     let body_height = height - MARGIN_TOP - MARGIN_BOTTOM;
-    let breaks = paginate(&b.rows, &b.headers, body_height);
+    let pagination = paginate(&b.rows, &b.headers, body_height);
+    let mut b = b;
+    // Charts that give up height to fit a page are drawn again at that height.
+    for &(r, by) in &pagination.shrunk {
+        if let Some(Block::Figure(f)) = b.rows[r].float.and_then(|n| doc.blocks.get(n)) {
+            let height = f.height - by;
+            b.rows[r].items = chart::draw(&f.chart, ts, b.measure, height);
+            b.rows[r].height -= by;
+        }
+    }
+    let breaks = pagination.pages;
     let mut out = Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new() };
     for (index, on_page) in breaks.iter().enumerate() {
         let mut page = Page::default();
@@ -119,6 +136,35 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     out
 }
 
+/// How full each page is: how far down the text area its lowest line,
+/// table row or chart reaches, from 0 (empty) to 1 (to the bottom margin).
+/// Headers and footers are not counted. For tests and benchmarks of
+/// pagination, measured on the frame itself.
+pub fn page_fill(layout: &Layout) -> Vec<f32> {
+    let body = layout.height - MARGIN_TOP - MARGIN_BOTTOM;
+    let in_body = |top: f32| top >= MARGIN_TOP - 1.0 && top <= layout.height - MARGIN_BOTTOM + 1.0;
+    layout
+        .pages
+        .iter()
+        .map(|page| {
+            let lowest = page
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    // A line reaches its baseline plus descenders.
+                    Item::Text { y, size, .. } => in_body(*y - size).then_some(*y + size * 0.25),
+                    Item::Rect { y, h, .. } | Item::Link { y, h, .. } => in_body(*y).then_some(*y + *h),
+                    Item::Path { points, .. } => {
+                        let top = points.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
+                        in_body(top).then(|| points.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max))
+                    }
+                })
+                .fold(MARGIN_TOP, f32::max);
+            ((lowest - MARGIN_TOP) / body).clamp(0.0, 1.0)
+        })
+        .collect()
+}
+
 /// Turns every block into rows, in reading order.
 fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
     use rayon::prelude::*;
@@ -149,8 +195,11 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
             Block::Table(t) => t.floats,
             _ => false,
         };
-        for row in part.rows {
-            b.push(Row { repeat: row.repeat.map(|h| h + offset), float: floats.then_some(n), ..row });
+        // An unnumbered heading ("References", "Chart data") starts back matter.
+        let back_matter = matches!(block, Block::Heading { number: None, .. });
+        for (k, row) in part.rows.into_iter().enumerate() {
+            let barrier = back_matter && k == 0;
+            b.push(Row { repeat: row.repeat.map(|h| h + offset), float: floats.then_some(n), barrier, ..row });
         }
         b.keep_next = part.keep_next || (b.keep_next && !had_rows);
     }
@@ -424,6 +473,7 @@ impl Builder<'_> {
             }
             rows.extend(prows);
         }
+        let text_rows = rows.len();
         let lines = self.ts.paragraph(attribution, 9.0, measure, Align::Left);
         let mut arows = self.line_rows(&lines, INDENT, 9.0, 13.0);
         if let Some(first) = arows.first_mut() {
@@ -435,8 +485,11 @@ impl Builder<'_> {
         for (i, mut row) in rows.into_iter().enumerate() {
             let above = if i == 0 { 0.0 } else { row.space_before };
             row.items.push(Item::Rect { x: 0.0, y: -above, w: 2.5, h: row.height + above, color: Color::ACCENT });
-            row.keep = i > 0;
+            // A long quote may break between its lines, never leaving one
+            // line alone or its attribution without two lines above it.
+            row.keep = i < 2 || i + 2 > text_rows;
             if i == 0 {
+                row.keep = false;
                 row.space_before = 12.0;
             }
             self.push(row);
@@ -546,7 +599,8 @@ impl Builder<'_> {
             rows.extend(self.text_rows(&spans, 9.0, 12.5, 0.0));
         }
         let items = chart::draw(&f.chart, self.ts, self.measure, f.height);
-        rows.push(Row { height: f.height + 8.0, space_before: 6.0, items, ..Row::default() });
+        let shrink = if f.fixed_height { 0.0 } else { f.height - shortest_plot(f) };
+        rows.push(Row { height: f.height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         rows.extend(self.text_rows(&f.source, SMALL, 11.0, 4.0));
         rows
     }
@@ -637,6 +691,13 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
     format!("{out}…")
 }
 
+/// The shortest a chart may be drawn to fit the space left on a page: bars
+/// keep most of their spacing, lines and columns keep a readable shape.
+fn shortest_plot(f: &Figure) -> f32 {
+    let share = if f.chart.kind == ChartKind::Bar { 0.7 } else { 0.6 };
+    (f.height * share).max(80.0).min(f.height)
+}
+
 /// Puts a marker drawn in the margin (a section number, a bullet, a
 /// reference number) before its row's text in the content stream: that is
 /// the order text is copied, searched and read aloud in ("1 Officer
@@ -695,7 +756,7 @@ mod tests {
             let doc = crate::compose::compose(&crate::resolve::from_json(&src));
             let b = rows(&doc, &ts);
             let (_, height) = doc.paper.size_pt();
-            let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM);
+            let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM).pages;
             assert!(pages.len() >= 8, "seed {seed}: only {} pages", pages.len());
             let mut checked_splits = 0;
             for page in &pages[..pages.len() - 1] {

@@ -14,17 +14,19 @@ use super::{Row, RowKind};
 /// Rounding slack when adding heights.
 const EPSILON: f32 = 0.01;
 
-/// The rows on each page, in the order they are drawn.
-pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Vec<Vec<usize>> {
-    let units = float_units(rows, body);
-    // The height `range` takes on a page: its first row's space counts
-    // unless it opens the page.
-    let height = |range: Range<usize>, opens_page: bool| -> f32 {
-        range
-            .enumerate()
-            .map(|(n, r)| rows[r].height + if n == 0 && opens_page { 0.0 } else { rows[r].space_before })
-            .sum()
-    };
+/// Where the rows go.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Pagination {
+    /// The rows on each page, in the order they are drawn.
+    pub pages: Vec<Vec<usize>>,
+    /// Rows drawn shorter than set, and by how much: a chart made to fit
+    /// the end of a page when no text is left to fill the gap it would leave.
+    pub shrunk: Vec<(usize, f32)>,
+}
+
+/// Places rows on pages `body` points tall.
+pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
+    let mut p = Paginator { rows, units: float_units(rows, body), body, shrunk: Vec::new() };
     let mut pages = Vec::new();
     // Floats waiting for the next page, in order.
     let mut waiting: VecDeque<Range<usize>> = VecDeque::new();
@@ -32,33 +34,31 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Vec<Vec<usiz
     while i < rows.len() || !waiting.is_empty() {
         let mut page: Vec<usize> = Vec::new();
         let mut y = 0.0;
-        while let Some(unit) = waiting.front() {
-            let h = height(unit.clone(), page.is_empty());
-            if !page.is_empty() && y + h > body + EPSILON {
+        // Floats that waited go first; one that no longer fits may be drawn
+        // shorter rather than wait another page.
+        while let Some(unit) = waiting.front().cloned() {
+            if !p.place(unit, &mut page, &mut y, true) {
                 break;
             }
-            page.extend(unit.clone());
-            y += h;
             waiting.pop_front();
         }
-        if !waiting.is_empty() {
-            pages.push(page);
-            continue;
-        }
         while i < rows.len() {
-            if let Some(end) = units[i] {
-                let h = height(i..end, page.is_empty());
-                // A later float never overtakes one that is waiting.
-                if waiting.is_empty() && (page.is_empty() || y + h <= body + EPSILON) {
-                    page.extend(i..end);
-                    y += h;
-                } else {
+            if let Some(end) = p.units[i] {
+                // A later float never overtakes one that is waiting. One that
+                // does not fit waits, unless too little text follows to fill
+                // the gap it leaves: then it is drawn shorter if it can be.
+                let shrink = p.text_until_float(end) < body - y;
+                if !(waiting.is_empty() && p.place(i..end, &mut page, &mut y, shrink)) {
                     waiting.push_back(i..end);
                 }
                 i = end;
                 continue;
             }
             let row = &rows[i];
+            // Back matter (references, appendix) comes after every float.
+            if row.barrier && !waiting.is_empty() && !page.is_empty() {
+                break;
+            }
             if page.is_empty() {
                 // A table continued from the previous page repeats its header.
                 y = row.repeat.map_or(0.0, |h| headers[h].height) + row.height;
@@ -90,7 +90,69 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Vec<Vec<usiz
     if pages.is_empty() {
         pages.push(Vec::new());
     }
-    pages
+    Pagination { pages, shrunk: p.shrunk }
+}
+
+struct Paginator<'a> {
+    rows: &'a [Row],
+    /// Where the float starting at each row ends.
+    units: Vec<Option<usize>>,
+    body: f32,
+    shrunk: Vec<(usize, f32)>,
+}
+
+impl Paginator<'_> {
+    /// The height `range` takes on a page: its first row's space counts
+    /// unless it opens the page.
+    fn height(&self, range: Range<usize>, opens_page: bool) -> f32 {
+        range
+            .enumerate()
+            .map(|(n, r)| self.rows[r].height + if n == 0 && opens_page { 0.0 } else { self.rows[r].space_before })
+            .sum()
+    }
+
+    /// Puts the float `unit` on the page if it fits (drawn shorter, when
+    /// `shrink` allows and that makes it fit); returns whether it did.
+    fn place(&mut self, unit: Range<usize>, page: &mut Vec<usize>, y: &mut f32, shrink: bool) -> bool {
+        let h = self.height(unit.clone(), page.is_empty());
+        let gap = self.body - *y;
+        if page.is_empty() || h <= gap + EPSILON {
+            page.extend(unit);
+            *y += h;
+            return true;
+        }
+        match shrink.then(|| self.shrink_to_fit(unit.clone(), h - gap)).flatten() {
+            Some(cuts) => {
+                self.shrunk.extend(cuts);
+                page.extend(unit);
+                *y = self.body;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The height of the text rows from `from` up to the next float or back matter.
+    fn text_until_float(&self, from: usize) -> f32 {
+        (from..self.rows.len())
+            .take_while(|&r| self.units[r].is_none() && self.rows[r].float.is_none() && !self.rows[r].barrier)
+            .map(|r| self.rows[r].space_before + self.rows[r].height)
+            .sum()
+    }
+
+    /// How the rows of `unit` can give up `need` points between them, if they can.
+    fn shrink_to_fit(&self, unit: Range<usize>, need: f32) -> Option<Vec<(usize, f32)>> {
+        let mut left = need;
+        let mut cuts = Vec::new();
+        for r in unit {
+            let by = self.rows[r].shrink.min(left);
+            if by > 0.0 {
+                cuts.push((r, by));
+                left -= by;
+            }
+        }
+        (left <= EPSILON).then_some(cuts)
+    }
 }
 
 /// Whether a page may end before position `k` of `page` (`k == page.len()`
@@ -138,21 +200,21 @@ mod tests {
     fn breaks_move_back_to_an_allowed_row() {
         // Rows 2..4 are one unit (keep); the page holds 3 rows.
         let rows = vec![row(10.0, false), row(10.0, false), row(10.0, false), row(10.0, true), row(10.0, true)];
-        assert_eq!(paginate(&rows, &[], 30.0), vec![vec![0, 1], vec![2, 3, 4]]);
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 1], vec![2, 3, 4]]);
     }
 
     #[test]
     fn a_unit_taller_than_a_page_is_cut() {
         let rows = vec![row(10.0, false), row(10.0, true), row(10.0, true), row(10.0, true)];
-        assert_eq!(paginate(&rows, &[], 25.0), vec![vec![0, 1], vec![2, 3]]);
+        assert_eq!(paginate(&rows, &[], 25.0).pages, vec![vec![0, 1], vec![2, 3]]);
     }
 
     #[test]
     fn space_before_is_dropped_at_the_top_of_a_page() {
         let mut rows = vec![row(10.0, false), row(10.0, false)];
         rows[1].space_before = 100.0;
-        assert_eq!(paginate(&rows, &[], 15.0), vec![vec![0], vec![1]]);
-        assert_eq!(paginate(&rows, &[], 200.0), vec![vec![0, 1]]);
+        assert_eq!(paginate(&rows, &[], 15.0).pages, vec![vec![0], vec![1]]);
+        assert_eq!(paginate(&rows, &[], 200.0).pages, vec![vec![0, 1]]);
     }
 
     #[test]
@@ -160,17 +222,40 @@ mod tests {
         // Text, a 30-high figure, then text: the figure floats to page 2's
         // top and the text after it fills page 1.
         let rows = vec![row(10.0, false), float(15.0, 1), float(15.0, 1), row(10.0, false), row(10.0, false)];
-        assert_eq!(paginate(&rows, &[], 30.0), vec![vec![0, 3, 4], vec![1, 2]]);
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 3, 4], vec![1, 2]]);
     }
 
     #[test]
     fn floats_keep_their_order() {
         let rows =
             vec![row(10.0, false), float(25.0, 1), float(5.0, 2), row(10.0, false), row(10.0, false), row(10.0, false)];
-        let pages = paginate(&rows, &[], 30.0);
+        let pages = paginate(&rows, &[], 30.0).pages;
         let order: Vec<usize> = pages.concat().into_iter().filter(|&r| rows[r].float.is_some()).collect();
         assert_eq!(order, [1, 2], "{pages:?}");
         assert_eq!(pages[0], [0, 3, 4]);
+    }
+
+    #[test]
+    fn a_chart_with_no_text_after_it_is_drawn_shorter_to_fit() {
+        // Page of 30: text of 10, then a 25-high figure whose chart row can
+        // give up 8, and nothing after: it is shrunk by 5 rather than float
+        // and leave page 1 a third empty.
+        let mut chart = float(20.0, 1);
+        chart.shrink = 8.0;
+        let rows = vec![row(10.0, false), float(5.0, 1), chart];
+        let p = paginate(&rows, &[], 30.0);
+        assert_eq!(p.pages, vec![vec![0, 1, 2]]);
+        assert_eq!(p.shrunk, vec![(2, 5.0)]);
+        // With text after it to fill the gap, it floats instead, full size.
+        let mut rows = rows;
+        rows.extend([row(10.0, false), row(10.0, false)]);
+        let p = paginate(&rows, &[], 30.0);
+        assert_eq!(p.pages, vec![vec![0, 3, 4], vec![1, 2]]);
+        assert!(p.shrunk.is_empty());
+        // An author's height is kept: no shrink, so it floats.
+        rows.truncate(3);
+        rows[2].shrink = 0.0;
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0], vec![1, 2]]);
     }
 
     #[test]
@@ -178,7 +263,7 @@ mod tests {
         let mut heading = row(10.0, false);
         heading.kind = RowKind::Heading;
         let rows = vec![row(10.0, false), row(5.0, false), heading, float(20.0, 1), row(10.0, false), row(10.0, false)];
-        let pages = paginate(&rows, &[], 30.0);
+        let pages = paginate(&rows, &[], 30.0).pages;
         // The heading goes over with its figure, which comes after it.
         assert_eq!(pages[0], [0, 1], "{pages:?}");
         assert_eq!(pages[1][..2], [2, 3], "{pages:?}");
