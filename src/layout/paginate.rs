@@ -268,4 +268,92 @@ mod tests {
         assert_eq!(pages[0], [0, 1], "{pages:?}");
         assert_eq!(pages[1][..2], [2, 3], "{pages:?}");
     }
+
+    /// Random runs of text lines, headings and floats (some able to shrink).
+    fn random_rows(seed: u64) -> Vec<Row> {
+        let mut state = seed;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut rows = Vec::new();
+        for block in 0..60 {
+            match next(6) {
+                0 => {
+                    let mut h = row(18.0, false);
+                    h.kind = RowKind::Heading;
+                    h.space_before = 12.0;
+                    rows.push(h);
+                    rows.push(row(15.0, true));
+                }
+                1 | 2 => {
+                    let lines = 1 + next(5) as usize;
+                    let mut f = (0..lines).map(|_| float(14.0, block)).collect::<Vec<_>>();
+                    let mut chart = float(120.0 + next(300) as f32, block);
+                    chart.shrink = if next(2) == 0 { chart.height * 0.4 } else { 0.0 };
+                    f.push(chart);
+                    f[0].space_before = 14.0;
+                    rows.extend(f);
+                }
+                _ => {
+                    let lines = 1 + next(12) as usize;
+                    for k in 0..lines {
+                        let mut r = row(15.0, k > 0 && (k < 2 || lines - k < 2));
+                        r.kind = RowKind::Line { index: k, count: lines };
+                        r.space_before = if k == 0 { 7.0 } else { 0.0 };
+                        rows.push(r);
+                    }
+                }
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn floats_keep_order_land_within_a_page_and_no_heading_ends_a_page() {
+        const BODY: f32 = 698.0;
+        for seed in 0..200 {
+            let rows = random_rows(seed);
+            let p = paginate(&rows, &[], BODY);
+            let drawn: Vec<usize> = p.pages.concat();
+            let mut sorted = drawn.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..rows.len()).collect::<Vec<_>>(), "seed {seed}: rows lost or repeated");
+            let page_of = |r: usize| p.pages.iter().position(|page| page.contains(&r)).unwrap();
+            let starts: Vec<usize> = (0..rows.len())
+                .filter(|&r| rows[r].float.is_some() && (r == 0 || rows[r - 1].float != rows[r].float))
+                .collect();
+            let order: Vec<usize> = drawn.iter().copied().filter(|r| starts.contains(r)).collect();
+            assert_eq!(order, starts, "seed {seed}: floats out of order");
+            for &s in starts.iter().filter(|&&s| s > 0) {
+                // What it follows in the source: the text before it, or a
+                // float right before it (two floats in a row may fill the
+                // next page between them).
+                let text = (0..s).rev().find(|&r| rows[r].float.is_none());
+                assert!(text.is_none_or(|t| page_of(s) >= page_of(t)), "seed {seed}: float {s} before its text");
+                let after = text.map_or(0, |t| page_of(t)).max(page_of(s - 1));
+                // Later than the next page only behind earlier floats: every
+                // page in between opens with one that waited before it.
+                for between in after + 1..page_of(s) {
+                    let first = p.pages[between][0];
+                    assert!(
+                        starts.contains(&first) && first < s,
+                        "seed {seed}: float {s} more than a page after what it follows"
+                    );
+                }
+            }
+            for page in &p.pages[..p.pages.len() - 1] {
+                assert_ne!(rows[*page.last().unwrap()].kind, RowKind::Heading, "seed {seed}: heading ends a page");
+                let used: f32 = page
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &r)| {
+                        let shrunk: f32 = p.shrunk.iter().filter(|c| c.0 == r).map(|c| c.1).sum();
+                        rows[r].height - shrunk + if n > 0 { rows[r].space_before } else { 0.0 }
+                    })
+                    .sum();
+                assert!(used <= BODY + 0.1, "seed {seed}: page overflows ({used})");
+            }
+        }
+    }
 }
