@@ -331,7 +331,7 @@ mod tests {
                 // next page between them).
                 let text = (0..s).rev().find(|&r| rows[r].float.is_none());
                 assert!(text.is_none_or(|t| page_of(s) >= page_of(t)), "seed {seed}: float {s} before its text");
-                let after = text.map_or(0, |t| page_of(t)).max(page_of(s - 1));
+                let after = text.map_or(0, &page_of).max(page_of(s - 1));
                 // Later than the next page only behind earlier floats: every
                 // page in between opens with one that waited before it.
                 for between in after + 1..page_of(s) {
