@@ -93,15 +93,15 @@ enum Piece {
 }
 
 /// One character of inline text: where it came from, whether the author
-/// escaped it, and its style.
-#[derive(Clone)]
+/// escaped it, and its style (`link` indexes the paragraph's link targets).
+#[derive(Clone, Copy)]
 struct Char {
     c: char,
     at: usize,
     escaped: bool,
     bold: bool,
     italic: bool,
-    link: Option<String>,
+    link: Option<usize>,
 }
 
 struct Reader<'a> {
@@ -269,7 +269,8 @@ impl Reader<'_> {
     fn para(&mut self, events: &[(Event, Range<usize>)], range: Range<usize>) -> Para {
         let mut chars: Vec<Char> = Vec::new();
         let (mut bold, mut italic) = (0, 0);
-        let mut link: Option<String> = None;
+        let mut link: Option<usize> = None;
+        let mut links: Vec<String> = Vec::new();
         for (event, r) in events {
             match event {
                 Event::Text(text) => {
@@ -284,25 +285,21 @@ impl Reader<'_> {
                             escaped: escaped && j == 0,
                             bold: bold > 0,
                             italic: italic > 0,
-                            link: link.clone(),
+                            link,
                         });
                     }
                 }
-                Event::SoftBreak | Event::HardBreak => chars.push(Char {
-                    c: ' ',
-                    at: r.start,
-                    escaped: false,
-                    bold: bold > 0,
-                    italic: italic > 0,
-                    link: link.clone(),
-                }),
+                Event::SoftBreak | Event::HardBreak => {
+                    chars.push(Char { c: ' ', at: r.start, escaped: false, bold: bold > 0, italic: italic > 0, link })
+                }
                 Event::Start(Tag::Emphasis) => italic += 1,
                 Event::End(TagEnd::Emphasis) => italic -= 1,
                 Event::Start(Tag::Strong) => bold += 1,
                 Event::End(TagEnd::Strong) => bold -= 1,
                 Event::Start(Tag::Link { dest_url, .. }) => {
                     if dest_url.starts_with("https://") || dest_url.starts_with("http://") {
-                        link = Some(dest_url.to_string());
+                        links.push(dest_url.to_string());
+                        link = Some(links.len() - 1);
                     } else {
                         self.error(
                             r,
@@ -332,13 +329,14 @@ impl Reader<'_> {
                 other => self.unsupported(other, r),
             }
         }
-        Para { inlines: self.inlines(&chars), at: range }
+        Para { inlines: self.inlines(&chars, &links), at: range }
     }
 
     /// Splits characters into text runs, `{values}` and `[@citations]`.
-    fn inlines(&mut self, chars: &[Char]) -> Vec<Inline> {
+    fn inlines(&mut self, chars: &[Char], links: &[String]) -> Vec<Inline> {
         let mut out = Vec::new();
-        let mut run: Vec<&Char> = Vec::new();
+        // The current text run: `chars[run..i]`, all in one style.
+        let mut run = 0;
         let mut i = 0;
         while i < chars.len() {
             let c = &chars[i];
@@ -356,7 +354,7 @@ impl Reader<'_> {
                     self.error(&at, what, hint);
                     return out;
                 };
-                flush(&mut out, &mut run);
+                flush(&mut out, &chars[run..i], links);
                 let inner: String = chars[i + 1..end].iter().map(|x| x.c).collect();
                 let at = c.at..chars[end].at + 1;
                 if opens_value {
@@ -368,15 +366,16 @@ impl Reader<'_> {
                     }
                 }
                 i = end + 1;
+                run = i;
                 continue;
             }
-            if run.last().is_some_and(|l| (l.bold, l.italic, &l.link) != (c.bold, c.italic, &c.link)) {
-                flush(&mut out, &mut run);
+            if i > run && (chars[run].bold, chars[run].italic, chars[run].link) != (c.bold, c.italic, c.link) {
+                flush(&mut out, &chars[run..i], links);
+                run = i;
             }
-            run.push(c);
             i += 1;
         }
-        flush(&mut out, &mut run);
+        flush(&mut out, &chars[run..], links);
         out
     }
 
@@ -447,14 +446,13 @@ fn close_to(open: &mut Vec<Section>, depth: usize, top: &mut Vec<Section>) {
 }
 
 /// A text run in one style; an escaped quote or dash is kept as typed.
-fn flush(out: &mut Vec<Inline>, run: &mut Vec<&Char>) {
+fn flush(out: &mut Vec<Inline>, run: &[Char], links: &[String]) {
     let Some(first) = run.first() else { return };
     let text: String = run.iter().map(|c| if c.escaped { typography::literal(c.c) } else { c.c }).collect();
-    out.push(match &first.link {
-        Some(url) => Inline::Link { text, url: url.clone(), bold: first.bold, italic: first.italic },
+    out.push(match first.link {
+        Some(n) => Inline::Link { text, url: links[n].clone(), bold: first.bold, italic: first.italic },
         None => Inline::Text { text, bold: first.bold, italic: first.italic },
     });
-    run.clear();
 }
 
 /// Whether the character at `at` is escaped: preceded by an odd number of

@@ -39,25 +39,27 @@ fn opens(prev: Option<char>) -> bool {
 /// before it (the end of the previous piece of the same paragraph, such as
 /// a computed value), so that quotes open and close across pieces.
 pub fn smarten(text: &str, prev: Option<char>) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    // Most text has nothing to change: it is returned as is.
+    if !text.contains(['\'', '"', '-', '.', '\u{E000}', '\u{E001}', '\u{E002}', '\u{E003}']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut prev = prev;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
         let (set, used) = match c {
             '\'' if opens(prev) => ('‘', 1),
             '\'' => ('’', 1),
             '"' if opens(prev) => ('“', 1),
             '"' => ('”', 1),
-            '-' if chars[i..].starts_with(&['-', '-', '-']) => ('—', 3),
-            '-' if chars[i..].starts_with(&['-', '-']) => ('–', 2),
-            '.' if chars[i..].starts_with(&['.', '.', '.']) => ('…', 3),
-            other => (restore(other), 1),
+            '-' if rest.starts_with("---") => ('—', 3),
+            '-' if rest.starts_with("--") => ('–', 2),
+            '.' if rest.starts_with("...") => ('…', 3),
+            other => (restore(other), other.len_utf8()),
         };
         out.push(set);
         prev = Some(set);
-        i += used;
+        rest = &rest[used..];
     }
     out
 }
