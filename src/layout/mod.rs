@@ -93,7 +93,7 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     // Charts that give up height to fit a page are drawn again at that height.
     for &(r, by) in &pagination.shrunk {
         if let Some(Block::Figure(f)) = b.rows[r].float.and_then(|n| doc.blocks.get(n)) {
-            let height = f.height - by;
+            let height = plot_height(f, b.measure) - by;
             b.rows[r].items = chart::draw(&f.chart, ts, b.measure, height);
             b.rows[r].height -= by;
         }
@@ -598,9 +598,10 @@ impl Builder<'_> {
             let spans: Vec<Span> = subtitle.iter().map(|s| Span { color: Color::GREY, ..s.clone() }).collect();
             rows.extend(self.text_rows(&spans, 9.0, 12.5, 0.0));
         }
-        let items = chart::draw(&f.chart, self.ts, self.measure, f.height);
-        let shrink = if f.fixed_height { 0.0 } else { f.height - shortest_plot(f) };
-        rows.push(Row { height: f.height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
+        let height = plot_height(f, self.measure);
+        let items = chart::draw(&f.chart, self.ts, self.measure, height);
+        let shrink = if f.fixed_height { 0.0 } else { height - shortest_plot(height, f.chart.kind) };
+        rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         rows.extend(self.text_rows(&f.source, SMALL, 11.0, 4.0));
         rows
     }
@@ -691,11 +692,23 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
     format!("{out}…")
 }
 
-/// The shortest a chart may be drawn to fit the space left on a page: bars
-/// keep most of their spacing, lines and columns keep a readable shape.
-fn shortest_plot(f: &Figure) -> f32 {
-    let share = if f.chart.kind == ChartKind::Bar { 0.7 } else { 0.6 };
-    (f.height * share).max(80.0).min(f.height)
+/// Height over width of a line or column chart whose author set no height:
+/// 190 points on A4's text width, a shape that reads well.
+const PLOT_SHAPE: f32 = 190.0 / 443.2756;
+
+/// How tall a chart is drawn across `measure`: as the author set it; a bar
+/// chart by its number of bars; a line or column chart in proportion to
+/// the width.
+fn plot_height(f: &Figure, measure: f32) -> f32 {
+    if f.fixed_height || f.chart.kind == ChartKind::Bar { f.height } else { (measure * PLOT_SHAPE).round() }
+}
+
+/// The shortest a chart drawn `height` tall may become to fit the space
+/// left on a page: bars keep most of their spacing, lines and columns a
+/// readable shape.
+fn shortest_plot(height: f32, kind: ChartKind) -> f32 {
+    let share = if kind == ChartKind::Bar { 0.7 } else { 0.6 };
+    (height * share).max(80.0).min(height)
 }
 
 /// Puts a marker drawn in the margin (a section number, a bullet, a
