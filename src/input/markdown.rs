@@ -532,6 +532,10 @@ pub fn read(
     })?;
     let mut diags = Vec::new();
     for (i, c) in text.char_indices() {
+        // Printable ASCII is in every bundled font: most text needs no lookup.
+        if c.is_ascii_graphic() || c == ' ' || c == '\n' {
+            continue;
+        }
         let problem = if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
             Some((format!("control character U+{:04X} in text", c as u32), "remove it"))
         } else if !c.is_whitespace() && !covers(c) {

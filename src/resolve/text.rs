@@ -237,6 +237,10 @@ impl Resolver<'_> {
             self.diags.push(d);
         }
         for (i, c) in text.char_indices() {
+            // Printable ASCII is in every bundled font: most text needs no lookup.
+            if c.is_ascii_graphic() || c == ' ' {
+                continue;
+            }
             let at = Some(i..i + c.len_utf8());
             if c.is_control() && !matches!(c, '\n' | '\t') {
                 self.error_in(
