@@ -157,11 +157,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    println!(
-        "Markdown text: {} bytes parsed in {:.3} ms (median of 200)\n",
-        md.len(),
-        ms(median(parses))
-    );
+    println!("Markdown text: {} bytes parsed in {:.3} ms (median of 200)\n", md.len(), ms(median(parses)));
 
     println!("## Scaling with synthetic briefings (median of 5)\n");
     println!("| sections | pages | PDF KB | total ms | ms per page |\n|---:|---:|---:|---:|---:|");
