@@ -182,7 +182,7 @@ pub struct ChartSpec {
     /// Points to mark with their values: `max`, `min`, `latest`, `first`.
     #[serde(default)]
     pub annotate: Vec<String>,
-    /// Start of the value axis: a number, or `"auto"` to fit the data (zero by default).
+    /// Where a line chart's value axis starts: fitted by default (`"auto"`) or a number; columns and bars start at 0.
     #[serde(default)]
     pub y_min: Option<serde_json::Value>,
     /// Height of the plot in points (80 to 600).

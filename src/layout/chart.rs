@@ -6,9 +6,19 @@
 //! [`Item`]s. The chart kinds (line, column, bar) compute their own scales
 //! and ticks (see `ticks`) and draw through a plotters `DrawingArea`,
 //! following the Analysis Function's guidance: a headline title, direct
-//! labels instead of a legend, light horizontal gridlines only, a zero
-//! baseline unless asked otherwise, and a dash pattern as well as a colour
-//! for every series so that charts survive black-and-white printing.
+//! labels instead of a legend, light horizontal gridlines only, and a dash
+//! pattern as well as a colour for every series so that charts survive
+//! black-and-white printing. Columns and bars are drawn from zero, with the
+//! zero line marked, whatever their sign; a line's value axis is fitted to
+//! the data unless the author asks for zero.
+//!
+//! Labels that belong to the data (series names at the line ends, values
+//! at marked points and column ends, reference-line labels) are placed
+//! after the lines are known: every drawn label, column and marker is a
+//! taken box and every series or reference line a segment, and each new
+//! label takes the first of its candidate places (beside, above, below,
+//! then nudged further) that keeps clear of them all and stays inside the
+//! plot. The candidates come in a fixed order, so placement is deterministic.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -68,6 +78,14 @@ const AXIS: Color = Color(0x50, 0x5a, 0x5f);
 /// Bars that are not highlighted: mid grey, 4.5:1 against white.
 const MUTED: Color = Color(0x70, 0x70, 0x70);
 const LABEL: f64 = 8.0;
+/// Room kept between a placed label and anything else, in points.
+const CLEAR: f64 = 1.0;
+/// Radius of a marker drawn by `Chart::dot`, its white ring included.
+const DOT: f64 = 3.2;
+/// The smallest type bar labels shrink to in rows too tight for `LABEL`.
+const MIN_BAR_LABEL: f64 = 5.5;
+/// Gridlines are never closer than this: a short plot gets fewer of them.
+const MIN_GRID_GAP: f64 = 20.0;
 
 /// Colour and dash pattern of the `i`th series.
 fn series_style(data: &ChartData, i: usize) -> (Color, Option<(f64, f64)>) {
@@ -236,12 +254,94 @@ fn stroke(c: Color, width: f64) -> ShapeStyle {
     plotters::style::Color::stroke_width(&rgb(c), units(width) as u32)
 }
 
-fn text_style(size: f64, bold: bool, c: Color, h: HPos, v: VPos) -> TextStyle<'static> {
-    let family = if bold { "bold" } else { "sans-serif" };
-    let mut style = TextStyle::from((family, size * SCALE));
-    style.color = rgb(c).to_backend_color();
-    style.pos = Pos::new(h, v);
-    style
+/// How a piece of chart text is set: size, bold or regular, its colour, and
+/// which point of its box the position given with it names.
+#[derive(Clone, Copy)]
+struct Style {
+    size: f64,
+    bold: bool,
+    color: Color,
+    h: HPos,
+    v: VPos,
+}
+
+fn style(bold: bool, color: Color, h: HPos, v: VPos) -> Style {
+    Style { size: LABEL, bold, color, h, v }
+}
+
+impl Style {
+    /// The plotters text style that `ItemBackend::draw_text` turns back into this.
+    fn plotters(self) -> TextStyle<'static> {
+        let family = if self.bold { "bold" } else { "sans-serif" };
+        let mut style = TextStyle::from((family, self.size * SCALE));
+        style.color = rgb(self.color).to_backend_color();
+        style.pos = Pos::new(self.h, self.v);
+        style
+    }
+}
+
+/// A box on the chart in points, y growing downwards: the room a label
+/// takes (cap height above its baseline, the font's descent below) or a
+/// column or marker that labels keep off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Rect {
+    fn grow(self, d: f64) -> Rect {
+        Rect { x0: self.x0 - d, y0: self.y0 - d, x1: self.x1 + d, y1: self.y1 + d }
+    }
+
+    /// Whether the boxes share more than an edge.
+    fn overlaps(&self, other: &Rect) -> bool {
+        self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
+    }
+
+    fn within(&self, outer: &Rect) -> bool {
+        const SLACK: f64 = 1e-6;
+        self.x0 >= outer.x0 - SLACK
+            && self.y0 >= outer.y0 - SLACK
+            && self.x1 <= outer.x1 + SLACK
+            && self.y1 <= outer.y1 + SLACK
+    }
+
+    /// Whether the segment from `a` to `b` passes through the box
+    /// (Liang–Barsky clipping: the segment's parameter range left inside
+    /// all four edges is not empty).
+    fn crosses(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        for (p, q) in [(-dx, a.0 - self.x0), (dx, self.x1 - a.0), (-dy, a.1 - self.y0), (dy, self.y1 - a.1)] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+                if t0 > t1 {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// A stretch of drawn line that labels keep off, with half its stroke width.
+#[derive(Clone, Copy)]
+struct Segment {
+    a: (f64, f64),
+    b: (f64, f64),
+    half: f64,
 }
 
 /// Where a value lies along a time axis, in years.
@@ -272,7 +372,15 @@ pub fn draw(data: &ChartData, ts: &Typesetter, width: f32, height: f32) -> Vec<I
         items: items.clone(),
     };
     let area = backend.into_drawing_area();
-    let chart = Chart { ts, area: &area, width: width as f64, height: height as f64, data };
+    let chart = Chart {
+        ts,
+        area: &area,
+        width: width as f64,
+        height: height as f64,
+        data,
+        taken: RefCell::new(Vec::new()),
+        lines: RefCell::new(Vec::new()),
+    };
     // Drawing into items cannot fail (the backend's error type is never produced).
     let _ = match data.kind {
         ChartKind::Line => chart.line(),
@@ -289,6 +397,11 @@ struct Chart<'a, 'b> {
     width: f64,
     height: f64,
     data: &'b ChartData,
+    /// The boxes of everything drawn so far that a label must not cover:
+    /// text, columns, markers. Labels placed later keep clear of them.
+    taken: RefCell<Vec<Rect>>,
+    /// The series and reference lines, which labels must not cross.
+    lines: RefCell<Vec<Segment>>,
 }
 
 /// A linear map from data values to chart coordinates.
@@ -306,16 +419,107 @@ impl Scale {
     }
 }
 
+/// Top-left corners `wanted` (sorted) of boxes in a column, moved so that
+/// they are at least `pitch` apart and between `lo` and `hi`: each pushed
+/// down clear of the one above, then the stack pushed back up from `hi`.
+/// Only if they cannot all fit do they share the room evenly, closer than
+/// `pitch`.
+fn spread(wanted: &[f64], pitch: f64, lo: f64, hi: f64) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::with_capacity(wanted.len());
+    for &w in wanted {
+        let at = out.last().map_or(w, |prev| w.max(prev + pitch)).max(lo);
+        out.push(at);
+    }
+    let mut limit = hi;
+    for at in out.iter_mut().rev() {
+        *at = at.min(limit);
+        limit = *at - pitch;
+    }
+    if out.first().is_some_and(|first| *first < lo) {
+        let step = if out.len() > 1 { (hi - lo) / (out.len() - 1) as f64 } else { 0.0 };
+        for (i, at) in out.iter_mut().enumerate() {
+            *at = lo + step * i as f64;
+        }
+    }
+    out
+}
+
 impl Chart<'_, '_> {
     fn text_width(&self, text: &str, size: f64, bold: bool) -> f64 {
         let face = if bold { Face::SansBold } else { Face::Sans };
         self.ts.fonts.width(face, size as f32, text) as f64
     }
 
-    fn text(&self, text: &str, x: f64, y: f64, style: TextStyle) -> DrawResult {
+    /// Width, cap height and depth below the baseline of a label of the usual size.
+    fn label_size(&self, text: &str, bold: bool) -> (f64, f64, f64) {
+        self.sized(text, LABEL, bold)
+    }
+
+    /// Width, cap height and depth below the baseline of text at `size`.
+    fn sized(&self, text: &str, size: f64, bold: bool) -> (f64, f64, f64) {
+        let m = self.ts.fonts.vmetrics(if bold { Face::SansBold } else { Face::Sans });
+        let em = size / 1000.0;
+        (self.text_width(text, size, bold), m.cap_height as f64 * em, -m.descent as f64 * em)
+    }
+
+    /// The box of `text` set at `(x, y)` in style `s`, as `ItemBackend::draw_text` sets it.
+    fn label_box(&self, text: &str, x: f64, y: f64, s: Style) -> Rect {
+        let (w, cap, descent) = self.sized(text, s.size, s.bold);
+        let x0 = x - match s.h {
+            HPos::Left => 0.0,
+            HPos::Center => w / 2.0,
+            HPos::Right => w,
+        };
+        let baseline = y + match s.v {
+            VPos::Top => cap,
+            VPos::Center => cap / 2.0,
+            VPos::Bottom => 0.0,
+        };
+        Rect { x0, y0: baseline - cap, x1: x0 + w, y1: baseline + descent }
+    }
+
+    /// Draws `text` at `(x, y)`; its box is then taken.
+    fn text(&self, text: &str, x: f64, y: f64, s: Style) -> DrawResult {
+        self.taken.borrow_mut().push(self.label_box(text, x, y, s));
         self.area
-            .draw(&Text::new(text.to_string(), (units(x), units(y)), style))
+            .draw(&Text::new(text.to_string(), (units(x), units(y)), s.plotters()))
             .map_err(|_| DrawingErrorKind::FontError(Box::new(Never)))
+    }
+
+    /// Draws `text` in the box `b` found for it by `first_free`.
+    fn text_in(&self, text: &str, b: Rect, bold: bool, color: Color) -> DrawResult {
+        let (_, _, descent) = self.label_size(text, bold);
+        self.text(text, b.x0, b.y1 - descent, style(bold, color, HPos::Left, VPos::Bottom))
+    }
+
+    /// Whether a label in `b` keeps `CLEAR` from every taken box and line.
+    fn free(&self, b: &Rect) -> bool {
+        let padded = b.grow(CLEAR);
+        !self.taken.borrow().iter().any(|t| t.overlaps(&padded))
+            && !self.lines.borrow().iter().any(|s| padded.grow(s.half).crosses(s.a, s.b))
+    }
+
+    /// The first box `w` × `h` with its top-left corner at one of
+    /// `corners` that lies within `area` and is free.
+    fn first_free(&self, w: f64, h: f64, area: Rect, corners: impl IntoIterator<Item = (f64, f64)>) -> Option<Rect> {
+        corners
+            .into_iter()
+            .map(|(x, y)| Rect { x0: x, y0: y, x1: x + w, y1: y + h })
+            .find(|b| b.within(&area) && self.free(b))
+    }
+
+    /// Whether a leader line from `a` to `b` would pass clear of every
+    /// taken box and line.
+    fn leader_is_clear(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let span = Rect { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
+        !self.taken.borrow().iter().any(|t| t.grow(0.5).crosses(a, b))
+            && !self.lines.borrow().iter().any(|s| span.grow(s.half + 0.5).crosses(s.a, s.b))
+    }
+
+    /// Marks a drawn polyline as one that labels must not cross.
+    fn keep_off_line(&self, points: &[(f64, f64)], width: f64) {
+        let mut lines = self.lines.borrow_mut();
+        lines.extend(points.windows(2).map(|w| Segment { a: w[0], b: w[1], half: width / 2.0 }));
     }
 
     fn path(&self, points: &[(f64, f64)], c: Color, width: f64, dash: Option<(f64, f64)>) -> DrawResult {
@@ -349,35 +553,77 @@ impl Chart<'_, '_> {
             .map_err(|_| DrawingErrorKind::FontError(Box::new(Never)))
     }
 
+    /// The square a marker drawn by `dot` at `(x, y)` covers, ring included.
+    fn dot_box(x: f64, y: f64) -> Rect {
+        Rect { x0: x - DOT, y0: y - DOT, x1: x + DOT, y1: y + DOT }
+    }
+
     fn value_text(&self, v: f64) -> String {
         format::number(v, &self.data.format)
     }
 
-    /// Value range for the y axis: ticks and the scale they imply.
-    fn value_ticks(&self, extra: &[f64]) -> Vec<f64> {
+    /// The values the value axis must show: the data, the reference lines
+    /// and where the axis is asked to start. `None` when there is no value.
+    fn value_range(&self, extra: &[f64]) -> Option<(f64, f64)> {
         let values =
             self.data.series.iter().flat_map(|s| s.points.iter().filter_map(|p| p.1)).chain(extra.iter().copied());
         let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         if !lo.is_finite() {
-            return vec![0.0, 1.0];
+            return None;
         }
-        let lo = match self.data.axis_start {
-            AxisStart::Zero => lo.min(0.0),
-            AxisStart::At(v) => v.min(lo),
-            AxisStart::Auto => lo,
-        };
-        ticks::nice_ticks(lo, hi, 5)
+        let with_zero = (lo.min(0.0), hi.max(0.0));
+        Some(match (self.data.kind, self.data.axis_start) {
+            // A column's or bar's length is its value: the axis always has zero.
+            (ChartKind::Column | ChartKind::Bar, _) | (ChartKind::Line, AxisStart::Zero) => with_zero,
+            (ChartKind::Line, AxisStart::Auto) => (lo, hi),
+            // Never above the data: that would cut the line off.
+            (ChartKind::Line, AxisStart::At(v)) => (v.min(lo), hi),
+        })
     }
 
     /// The value axis of line and column charts: ticks covering the data and
-    /// the reference lines, the scale onto the plot, and the plot's top and
-    /// bottom (room above for the axis title, below for the x labels).
+    /// the reference lines, never closer than `MIN_GRID_GAP`, the scale onto
+    /// the plot, and the plot's top and bottom (room above for the axis
+    /// title, below for the x labels).
     fn value_frame(&self) -> (Vec<f64>, Scale, f64, f64) {
-        let refs: Vec<f64> = self.data.references.iter().map(|r| r.0).collect();
-        let ticks = self.value_ticks(&refs);
+        let mut extra: Vec<f64> = self.data.references.iter().map(|r| r.0).collect();
         let (top, bottom) = (14.0, self.height - 16.0);
+        let ticks_for = |extra: &[f64]| match self.value_range(extra) {
+            Some((lo, hi)) => ticks::spaced_ticks(lo, hi, bottom - top, MIN_GRID_GAP),
+            None => vec![0.0, 1.0],
+        };
+        let mut ticks = ticks_for(&extra);
+        if self.data.kind == ChartKind::Column {
+            let room = self.column_value_room(&ticks, top, bottom);
+            if !room.is_empty() {
+                extra.extend(room);
+                ticks = ticks_for(&extra);
+            }
+        }
         let y = Scale { from: (ticks[0], ticks[ticks.len() - 1]), to: (bottom, top) };
         (ticks, y, top, bottom)
+    }
+
+    /// A marked column's value goes outside its end, so the axis must leave
+    /// room for it: beyond the plot's bottom a value below a negative column
+    /// would run into the x labels, and a value above a positive one cannot
+    /// leave the chart. The values the axis must reach for the labels that
+    /// `ticks` leave no room for.
+    fn column_value_room(&self, ticks: &[f64], top: f64, bottom: f64) -> Vec<f64> {
+        let (_, cap, descent) = self.label_size("0", true);
+        let h = cap + descent;
+        let (lo, hi) = (ticks[0], ticks[ticks.len() - 1]);
+        let y = Scale { from: (lo, hi), to: (bottom, top) };
+        let per_point = (hi - lo) / (bottom - top);
+        self.marks()
+            .into_iter()
+            .filter_map(|(_, v)| {
+                let end = y.at(v);
+                // Points missing, with some to spare for the wider axis.
+                let short = if v >= 0.0 { h + CLEAR - end } else { end + 2.5 + h + CLEAR - bottom };
+                (short > 0.0).then(|| v + (short + 4.0) * per_point * if v >= 0.0 { 1.0 } else { -1.0 })
+            })
+            .collect()
     }
 
     /// Gridlines and value labels; returns the left edge of the plot area.
@@ -388,6 +634,8 @@ impl Chart<'_, '_> {
         let left = labels.iter().map(|l| self.text_width(l, LABEL, false)).fold(0.0, f64::max) + 6.0;
         for (t, label) in ticks.iter().zip(&labels) {
             let yy = y.at(*t);
+            // The zero line is marked in the axis colour; so it stands out
+            // from the gridlines where bars or lines go below it.
             let baseline = *t == 0.0;
             self.path(
                 &[(left, yy), (self.width, yy)],
@@ -395,24 +643,38 @@ impl Chart<'_, '_> {
                 if baseline { 0.9 } else { 0.5 },
                 None,
             )?;
-            self.text(label, left - 4.0, yy, text_style(LABEL, false, AXIS, HPos::Right, VPos::Center))?;
+            self.text(label, left - 4.0, yy, style(false, AXIS, HPos::Right, VPos::Center))?;
         }
         if !self.data.unit.is_empty() {
-            self.text(&self.data.unit, 0.0, 0.0, text_style(LABEL, false, AXIS, HPos::Left, VPos::Top))?;
+            self.text(&self.data.unit, 0.0, 0.0, style(false, AXIS, HPos::Left, VPos::Top))?;
         }
         Ok(left)
     }
 
-    /// Dashed reference lines, labelled at the left on whichever side the
-    /// data leave free there.
-    fn references(&self, left: f64, right: f64, y: Scale) -> DrawResult {
+    /// Dashed reference lines, each labelled at one end on whichever side
+    /// leaves it clear of the data and the other labels.
+    fn references(&self, left: f64, right: f64, y: Scale, bottom: f64) -> DrawResult {
+        // Every line first, so that no label is set across another's line.
+        for (value, _) in &self.data.references {
+            let yy = y.at(*value);
+            self.keep_off_line(&[(left, yy), (right, yy)], 0.9);
+        }
         let first_value = self.data.series.first().and_then(|s| s.points.iter().find_map(|p| p.1));
+        let area = Rect { x0: left, y0: 0.0, x1: right, y1: bottom };
         for (value, label) in &self.data.references {
             let yy = y.at(*value);
             self.path(&[(left, yy), (right, yy)], AXIS, 0.9, Some((4.0, 2.5)))?;
-            let data_above = first_value.is_some_and(|v| v > *value);
-            let (ly, v_pos) = if data_above { (yy + 2.5, VPos::Top) } else { (yy - 2.5, VPos::Bottom) };
-            self.text(label, left + 4.0, ly, text_style(LABEL, false, AXIS, HPos::Left, v_pos))?;
+            let (w, cap, descent) = self.label_size(label, false);
+            let h = cap + descent;
+            let (above, below) = (yy - 2.5 - h, yy + 2.5);
+            // Where the data start above the line, its label goes below.
+            let sides = if first_value.is_some_and(|v| v > *value) { [below, above] } else { [above, below] };
+            let corners: Vec<(f64, f64)> =
+                [left + 4.0, right - 4.0 - w].into_iter().flat_map(|x| sides.map(|y| (x, y))).collect();
+            // A reference line is always labelled, even if nowhere is free.
+            let fallback = Rect { x0: corners[0].0, y0: corners[0].1, x1: corners[0].0 + w, y1: corners[0].1 + h };
+            let b = self.first_free(w, h, area, corners).unwrap_or(fallback);
+            self.text_in(label, b, false, AXIS)?;
         }
         Ok(())
     }
@@ -439,80 +701,111 @@ impl Chart<'_, '_> {
         let (t0, t1) = times.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| (a.min(*t), b.max(*t)));
         let x = Scale { from: (t0, t1), to: (left + 8.0, right) };
         self.time_axis(x, bottom)?;
-        self.references(left, right, y)?;
-        let mut ends = Vec::new();
+        // Gaps in the data are gaps in the line. Every line is known before
+        // any label is placed, so that labels keep off all of them.
+        let mut runs: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
         for (i, s) in self.data.series.iter().enumerate() {
-            let (c, dash) = series_style(self.data, i);
-            // Gaps in the data are gaps in the line.
             for run in s.points.split(|p| p.1.is_none()) {
                 let points: Vec<(f64, f64)> =
                     run.iter().filter_map(|(px, py)| py.map(|v| (x.at(time_of(px)), y.at(v)))).collect();
-                if points.len() == 1 {
-                    self.dot(points[0].0, points[0].1, c)?;
-                } else if points.len() > 1 {
-                    self.path(&points, c, 2.0, dash)?;
+                match points.as_slice() {
+                    [] => {}
+                    [(px, py)] => self.taken.borrow_mut().push(Self::dot_box(*px, *py)),
+                    _ => self.keep_off_line(&points, 2.0),
                 }
+                runs.push((i, points));
             }
-            if let Some((px, Some(v))) = s.points.iter().rev().find(|p| p.1.is_some()) {
-                ends.push((y.at(*v), x.at(time_of(px)), i));
+        }
+        self.references(left, right, y, bottom)?;
+        for (i, points) in &runs {
+            let (c, dash) = series_style(self.data, *i);
+            match points.as_slice() {
+                [] => {}
+                [(px, py)] => self.dot(*px, *py, c)?,
+                _ => self.path(points, c, 2.0, dash)?,
             }
         }
         if labelled {
-            self.direct_labels(&mut ends, right)?;
+            let mut ends = Vec::new();
+            for (i, s) in self.data.series.iter().enumerate() {
+                if let Some((_, Some(v))) = s.points.iter().rev().find(|p| p.1.is_some()) {
+                    ends.push((y.at(*v), i));
+                }
+            }
+            self.direct_labels(&mut ends, right, top, bottom)?;
         }
-        self.annotations(|px| x.at(time_of(px)), y, (top, bottom))
+        let area = Rect { x0: left, y0: 0.0, x1: self.width, y1: bottom };
+        self.annotations(|px| x.at(time_of(px)), y, area)
     }
 
-    /// Series names beside the ends of their lines, nudged apart so they never overlap.
-    fn direct_labels(&self, ends: &mut [(f64, f64, usize)], right: f64) -> DrawResult {
-        ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let spacing = LABEL * 1.3;
-        for k in 1..ends.len() {
-            if ends[k].0 - ends[k - 1].0 < spacing {
-                ends[k].0 = ends[k - 1].0 + spacing;
-            }
-        }
-        for &(yy, _, i) in ends.iter() {
+    /// Series names beside the ends of their lines (`(y, series)`), nudged
+    /// apart so that none overlaps another or leaves the chart. They share
+    /// the column right of the plot with nothing but a long axis title
+    /// above `top`, which they keep below.
+    fn direct_labels(&self, ends: &mut [(f64, usize)], right: f64, top: f64, bottom: f64) -> DrawResult {
+        let (_, cap, descent) = self.label_size("", true);
+        let h = cap + descent;
+        let x0 = right + 6.0;
+        let first =
+            self.taken.borrow().iter().filter(|t| t.x1 > x0 && t.y1 <= top).map(|t| t.y1 + CLEAR).fold(0.0, f64::max);
+        let last = bottom - h;
+        // Loosely spaced when there is room; six names fit so even on the
+        // shortest chart (80 pt), closer only on charts shorter still.
+        let loose = LABEL * 1.3;
+        let gaps = ends.len().saturating_sub(1) as f64;
+        let pitch = if gaps * loose <= last - first { loose } else { h + CLEAR };
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        // Each name's capitals centred on its line's end, as near as the others allow.
+        let wanted: Vec<f64> = ends.iter().map(|e| e.0 - cap / 2.0).collect();
+        for (&(_, i), y0) in ends.iter().zip(spread(&wanted, pitch, first, last)) {
             let (c, _) = series_style(self.data, i);
-            self.text(
-                &self.data.series[i].label,
-                right + 6.0,
-                yy,
-                text_style(LABEL, true, c, HPos::Left, VPos::Center),
-            )?;
+            let label = &self.data.series[i].label;
+            let w = self.text_width(label, LABEL, true);
+            self.text_in(label, Rect { x0, y0, x1: x0 + w, y1: y0 + h }, true, c)?;
         }
         Ok(())
     }
 
-    /// Year labels under the plot, thinned so that none overlap.
+    /// Year labels under the plot at a regular step: every year, or every
+    /// 2nd, 5th, 10th... when they would crowd, counted back from the last.
+    /// When every point falls at the same time of year (31 March each year,
+    /// or calendar or financial years), a year's tick is at its point; when
+    /// they fall at different times (31 March and 30 September), at the
+    /// start of the year, so that one axis serves every series.
     fn time_axis(&self, x: Scale, bottom: f64) -> DrawResult {
-        let mut xs: Vec<&X> = Vec::new();
-        for s in &self.data.series {
-            for (px, _) in &s.points {
-                if !xs.contains(&px) {
-                    xs.push(px);
-                }
-            }
+        let points = || self.data.series.iter().flat_map(|s| s.points.iter().map(|p| &p.0));
+        let times: Vec<f64> = points().map(time_of).collect();
+        let (t0, t1) = times.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| (a.min(*t), b.max(*t)));
+        if !t0.is_finite() {
+            return Ok(());
         }
-        xs.sort_by(|a, b| time_of(a).total_cmp(&time_of(b)));
-        let labels: Vec<String> = xs.iter().map(|px| axis_label(px)).collect();
-        let positions: Vec<f32> = xs.iter().map(|px| x.at(time_of(px)) as f32).collect();
-        let widths: Vec<f32> = labels.iter().map(|l| self.text_width(l, LABEL, false) as f32).collect();
+        let offset = times[0] - times[0].floor();
+        let offset = if times.iter().all(|t| (t - t.floor() - offset).abs() < 1e-6) { offset } else { 0.0 };
+        let financial = points().all(|px| matches!(px, X::FinancialYear(_)));
+        let label = |year: i32| if financial { X::FinancialYear(year).to_string() } else { year.to_string() };
+        let mut years: Vec<(f64, String)> = (t0.floor() as i32..=t1.floor() as i32)
+            .map(|year| (year as f64 + offset, label(year)))
+            .filter(|(t, _)| *t >= t0 - 1e-6 && *t <= t1 + 1e-6)
+            .collect();
+        if years.is_empty() {
+            // Points within one year, at different times of it: name it once.
+            years.push((t0, label(t0.floor() as i32)));
+        }
+        let positions: Vec<f32> = years.iter().map(|(t, _)| x.at(*t) as f32).collect();
+        let widths: Vec<f32> = years.iter().map(|(_, l)| self.text_width(l, LABEL, false) as f32).collect();
         for i in ticks::spaced_labels(&positions, &widths, 6.0) {
             let px = positions[i] as f64;
             self.path(&[(px, bottom), (px, bottom + 3.0)], AXIS, 0.6, None)?;
-            self.text(&labels[i], px, bottom + 5.0, text_style(LABEL, false, AXIS, HPos::Center, VPos::Top))?;
+            self.text(&years[i].1, px, bottom + 5.0, style(false, AXIS, HPos::Center, VPos::Top))?;
         }
         Ok(())
     }
 
-    /// Marks the requested points of the first series with their values,
-    /// placed where the line is not: below a dip, above a peak, beside the
-    /// last point, and never outside the plot.
-    fn annotations(&self, x_of: impl Fn(&X) -> f64, y: Scale, (top, bottom): (f64, f64)) -> DrawResult {
-        let Some(first) = self.data.series.first() else { return Ok(()) };
-        let (c, _) = series_style(self.data, 0);
-        let mut done: Vec<usize> = Vec::new();
+    /// The points of the first series to mark (index and value), each once,
+    /// in the order asked for.
+    fn marks(&self) -> Vec<(usize, f64)> {
+        let Some(first) = self.data.series.first() else { return Vec::new() };
+        let mut marks: Vec<(usize, f64)> = Vec::new();
         for which in &self.data.annotate {
             let values = first.points.iter().enumerate().filter_map(|(i, p)| p.1.map(|v| (i, v)));
             let found = match which {
@@ -527,20 +820,36 @@ impl Chart<'_, '_> {
                 Annotation::Latest => values.max_by_key(|(i, _)| *i),
                 Annotation::First => values.into_iter().next(),
             };
-            let Some((i, v)) = found else { continue };
-            if done.contains(&i) {
-                continue;
+            if let Some(mark) = found
+                && !marks.iter().any(|m| m.0 == mark.0)
+            {
+                marks.push(mark);
             }
-            done.push(i);
-            let (px, py) = (x_of(&first.points[i].0), y.at(v));
+        }
+        marks
+    }
+
+    /// Marks the requested points of the first series with their values,
+    /// placed where nothing else is: beside the last point, below a dip,
+    /// above a peak; if that is taken, the other sides and corners of the
+    /// marker, then further up or down with a leader line; never outside
+    /// `area`. A value with nowhere to go is left out, marker and all,
+    /// rather than printed over something.
+    fn annotations(&self, x_of: impl Fn(&X) -> f64, y: Scale, area: Rect) -> DrawResult {
+        let Some(first) = self.data.series.first() else { return Ok(()) };
+        let (c, _) = series_style(self.data, 0);
+        let marks = self.marks();
+        let at = |i: usize, v: f64| (x_of(&first.points[i].0), y.at(v));
+        // Every marker is taken before any value is placed beside another.
+        for &(i, v) in &marks {
+            let (px, py) = at(i, v);
+            self.taken.borrow_mut().push(Self::dot_box(px, py));
+        }
+        for &(i, v) in &marks {
+            let (px, py) = at(i, v);
             let label = self.value_text(v);
-            if self.data.kind == ChartKind::Column {
-                // A column's value sits on its end, in the text colour.
-                let (yy, v_pos) = if v >= 0.0 { (py - 3.0, VPos::Bottom) } else { (py + 3.0, VPos::Top) };
-                self.text(&label, px, yy, text_style(LABEL, true, Color::TEXT, HPos::Center, v_pos))?;
-                continue;
-            }
-            self.dot(px, py, c)?;
+            let (w, cap, descent) = self.label_size(&label, true);
+            let h = cap + descent;
             let neighbours: Vec<f64> = [i.checked_sub(1), Some(i + 1)]
                 .into_iter()
                 .flatten()
@@ -548,77 +857,154 @@ impl Chart<'_, '_> {
                 .collect();
             let dip = !neighbours.is_empty() && neighbours.iter().all(|n| *n >= v);
             let last = first.points[i + 1..].iter().all(|p| p.1.is_none());
-            let room_above = py - 6.0 - LABEL >= top - 12.0;
-            let room_below = py + 6.0 + LABEL <= bottom;
-            let style = |h, v_pos| text_style(LABEL, true, c, h, v_pos);
-            if last && self.data.kind == ChartKind::Line {
-                self.text(&label, px + 5.0, py, style(HPos::Left, VPos::Center))?;
-            } else if (dip && room_below) || !room_above {
-                self.text(&label, px, py + 5.0, style(HPos::Center, VPos::Top))?;
+            let gap = DOT + CLEAR + 0.01;
+            // Centred over or under the point, moved in from the edges.
+            let centred = (px - w / 2.0).min(area.x1 - w).max(area.x0);
+            let above = |lift: f64| (centred, py - gap - h - lift);
+            let below = |drop: f64| (centred, py + gap + drop);
+            let right = (px + gap, py - cap / 2.0);
+            let left = (px - gap - w, py - cap / 2.0);
+            // Off the corners of the marker, for where a line leaves it
+            // steeply on one side.
+            let (up, down) = (py - gap - h, py + gap);
+            let (after, before) = (px + DOT, px - DOT - w);
+            let corners = if last {
+                vec![right, above(0.0), below(0.0), left, (after, up), (after, down), (before, up), (before, down)]
+            } else if dip {
+                vec![below(0.0), above(0.0), right, left, (after, down), (before, down), (after, up), (before, up)]
             } else {
-                self.text(&label, px, py - 5.0, style(HPos::Center, VPos::Bottom))?;
+                vec![above(0.0), below(0.0), right, left, (after, up), (before, up), (after, down), (before, down)]
+            };
+            if let Some(b) = self.first_free(w, h, area, corners) {
+                self.dot(px, py, c)?;
+                self.text_in(&label, b, true, c)?;
+                continue;
+            }
+            // Where the data crowd the point (a narrow valley), further up
+            // or down, joined to its marker by a thin leader line.
+            let nudged = (1..=12).flat_map(|k| {
+                let d = 3.0 * k as f64;
+                if dip { [below(d), above(d)] } else { [above(d), below(d)] }
+            });
+            for (x0, y0) in nudged {
+                let b = Rect { x0, y0, x1: x0 + w, y1: y0 + h };
+                let up = b.y1 <= py;
+                let from = (px, if up { py - DOT - 2.5 } else { py + DOT + 2.5 });
+                let to = (px.max(b.x0).min(b.x1), if up { b.y1 + 1.0 } else { b.y0 - 1.0 });
+                if b.within(&area) && self.free(&b) && self.leader_is_clear(from, to) {
+                    self.path(&[from, to], c, 0.5, None)?;
+                    self.keep_off_line(&[from, to], 0.5);
+                    self.dot(px, py, c)?;
+                    self.text_in(&label, b, true, c)?;
+                    break;
+                }
             }
         }
         Ok(())
     }
 
-    /// Vertical columns, one per x value of the first series.
+    /// Values of the marked columns, outside the column's end (above a
+    /// positive column, below a negative one) in the text colour; inside
+    /// its end in white when something is in the way outside; left out
+    /// when neither fits.
+    fn column_values(&self, centre: impl Fn(usize) -> f64, half: f64, y: Scale, area: Rect) -> DrawResult {
+        let base = y.at(0.0);
+        for (i, v) in self.marks() {
+            let label = self.value_text(v);
+            let (w, cap, descent) = self.label_size(&label, true);
+            let h = cap + descent;
+            let end = y.at(v);
+            let x0 = centre(i) - w / 2.0;
+            let outside = if v >= 0.0 { (x0, end - CLEAR - 0.01 - h) } else { (x0, end + 2.5) };
+            if let Some(b) = self.first_free(w, h, area, [outside]) {
+                self.text_in(&label, b, true, Color::TEXT)?;
+                continue;
+            }
+            let column = Rect { x0: centre(i) - half, y0: end.min(base), x1: centre(i) + half, y1: end.max(base) };
+            let y0 = if v >= 0.0 { end + 2.5 } else { end - 2.5 - h };
+            let inside = Rect { x0, y0, x1: x0 + w, y1: y0 + h };
+            if inside.within(&column.grow(-1.0)) {
+                self.text_in(&label, inside, true, Color(0xff, 0xff, 0xff))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Vertical columns from zero, one per x value of the first series.
     fn column(&self) -> DrawResult {
-        let (ticks, y, top, bottom) = self.value_frame();
+        let (ticks, y, _, bottom) = self.value_frame();
         let left = self.value_axis(&ticks, y)?;
         let Some(series) = self.data.series.first() else { return Ok(()) };
         let n = series.points.len().max(1) as f64;
         let slot = (self.width - left - 4.0) / n;
         let centre = |i: usize| left + 4.0 + slot * (i as f64 + 0.5);
-        let base = y.at(ticks[0].max(0.0).min(ticks[ticks.len() - 1]));
+        // Zero is always on a column chart's axis (see `value_range`).
+        let base = y.at(0.0);
         for (i, (_, v)) in series.points.iter().enumerate() {
             if let Some(v) = v {
                 let (a, b) = (base.min(y.at(*v)), base.max(y.at(*v)));
-                self.rect(centre(i) - slot * 0.35, a, centre(i) + slot * 0.35, b, series_style(self.data, 0).0)?;
+                let (x0, x1) = (centre(i) - slot * 0.35, centre(i) + slot * 0.35);
+                self.rect(x0, a, x1, b, series_style(self.data, 0).0)?;
+                self.taken.borrow_mut().push(Rect { x0, y0: a, x1, y1: b });
             }
         }
-        // Redraw the baseline over the bars' feet.
+        // Redraw the zero line over the columns' feet.
         self.path(&[(left, base), (self.width, base)], AXIS, 0.9, None)?;
         let labels: Vec<String> = series.points.iter().map(|p| axis_label(&p.0)).collect();
         let positions: Vec<f32> = (0..series.points.len()).map(|i| centre(i) as f32).collect();
         let widths: Vec<f32> = labels.iter().map(|l| self.text_width(l, LABEL, false) as f32).collect();
         for i in ticks::spaced_labels(&positions, &widths, 6.0) {
-            self.text(&labels[i], centre(i), bottom + 5.0, text_style(LABEL, false, AXIS, HPos::Center, VPos::Top))?;
+            self.text(&labels[i], centre(i), bottom + 5.0, style(false, AXIS, HPos::Center, VPos::Top))?;
         }
-        self.references(left, self.width, y)?;
-        self.annotations(|px| series.points.iter().position(|p| &p.0 == px).map_or(0.0, centre), y, (top, bottom))
+        self.references(left, self.width, y, bottom)?;
+        let area = Rect { x0: left, y0: 0.0, x1: self.width, y1: bottom };
+        self.column_values(centre, slot * 0.35, y, area)
     }
 
-    /// Horizontal bars ranked from largest to smallest, values at the bar ends.
+    /// Horizontal bars from zero ranked from largest to smallest, each value
+    /// beside its bar's end: right of a positive bar, left of a negative one.
     fn bar(&self) -> DrawResult {
         let Some(series) = self.data.series.first() else { return Ok(()) };
         let mut rows: Vec<(String, f64)> =
             series.points.iter().filter_map(|(x, v)| v.map(|v| (axis_label(x), v))).collect();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let label_width =
-            rows.iter().map(|r| self.text_width(&r.0, LABEL, true)).fold(0.0, f64::max).min(self.width * 0.35);
-        let value_width = rows.iter().map(|r| self.text_width(&self.value_text(r.1), LABEL, true)).fold(0.0, f64::max);
-        let left = label_width + 8.0;
-        let right = self.width - value_width - 6.0;
-        let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
-        let x = Scale { from: (0.0, if max > 0.0 { max } else { 1.0 }), to: (left, right) };
         let slot = self.height / rows.len().max(1) as f64;
+        // Rows too tight for the usual size get smaller type, so that no
+        // name or value runs into the next row's.
+        let (_, cap, descent) = self.sized("", 1.0, true);
+        let size = ((slot - CLEAR) / (cap + descent)).clamp(MIN_BAR_LABEL, LABEL);
+        let label_width =
+            rows.iter().map(|r| self.text_width(&r.0, size, true)).fold(0.0, f64::max).min(self.width * 0.35);
+        let value_width = |negative: bool| {
+            rows.iter()
+                .filter(|r| (r.1 < 0.0) == negative)
+                .map(|r| self.text_width(&self.value_text(r.1), size, true))
+                .fold(0.0, f64::max)
+        };
+        let left = label_width + 8.0;
+        // Room for the values beside the bar ends on either side of zero.
+        let negatives = rows.iter().any(|r| r.1 < 0.0);
+        let plot_left = if negatives { left + value_width(true) + 6.0 } else { left };
+        let right = self.width - value_width(false) - 6.0;
+        let lo = rows.iter().map(|r| r.1).fold(0.0, f64::min);
+        let hi = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+        let x = Scale { from: (lo, if hi > lo { hi } else { lo + 1.0 }), to: (plot_left, right) };
+        let zero = x.at(0.0);
         for (i, (name, v)) in rows.iter().enumerate() {
             let highlighted = self.data.highlight.iter().any(|h| h == name);
             let accent = series_style(self.data, 0).0;
             let c = if highlighted || self.data.highlight.is_empty() { accent } else { MUTED };
             let yy = slot * (i as f64 + 0.5);
-            self.rect(x.at(0.0), yy - slot * 0.36, x.at(v.max(0.0)), yy + slot * 0.36, c)?;
+            let end = x.at(*v);
+            self.rect(zero.min(end), yy - slot * 0.36, zero.max(end), yy + slot * 0.36, c)?;
             let label_color = if highlighted { accent } else { Color::TEXT };
-            self.text(name, left - 6.0, yy, text_style(LABEL, highlighted, label_color, HPos::Right, VPos::Center))?;
-            self.text(
-                &self.value_text(*v),
-                x.at(v.max(0.0)) + 3.0,
-                yy,
-                text_style(LABEL, highlighted, label_color, HPos::Left, VPos::Center),
-            )?;
+            let set = |h| Style { size, ..style(highlighted, label_color, h, VPos::Center) };
+            self.text(name, left - 6.0, yy, set(HPos::Right))?;
+            let (vx, h) = if *v < 0.0 { (end - 3.0, HPos::Right) } else { (end + 3.0, HPos::Left) };
+            self.text(&self.value_text(*v), vx, yy, set(h))?;
         }
-        self.path(&[(left, 0.0), (left, self.height)], AXIS, 0.9, None)
+        // The zero line, over the bars' feet.
+        self.path(&[(zero, 0.0), (zero, self.height)], AXIS, 0.9, None)
     }
 }
 
@@ -794,6 +1180,29 @@ mod tests {
         let labels = texts(&items);
         assert_eq!(labels[0], "Westminster 9,873");
         insta::assert_snapshot!(describe(&items));
+    }
+
+    #[test]
+    fn spread_keeps_labels_a_pitch_apart_within_bounds() {
+        assert_eq!(spread(&[10.0, 12.0, 50.0], 10.0, 0.0, 100.0), vec![10.0, 20.0, 50.0]);
+        // Pushed down past the bottom, the stack moves back up.
+        assert_eq!(spread(&[95.0, 96.0], 10.0, 0.0, 100.0), vec![90.0, 100.0]);
+        assert_eq!(spread(&[-5.0], 10.0, 0.0, 100.0), vec![0.0]);
+        // More than fit: the room is shared evenly.
+        assert_eq!(spread(&[0.0, 0.0, 0.0], 10.0, 0.0, 10.0), vec![0.0, 5.0, 10.0]);
+    }
+
+    #[test]
+    fn segments_cross_a_box_only_where_they_enter_it() {
+        let r = Rect { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 };
+        assert!(r.crosses((-5.0, 5.0), (15.0, 5.0)));
+        assert!(r.crosses((2.0, 2.0), (3.0, 3.0)), "wholly inside");
+        assert!(r.crosses((-1.0, 5.0), (5.0, -1.0)), "across a corner");
+        assert!(r.crosses((5.0, -5.0), (5.0, 15.0)), "vertical");
+        assert!(!r.crosses((-5.0, -1.0), (15.0, -1.0)), "above");
+        assert!(!r.crosses((-1.0, 0.5), (0.5, -1.0)), "past the corner");
+        assert!(!r.crosses((11.0, -5.0), (20.0, 5.0)), "beside");
+        assert!(!r.crosses((12.0, 5.0), (15.0, 5.0)), "short of it");
     }
 
     #[test]

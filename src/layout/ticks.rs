@@ -1,6 +1,7 @@
 //! Axis ticks for charts: value axes at "nice" numbers (1, 2, 2.5 or 5 times
-//! a power of ten) and time axes labelled at a regular step chosen so that no
-//! two labels overlap, whatever the chart's width.
+//! a power of ten), never so many that gridlines crowd a short plot, and
+//! time axes labelled at a regular step chosen so that no two labels
+//! overlap, whatever the chart's width.
 
 /// Tick values covering `[min, max]`: about `target` steps of a nice size,
 /// starting at or below `min` and ending at or above `max`.
@@ -28,6 +29,14 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
             if v.abs() < step * 1e-9 { 0.0 } else { v }
         })
         .collect()
+}
+
+/// Nice ticks covering `[min, max]` on an axis `length` points long: about
+/// five steps, or fewer when five would set gridlines closer than `min_gap`
+/// points (a short plot gets two or three, not six crammed together).
+pub fn spaced_ticks(min: f64, max: f64, length: f64, min_gap: f64) -> Vec<f64> {
+    let fits = |ticks: &Vec<f64>| ticks.len() < 2 || length / (ticks.len() - 1) as f64 >= min_gap;
+    (1..=5).rev().map(|target| nice_ticks(min, max, target)).find(fits).unwrap_or_else(|| nice_ticks(min, max, 1))
 }
 
 /// The nice step nearest above `raw`: 1, 2, 2.5 or 5 times a power of ten.
@@ -120,6 +129,24 @@ mod tests {
         assert_eq!(nice_ticks(0.0, 0.0, 4).first(), Some(&-1.0));
         assert_eq!(nice_ticks(f64::NAN, 1.0, 4), vec![0.0]);
         assert!(nice_ticks(0.0, 1e308, 5).len() <= 7);
+    }
+
+    #[test]
+    fn short_axes_get_fewer_ticks_never_closer_than_the_gap() {
+        // 6,000 to 9,000 from zero on a 90 pt plot: five steps of 2,000 would be 18 pt apart.
+        let t = spaced_ticks(0.0, 9_000.0, 90.0, 20.0);
+        assert_eq!(t, vec![0.0, 2_500.0, 5_000.0, 7_500.0, 10_000.0]);
+        for length in [30.0, 50.0, 90.0, 160.0, 570.0] {
+            for (lo, hi) in [(0.0, 9_000.0), (6_000.0, 9_000.0), (3.41, 4.14), (-20.0, 15.0)] {
+                let t = spaced_ticks(lo, hi, length, 20.0);
+                assert!(t[0] <= lo && *t.last().unwrap() >= hi, "{t:?} does not cover {lo}..{hi}");
+                let gap = length / (t.len() - 1) as f64;
+                // Two ticks are always kept, however short the axis.
+                assert!(gap >= 20.0 || t.len() <= 3, "{length} pt: {t:?} ({gap} pt apart)");
+            }
+        }
+        // A tall axis keeps about five steps.
+        assert_eq!(spaced_ticks(0.0, 9_000.0, 300.0, 20.0), nice_ticks(0.0, 9_000.0, 5));
     }
 
     #[test]

@@ -58,6 +58,9 @@ impl Resolver<'_> {
             })
             .collect();
         let axis_start = match &c.y_min {
+            // A line need not start at zero (GSS guidance): by default its
+            // axis shows the variation. Columns and bars always start at zero.
+            None if kind == ChartKind::Line => AxisStart::Auto,
             None => AxisStart::Zero,
             Some(serde_json::Value::String(s)) if s == "auto" => AxisStart::Auto,
             Some(serde_json::Value::Number(n)) if n.as_f64().is_some_and(|v| v.abs() <= MAX_MAGNITUDE) => {
@@ -71,6 +74,19 @@ impl Resolver<'_> {
                 );
                 AxisStart::Zero
             }
+        };
+        // A column's or bar's length is its value, so an axis that does not
+        // start at zero would cut every bar short and mislead.
+        let off_zero = axis_start != AxisStart::Zero && axis_start != AxisStart::At(0.0);
+        let axis_start = if kind != ChartKind::Line && off_zero {
+            let kind = kind.name();
+            let hint = format!(
+                "remove `y_min`: a {kind}'s length shows its value, so an axis starting elsewhere cuts the {kind}s short; to show variation, use `\"kind\": \"line\"`"
+            );
+            self.error(&with(path, key("y_min")), format!("a {kind} chart's axis always starts at zero"), hint);
+            AxisStart::Zero
+        } else {
+            axis_start
         };
         if let Some(h) = c.height
             && !(80.0..=600.0).contains(&h)

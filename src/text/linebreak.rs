@@ -6,6 +6,12 @@
 //! algorithm (the Knuth–Plass idea of minimising the total badness of all
 //! lines, not just the current one) chooses the breaks; then the spaces of
 //! every line but the last are stretched to fill the measure exactly.
+//!
+//! A word wider than the measure (a 150-letter name, a long web address)
+//! starts a new line and is cut across as many lines as it needs. The break
+//! before it is forced, so the line before is set like the last line of a
+//! paragraph, at its natural spacing, instead of being stretched to fill the
+//! room the word could not use.
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 use textwrap::core::Fragment as _;
@@ -137,6 +143,15 @@ struct Fragment {
     space: f32,
     /// Face of the hyphen to add if the line breaks here, with its width.
     hyphen: Option<(Face, f32)>,
+    /// A line must start here: this is the first fragment of a word wider
+    /// than the measure.
+    forced: bool,
+}
+
+impl Fragment {
+    fn empty() -> Self {
+        Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None, forced: false }
+    }
 }
 
 impl textwrap::core::Fragment for Fragment {
@@ -159,19 +174,18 @@ impl Typesetter<'_> {
     pub fn paragraph(&self, spans: &[Span], size: f32, measure: f32, align: Align) -> Vec<Line> {
         // Ragged text has room to spare, so it is not hyphenated.
         let fragments = self.fragments(spans, size, measure, align == Align::Justify);
-        if fragments.is_empty() {
-            return Vec::new();
-        }
-        let breaks = self.choose_breaks(&fragments, size, measure);
-        let last = breaks.len() - 1;
-        breaks
-            .into_iter()
-            .enumerate()
-            .map(|(i, frags)| {
+        // Each forced break starts a run of text broken on its own, so the
+        // run before ends in a line that, like a paragraph's last, is not stretched.
+        let mut lines = Vec::new();
+        for run in fragments.chunk_by(|_, next| !next.forced) {
+            let breaks = self.choose_breaks(run, size, measure);
+            let last = breaks.len() - 1;
+            for (i, frags) in breaks.into_iter().enumerate() {
                 let justify = align == Align::Justify && i != last;
-                self.assemble(spans, frags, measure, justify)
-            })
-            .collect()
+                lines.push(self.assemble(spans, frags, measure, justify));
+            }
+        }
+        lines
     }
 
     /// A single unbroken line (labels, footers, values).
@@ -269,6 +283,11 @@ impl Typesetter<'_> {
             if let (Some(last), Some(span)) = (frags.last_mut(), word.space_after) {
                 last.space = self.fonts.space_advance(spans[span].face) * size / 1000.0;
             }
+            if frags.iter().map(|f| f.width).sum::<f32>() > measure + EPSILON
+                && let Some(first) = frags.first_mut()
+            {
+                first.forced = true;
+            }
             for frag in frags {
                 push_fitting(&mut fragments, frag, size, measure);
             }
@@ -327,8 +346,7 @@ fn push_fitting(out: &mut Vec<Fragment>, frag: Fragment, size: f32, measure: f32
         out.push(frag);
         return;
     }
-    let empty = || Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None };
-    let mut current = empty();
+    let mut current = Fragment { forced: frag.forced, ..Fragment::empty() };
     let last_piece = frag.pieces.len() - 1;
     for (pi, piece) in frag.pieces.iter().enumerate() {
         let clusters = split_clusters(&piece.glyphs);
@@ -337,7 +355,7 @@ fn push_fitting(out: &mut Vec<Fragment>, frag: Fragment, size: f32, measure: f32
             let w = advance_sum(&cluster) * size / 1000.0;
             let reserve = if pi == last_piece && ci == last_cluster { end_hyphen } else { 0.0 };
             if current.width + w + reserve > measure + EPSILON && current.width > 0.0 {
-                out.push(std::mem::replace(&mut current, empty()));
+                out.push(std::mem::replace(&mut current, Fragment::empty()));
             }
             match current.pieces.last_mut() {
                 Some(p) if p.span == piece.span => {
@@ -418,7 +436,7 @@ fn letter_runs(text: &str) -> Vec<(usize, &str)> {
 /// Cuts a shaped word into fragments at the break offsets.
 fn split_word(pieces: &[(usize, usize, Vec<Glyph>)], breaks: &[(usize, bool)], size: f32) -> Vec<Fragment> {
     let mut frags: Vec<Fragment> = Vec::new();
-    let mut current = Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None };
+    let mut current = Fragment::empty();
     let mut next_break = breaks.iter().map(|b| b.0).peekable();
     let mut offset = 0;
     for (span, len, glyphs) in pieces {
@@ -426,10 +444,7 @@ fn split_word(pieces: &[(usize, usize, Vec<Glyph>)], breaks: &[(usize, bool)], s
             let at = offset + g.cluster;
             if next_break.peek() == Some(&at) && !g.text.is_empty() {
                 next_break.next();
-                frags.push(std::mem::replace(
-                    &mut current,
-                    Fragment { pieces: Vec::new(), width: 0.0, space: 0.0, hyphen: None },
-                ));
+                frags.push(std::mem::replace(&mut current, Fragment::empty()));
             }
             let w = g.advance * size / 1000.0;
             match current.pieces.last_mut() {
@@ -573,5 +588,38 @@ mod tests {
         let faces: Vec<Face> = line.runs.iter().map(|r| r.face).collect();
         assert_eq!(faces, vec![Face::Serif, Face::SerifBold, Face::Serif, Face::Serif]);
         assert_eq!(line_text(line), "plain bold , plain.");
+    }
+
+    /// Gaps between the words of a line, in points.
+    fn gaps(line: &Line) -> Vec<f32> {
+        line.runs.windows(2).map(|w| w[1].x - (w[0].x + w[0].width)).filter(|g| *g > 0.01).collect()
+    }
+
+    #[test]
+    fn an_overlong_word_starts_its_own_line_and_never_stretches_the_one_before() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let ts = setter(&fonts, &hyph);
+        let name = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch".repeat(3);
+        let word = &name[..149];
+        let before = "The longest place name in Wales is too long for any column, so it needs breaking:";
+        let text = format!("{before} {word} and the text goes on after it as usual.");
+        let space = fonts.space_advance(Face::Serif) * 10.0 / 1000.0;
+        for measure in [180.0, 260.0, 340.0, 453.0] {
+            let lines = ts.paragraph(&[Span::new(&text, Face::Serif)], 10.0, measure, Align::Justify);
+            let texts: Vec<String> = lines.iter().map(line_text).collect();
+            let first = texts.iter().position(|t| t.contains("Llanfair")).unwrap();
+            assert!(texts[first].starts_with("Llanfair"), "{measure}: the word shares a line: {texts:?}");
+            let line_before = &lines[first - 1];
+            assert!(texts[first - 1].ends_with("breaking:"), "{measure}: {texts:?}");
+            // Set at its natural spacing, like the last line of a paragraph.
+            for gap in gaps(line_before) {
+                assert!((gap - space).abs() < 0.01, "{measure}: gap of {gap} pt before the long word: {texts:?}");
+            }
+            // Every letter of the word is there, and no line overflows.
+            let joined: String = texts.concat().replace([' ', '-'], "");
+            assert!(joined.contains(word), "{measure}: {texts:?}");
+            assert!(lines.iter().all(|l| extent(l, 10.0) <= measure + 0.01));
+        }
     }
 }
