@@ -168,9 +168,9 @@ impl Annotation {
 /// Where the value axis starts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum AxisStart {
-    /// At zero (the default).
+    /// At zero: always for columns and bars, or when a line chart asks.
     Zero,
-    /// Fitted to the data; the axis then shows where it starts.
+    /// Fitted to the data (the default for line charts); the axis then shows where it starts.
     Auto,
     /// At a given value.
     At(f64),
