@@ -797,6 +797,51 @@ mod tests {
     }
 
     #[test]
+    fn a_long_table_keeps_three_rows_either_side_of_every_break() {
+        let fonts = Fonts::new();
+        let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
+        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
+        let mut split = 0;
+        for n in 40..=140 {
+            let table = Table {
+                caption: vec![Span::new("Table 1: Long", Face::SansBold)],
+                header: vec!["Year".into(), "Value".into()],
+                rows: (0..n).map(|i| vec![format!("{}", 1900 + i), format!("{i}")]).collect(),
+                source: vec![Span::new("Source: a", Face::Sans)],
+                floats: true,
+            };
+            let doc = Document {
+                title: "T".into(),
+                subtitle: None,
+                date: "27 June 2018".into(),
+                iso_date: "2018-06-27".into(),
+                author: None,
+                marking: None,
+                lang: "en-GB".into(),
+                paper: crate::input::manifest::Paper::A4,
+                keywords: Vec::new(),
+                blocks: vec![
+                    Block::Paragraph(vec![Span::new("Text before. ".repeat(40), Face::Serif)]),
+                    Block::Table(table),
+                ],
+            };
+            let b = rows(&doc, &ts);
+            let (_, height) = doc.paper.size_pt();
+            let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM).pages;
+            // Rows of the table's body on each page (15 pt rows that repeat the header).
+            let body = |r: usize| b.rows[r].repeat.is_some() && b.rows[r].height == 15.0;
+            let counts: Vec<usize> =
+                pages.iter().map(|p| p.iter().filter(|&&r| body(r)).count()).filter(|&c| c > 0).collect();
+            if counts.len() > 1 {
+                split += 1;
+                assert!(counts.iter().all(|&c| c >= 3), "{n} rows: {counts:?}");
+            }
+        }
+        // Tables that fit a page float whole; the longer ones must split.
+        assert!(split > 50, "only {split} tables were split");
+    }
+
+    #[test]
     fn fit_shortens_with_an_ellipsis() {
         let fonts = Fonts::new();
         let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");

@@ -26,7 +26,13 @@ pub(super) struct Pagination {
 
 /// Places rows on pages `body` points tall.
 pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
-    let mut p = Paginator { rows, units: float_units(rows, body), body, shrunk: Vec::new() };
+    let units = float_units(rows, body);
+    // Rows inside a float; a figure or table too tall to float is text here.
+    let mut floating = vec![false; rows.len()];
+    for (start, end) in units.iter().enumerate().filter_map(|(s, e)| e.map(|e| (s, e))) {
+        floating[start..end].fill(true);
+    }
+    let mut p = Paginator { rows, units, floating, body, shrunk: Vec::new() };
     let mut pages = Vec::new();
     // Floats waiting for the next page, in order.
     let mut waiting: VecDeque<Range<usize>> = VecDeque::new();
@@ -76,7 +82,7 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
             // last place a break is allowed. Only text rows after the last
             // float on the page move; floats that were waiting behind them
             // wait again.
-            if let Some(k) = (1..=page.len()).rev().find(|&k| allowed(rows, &page, k, i))
+            if let Some(k) = (1..=page.len()).rev().find(|&k| allowed(rows, &p.floating, &page, k, i))
                 && k < page.len()
             {
                 i = page[k];
@@ -97,6 +103,8 @@ struct Paginator<'a> {
     rows: &'a [Row],
     /// Where the float starting at each row ends.
     units: Vec<Option<usize>>,
+    /// Whether each row is part of a float.
+    floating: Vec<bool>,
     body: f32,
     shrunk: Vec<(usize, f32)>,
 }
@@ -135,7 +143,7 @@ impl Paginator<'_> {
     /// The height of the text rows from `from` up to the next float or back matter.
     fn text_until_float(&self, from: usize) -> f32 {
         (from..self.rows.len())
-            .take_while(|&r| self.units[r].is_none() && self.rows[r].float.is_none() && !self.rows[r].barrier)
+            .take_while(|&r| !self.floating[r] && !self.rows[r].barrier)
             .map(|r| self.rows[r].space_before + self.rows[r].height)
             .sum()
     }
@@ -158,9 +166,9 @@ impl Paginator<'_> {
 /// Whether a page may end before position `k` of `page` (`k == page.len()`
 /// would be before row `next`): the row there does not keep with the one
 /// before, the one before is no heading, and no float would move.
-fn allowed(rows: &[Row], page: &[usize], k: usize, next: usize) -> bool {
+fn allowed(rows: &[Row], floating: &[bool], page: &[usize], k: usize, next: usize) -> bool {
     let at = page.get(k).copied().unwrap_or(next);
-    !rows[at].keep && rows[page[k - 1]].kind != RowKind::Heading && page[k..].iter().all(|&r| rows[r].float.is_none())
+    !rows[at].keep && rows[page[k - 1]].kind != RowKind::Heading && page[k..].iter().all(|&r| !floating[r])
 }
 
 /// For each row that starts a float (a figure or table no taller than a
