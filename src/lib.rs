@@ -33,11 +33,10 @@ pub mod text;
 
 use std::time::{Duration, Instant};
 
-use analyse::Analysis;
 use diag::Diagnostic;
 use export::{pdf, preview};
 use input::data::{Embedded, Files};
-use input::manifest::{self, Manifest, Paper};
+use input::manifest::{self, Paper};
 use text::fonts::Fonts;
 use text::linebreak::{Hyphenator, Typesetter};
 
@@ -76,8 +75,6 @@ pub struct Options {
 /// A manifest that parsed, its data analysed and the whole resolved into a
 /// typed briefing, with any warnings found on the way.
 pub struct Loaded {
-    pub manifest: Manifest,
-    pub analysis: Analysis,
     pub briefing: resolve::Briefing,
     pub warnings: Vec<Diagnostic>,
     /// Time spent parsing (`load`) and analysing; the caller adds the rest.
@@ -157,7 +154,7 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
     };
     diags.extend(resolved.warnings);
     let timings = Timings { load: parsed - start, analyse: parsed.elapsed(), ..Timings::default() };
-    Ok(Loaded { manifest, analysis, briefing: resolved.briefing, warnings: diags, timings })
+    Ok(Loaded { briefing: resolved.briefing, warnings: diags, timings })
 }
 
 /// A briefing composed and laid out, ready for any exporter.

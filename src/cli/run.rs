@@ -244,7 +244,7 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
         write_summary(&rendered, format, &args.output)?;
     }
     if let Some(dir) = &args.charts {
-        write_charts(fonts, &rendered, &loaded.manifest.lang, dir)?;
+        write_charts(fonts, &rendered, &loaded.briefing.lang, dir)?;
     }
     match args.max_size {
         Some(max) if bytes.len() as u64 > max => Err(Error::Input(format!(

@@ -1,9 +1,10 @@
-//! Loading and validating a briefing manifest (format 1).
+//! The briefing manifest (format 1) as written: a permissive serde tree of
+//! plain structs, parsed with located errors (line:column and JSON path)
+//! for bad JSON, unknown fields, wrong types and repeated keys.
 //!
-//! The manifest is deserialised into plain typed structs with serde; anything
-//! serde cannot express (source ids that must exist, dates, characters the
-//! fonts lack, features not built yet) is checked afterwards, and every
-//! problem is reported with the file, line:column and JSON path.
+//! Whether the values make sense (sources that exist, dates, characters
+//! the fonts lack, series and statistics, chart kinds) is decided later,
+//! once, by `resolve`, which turns this tree into a typed `Briefing`.
 
 use std::collections::BTreeMap;
 
