@@ -410,6 +410,23 @@ pub enum PathSeg {
     Index(usize),
 }
 
+/// A path step into an object: `key("title")`.
+pub fn key(k: &str) -> PathSeg {
+    PathSeg::Key(k.to_string())
+}
+
+/// A path step into an array: `index(0)`.
+pub fn index(i: usize) -> PathSeg {
+    PathSeg::Index(i)
+}
+
+/// `path` one step further down.
+pub fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
+    let mut p = path.to_vec();
+    p.push(seg);
+    p
+}
+
 /// Formats a path as `$.sections[0].blocks[2]`.
 pub fn format_path(path: &[PathSeg]) -> String {
     let mut out = String::from("$");

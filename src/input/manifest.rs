@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, PathSeg, format_path, suggest};
+use crate::diag::{Diagnostic, PathSeg, format_path, index, key, suggest, with};
 
 /// A briefing manifest (format 1): the text, sources, data series, charts
 /// and tables of one PDF briefing.
@@ -543,20 +543,6 @@ fn type_hint(message: &str) -> Option<&'static str> {
 /// serde names Rust types (`f64`, `u32`); an author knows numbers.
 fn plain_types(message: String) -> String {
     ["f64", "f32", "u32"].iter().fold(message, |m, t| m.replace(&format!("expected {t}"), "expected a number"))
-}
-
-fn key(k: &str) -> PathSeg {
-    PathSeg::Key(k.to_string())
-}
-
-fn index(i: usize) -> PathSeg {
-    PathSeg::Index(i)
-}
-
-fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
-    let mut p = path.to_vec();
-    p.push(seg);
-    p
 }
 
 #[cfg(test)]

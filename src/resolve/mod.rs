@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use model::*;
 
 use crate::analyse::Analysis;
-use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
+use crate::diag::{Diagnostic, PathSeg, format_path, index, key, locate, suggest, with};
 use crate::input::date::{is_full_date, is_partial_date};
 use crate::input::manifest::{KeyFigure as KeyFigureSpec, Manifest, Source};
 use crate::input::markdown::Prose;
@@ -105,20 +105,6 @@ struct Resolver<'a> {
 struct Values {
     count: usize,
     sources: Vec<String>,
-}
-
-fn key(k: &str) -> PathSeg {
-    PathSeg::Key(k.to_string())
-}
-
-fn index(i: usize) -> PathSeg {
-    PathSeg::Index(i)
-}
-
-fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
-    let mut p = path.to_vec();
-    p.push(seg);
-    p
 }
 
 /// The hint for a name that is not among `known`.
