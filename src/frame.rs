@@ -19,6 +19,9 @@ pub struct Layout {
     pub outline: Vec<OutlineEntry>,
     /// Where each numbered reference entry starts, for citation links.
     pub anchors: BTreeMap<usize, Anchor>,
+    /// Each numbered reference in words ("Home Office, Police workforce"),
+    /// to describe the links that lead to it.
+    pub references: BTreeMap<usize, String>,
 }
 
 #[derive(Debug, Clone, Default)]

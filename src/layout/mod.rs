@@ -99,7 +99,18 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
         }
     }
     let breaks = pagination.pages;
-    let mut out = Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new() };
+    let references = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::References(refs) => Some(refs),
+            _ => None,
+        })
+        .flatten()
+        .map(|r| (r.number, format!("{}, {}", r.publisher, r.title)))
+        .collect();
+    let mut out =
+        Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new(), references };
     for (index, on_page) in breaks.iter().enumerate() {
         let mut page = Page::default();
         let mut y = MARGIN_TOP;
