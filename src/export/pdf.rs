@@ -456,7 +456,8 @@ fn describe_links(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId])
             else {
                 continue;
             };
-            annot.set("Contents", Object::String(utf16be(&description), StringFormat::Hexadecimal));
+            // A literal string: lopdf writes hexadecimal ones a byte at a time through `format!`.
+            annot.set("Contents", Object::String(utf16be(&description), StringFormat::Literal));
         }
         let dict = lo.get_object_mut(page).and_then(Object::as_dict_mut).map_err(err)?;
         dict.set("Annots", Object::Array(annots));
