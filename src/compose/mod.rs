@@ -60,11 +60,9 @@ pub struct Figure {
     pub title: Vec<Span>,
     pub subtitle: Option<Vec<Span>>,
     pub chart: ChartData,
-    /// Height of the chart itself, in points.
-    pub height: f32,
-    /// The author set the height: layout keeps it. Otherwise the chart may
-    /// give up some height to fit the space left on a page.
-    pub fixed_height: bool,
+    /// Height of the chart itself in points, when the author set one;
+    /// otherwise layout sizes the chart by its content and the page.
+    pub height: Option<f32>,
     pub source: Vec<Span>,
     /// The trend in words; printed with the chart's data in the appendix.
     pub alt: Vec<Span>,
@@ -305,20 +303,16 @@ impl Composer<'_> {
             unit,
             gray: false,
         };
-        let default_height = match c.kind {
-            ChartKind::Bar => 14.0 * c.series.first().map_or(1, |s| s.points.len()) as f32,
-            _ => 190.0,
-        };
         let source = self.source_line(&c.sources);
         let alt = self.spans(&c.alt, Family::Serif);
-        let plain_title = self.spans(&c.title, Family::Sans).into_iter().map(|s| s.text).collect();
+        // The caption's text without its "Figure N: " label.
+        let plain_title = title.iter().skip(1).map(|s| s.text.as_str()).collect();
         Figure {
             number,
             title,
             subtitle,
             chart,
-            height: c.height.unwrap_or(default_height).clamp(80.0, 600.0),
-            fixed_height: c.height.is_some(),
+            height: c.height,
             source,
             alt,
             plain_title,

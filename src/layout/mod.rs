@@ -611,7 +611,7 @@ impl Builder<'_> {
         }
         let height = plot_height(f, self.measure);
         let items = chart::draw(&f.chart, self.ts, self.measure, height);
-        let shrink = if f.fixed_height { 0.0 } else { height - shortest_plot(height, f.chart.kind) };
+        let shrink = if f.height.is_some() { 0.0 } else { height - shortest_plot(height, f.chart.kind) };
         rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         rows.extend(self.text_rows(&f.source, SMALL, 11.0, 4.0));
         rows
@@ -707,11 +707,21 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
 /// 190 points on A4's text width, a shape that reads well.
 const PLOT_SHAPE: f32 = 190.0 / 443.2756;
 
+/// Height of a bar chart's row for each category, when the author set no height.
+const BAR_PITCH: f32 = 14.0;
+
 /// How tall a chart is drawn across `measure`: as the author set it; a bar
-/// chart by its number of bars; a line or column chart in proportion to
-/// the width.
+/// chart by its number of bars (80 to 600 points); a line or column chart
+/// in proportion to the width.
 fn plot_height(f: &Figure, measure: f32) -> f32 {
-    if f.fixed_height || f.chart.kind == ChartKind::Bar { f.height } else { (measure * PLOT_SHAPE).round() }
+    match f.height {
+        Some(height) => height,
+        None if f.chart.kind == ChartKind::Bar => {
+            let bars = f.chart.series.first().map_or(1, |s| s.points.len());
+            (BAR_PITCH * bars as f32).clamp(80.0, 600.0)
+        }
+        None => (measure * PLOT_SHAPE).round(),
+    }
 }
 
 /// The shortest a chart drawn `height` tall may become to fit the space
