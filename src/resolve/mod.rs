@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use model::*;
 
 use crate::analyse::Analysis;
-use crate::diag::{Diagnostic, PathSeg, format_path, index, key, locate, suggest, with};
+use crate::diag::{Diagnostic, PathSeg, index, key, suggest, with};
 use crate::input::date::{is_full_date, is_partial_date};
 use crate::input::manifest::{KeyFigure as KeyFigureSpec, Manifest, Source};
 use crate::input::markdown::Prose;
@@ -108,23 +108,19 @@ struct Values {
 }
 
 /// The hint for a name that is not among `known`.
-fn unknown_hint<'a>(name: &str, known: impl IntoIterator<Item = &'a str> + Clone, otherwise: String) -> String {
+fn unknown_hint<'a>(name: &str, known: impl IntoIterator<Item = &'a str>, otherwise: String) -> String {
     suggest(name, known).unwrap_or(otherwise)
 }
 
 impl Resolver<'_> {
-    fn diag(&self, error: bool, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
-        let d = if error { Diagnostic::error(self.file, message) } else { Diagnostic::warning(self.file, message) };
-        d.at(locate(self.src, path)).path(format_path(path))
-    }
-
+    /// Records an error about the value at `path` as a whole.
     fn error(&mut self, path: &[PathSeg], message: impl Into<String>, hint: impl Into<String>) {
-        let d = self.diag(true, path, message).hint(hint);
-        self.diags.push(d);
+        self.error_in(path, None, message, hint);
     }
 
+    /// Records a warning about the value at `path` as a whole.
     fn warning(&mut self, path: &[PathSeg], message: impl Into<String>, hint: impl Into<String>) {
-        let d = self.diag(false, path, message).hint(hint);
+        let d = self.diag_in(false, path, None, message).hint(hint);
         self.diags.push(d);
     }
 
@@ -283,7 +279,7 @@ impl Resolver<'_> {
         let label = self.text(&with(path, key("label")), &kf.label, Markup::Prose, false);
         let sources = match &kf.source {
             Some(id) => {
-                self.source_ref_in(&with(path, key("source")), None, id);
+                self.source_ref(&with(path, key("source")), id);
                 vec![id.clone()]
             }
             // A computed figure is cited from the sources of its series.
@@ -301,8 +297,8 @@ impl Resolver<'_> {
     }
 
     /// Checks a source id named by a field of the manifest and records the citation.
-    fn source_ref_in(&mut self, path: &[PathSeg], at: Option<std::ops::Range<usize>>, id: &str) {
-        self.source_at(Origin::Json(path), at, id);
+    fn source_ref(&mut self, path: &[PathSeg], id: &str) {
+        self.source_at(Origin::Json(path), None, id);
     }
 
     /// Checks a source id (in a field, or inside text at `at`) and records the citation.

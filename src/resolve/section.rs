@@ -75,7 +75,7 @@ impl Resolver<'_> {
             .collect();
         let speaker = typography::smarten(&self.verbatim(&with(path, key("speaker")), &q.speaker, true), None);
         let role = typography::smarten(&self.verbatim(&with(path, key("role")), &q.role, true), None);
-        self.source_ref_in(&with(path, key("source")), None, &q.source);
+        self.source_ref(&with(path, key("source")), &q.source);
         Quote { paragraphs, speaker, role, source: q.source.clone() }
     }
 }

@@ -83,7 +83,8 @@ impl Resolver<'_> {
                 d.at(Some(line_col(md.src, at.start))).len(len)
             }
             (Origin::Json(path), _) => self.diag_in(error, path, at, message),
-            (Origin::Markdown, None) => Diagnostic::error(self.file, message),
+            // Markdown positions come only with a Markdown text; without one, the manifest as a whole.
+            (Origin::Markdown, None) => self.diag_in(error, &[], None, message),
         }
     }
 
