@@ -21,7 +21,7 @@ use printpdf::{
     Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder,
 };
 
-use crate::frame::{Item, Layout, OutlineEntry};
+use crate::frame::{Anchor, Item, Layout, OutlineEntry};
 use crate::text::fonts::{self, Face, Fonts};
 use crate::text::linebreak::{Color, Link};
 
@@ -341,29 +341,43 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
         ops.push(Op::ShowText { items: show });
     }
     ops.push(Op::EndTextSection);
-    for item in items {
-        let Item::Link { x, y, w, h: lh, link } = item else {
-            continue;
+    for (x, y, w, lh, target) in page_links(items, layout) {
+        let action = match target {
+            Target::Web(url) => Actions::Uri(url.to_string()),
+            Target::Reference(_, a) => Actions::Goto(Destination::Xyz {
+                page: a.page + 1,
+                left: Some(0.0),
+                top: Some(h - a.y + 4.0),
+                zoom: None,
+            }),
         };
-        let action = match link {
-            Link::Uri(url) => Actions::Uri(url.clone()),
-            Link::Reference(n) => match layout.anchors.get(n) {
-                Some(a) => Actions::Goto(Destination::Xyz {
-                    page: a.page + 1,
-                    left: Some(0.0),
-                    top: Some(h - a.y + 4.0),
-                    zoom: None,
-                }),
-                None => continue,
-            },
-        };
-        let rect =
-            Rect { x: Pt(*x), y: Pt(h - y - lh), width: Pt(*w), height: Pt(*lh), mode: None, winding_order: None };
+        let rect = Rect { x: Pt(x), y: Pt(h - y - lh), width: Pt(w), height: Pt(lh), mode: None, winding_order: None };
         ops.push(Op::LinkAnnotation {
             link: LinkAnnotation::new(rect, action, Some(BorderArray::Solid([0.0, 0.0, 0.0])), None, None),
         });
     }
     ops
+}
+
+/// Where a link annotation leads.
+enum Target<'a> {
+    Web(&'a str),
+    /// A numbered reference, laid out at the anchor.
+    Reference(usize, &'a Anchor),
+}
+
+/// The page's clickable areas (x, y, width, height) that lead somewhere, in
+/// the order they are written as annotations: web addresses, and citations
+/// whose reference is laid out.
+fn page_links<'a>(items: &'a [Item], layout: &'a Layout) -> impl Iterator<Item = (f32, f32, f32, f32, Target<'a>)> {
+    items.iter().filter_map(|item| {
+        let Item::Link { x, y, w, h, link } = item else { return None };
+        let target = match link {
+            Link::Uri(url) => Target::Web(url),
+            Link::Reference(n) => Target::Reference(*n, layout.anchors.get(n)?),
+        };
+        Some((*x, *y, *w, *h, target))
+    })
 }
 
 /// A coordinate to the nearest hundredth of a point, as written to the PDF.
@@ -443,19 +457,20 @@ fn finish(lo: &mut lopdf::Document, layout: &Layout, meta: &Metadata) -> Result<
 
 /// Gives every link annotation a `/Contents` description, read aloud by
 /// screen readers: "Reference 4: Mayor of London, …" or the web address.
-/// printpdf writes the annotations inline in each page's `/Annots`.
+/// printpdf writes a page's annotations inline in `/Annots`, in the order
+/// `page_ops` made them, so they pair with the page's links one for one.
 fn describe_links(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId]) -> Result<(), PdfError> {
     let err = |e: lopdf::Error| PdfError(e.to_string());
-    for &page in pages {
+    for (&page, laid_out) in pages.iter().zip(&layout.pages) {
         let dict = lo.get_object(page).and_then(Object::as_dict).map_err(err)?;
         let Ok(mut annots) = dict.get(b"Annots").and_then(Object::as_array).cloned() else { continue };
-        for annot in &mut annots {
+        let descriptions: Vec<String> =
+            page_links(&laid_out.items, layout).map(|link| describe(&link.4, layout)).collect();
+        if descriptions.len() != annots.len() {
+            return Err(PdfError(format!("{} link annotations for {} links", annots.len(), descriptions.len())));
+        }
+        for (annot, description) in annots.iter_mut().zip(descriptions) {
             let Object::Dictionary(annot) = annot else { continue };
-            let Some(description) =
-                annot.get(b"A").and_then(Object::as_dict).ok().and_then(|a| describe(a, layout, pages))
-            else {
-                continue;
-            };
             // A literal string: lopdf writes hexadecimal ones a byte at a time through `format!`.
             annot.set("Contents", Object::String(utf16be(&description), StringFormat::Literal));
         }
@@ -465,24 +480,15 @@ fn describe_links(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId])
     Ok(())
 }
 
-/// What a link's action leads to, in words.
-fn describe(action: &Dictionary, layout: &Layout, pages: &[ObjectId]) -> Option<String> {
-    if let Ok(uri) = action.get(b"URI").and_then(Object::as_str) {
-        return Some(format!("Link to {}", String::from_utf8_lossy(uri)));
+/// Where a link leads, in words.
+fn describe(target: &Target, layout: &Layout) -> String {
+    match target {
+        Target::Web(url) => format!("Link to {url}"),
+        Target::Reference(n, _) => match layout.references.get(n) {
+            Some(text) => format!("Reference {n}: {text}"),
+            None => format!("Reference {n}"),
+        },
     }
-    let dest = action.get(b"D").and_then(Object::as_array).ok()?;
-    // The reference whose anchor the destination points at.
-    let page = dest.first().and_then(|p| p.as_reference().ok()).and_then(|id| pages.iter().position(|&p| p == id));
-    let top = dest.get(3).and_then(|t| t.as_float().ok());
-    let number = layout.anchors.iter().find_map(|(n, a)| {
-        let here = Some(a.page) == page && top.is_some_and(|t| (t - (layout.height - a.y + 4.0)).abs() < 0.5);
-        here.then_some(*n)
-    });
-    Some(match number.map(|n| (n, layout.references.get(&n))) {
-        Some((n, Some(text))) => format!("Reference {n}: {text}"),
-        Some((n, None)) => format!("Reference {n}"),
-        None => "Link within the briefing".to_string(),
-    })
 }
 
 /// The document's XMP metadata (title, author, subject, keywords, producer,
