@@ -110,19 +110,10 @@ struct Paginator<'a> {
 }
 
 impl Paginator<'_> {
-    /// The height `range` takes on a page: its first row's space counts
-    /// unless it opens the page.
-    fn height(&self, range: Range<usize>, opens_page: bool) -> f32 {
-        range
-            .enumerate()
-            .map(|(n, r)| self.rows[r].height + if n == 0 && opens_page { 0.0 } else { self.rows[r].space_before })
-            .sum()
-    }
-
     /// Puts the float `unit` on the page if it fits (drawn shorter, when
     /// `shrink` allows and that makes it fit); returns whether it did.
     fn place(&mut self, unit: Range<usize>, page: &mut Vec<usize>, y: &mut f32, shrink: bool) -> bool {
-        let h = self.height(unit.clone(), page.is_empty());
+        let h = span_height(self.rows, unit.clone(), page.is_empty());
         let gap = self.body - *y;
         if page.is_empty() || h <= gap + EPSILON {
             page.extend(unit);
@@ -171,6 +162,12 @@ fn allowed(rows: &[Row], floating: &[bool], page: &[usize], k: usize, next: usiz
     !rows[at].keep && rows[page[k - 1]].kind != RowKind::Heading && page[k..].iter().all(|&r| !floating[r])
 }
 
+/// The height rows `range` take on a page: the first row's space above
+/// counts unless it opens the page.
+fn span_height(rows: &[Row], range: Range<usize>, opens_page: bool) -> f32 {
+    range.enumerate().map(|(n, r)| rows[r].height + if n == 0 && opens_page { 0.0 } else { rows[r].space_before }).sum()
+}
+
 /// For each row that starts a float (a figure or table no taller than a
 /// page), where the float ends. Taller ones flow and split like text.
 fn float_units(rows: &[Row], body: f32) -> Vec<Option<usize>> {
@@ -182,9 +179,7 @@ fn float_units(rows: &[Row], body: f32) -> Vec<Option<usize>> {
             continue;
         };
         let end = rows[i..].iter().position(|r| r.float != Some(id)).map_or(rows.len(), |n| i + n);
-        let height: f32 = rows[i..end].iter().skip(1).map(|r| r.space_before).sum::<f32>()
-            + rows[i..end].iter().map(|r| r.height).sum::<f32>();
-        if height <= body + EPSILON {
+        if span_height(rows, i..end, true) <= body + EPSILON {
             units[i] = Some(end);
         }
         i = end;
