@@ -21,6 +21,7 @@ use super::markup::Inline;
 use super::typography;
 use crate::diag::{Diagnostic, PathSeg, format_path, line_col, locate};
 use crate::input::data::Files;
+use crate::text::fonts::MISSING_CHARACTER_HINT;
 
 /// The prose of a briefing, as written in its Markdown file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -541,7 +542,7 @@ pub fn read(
         } else if !c.is_whitespace() && !covers(c) {
             Some((
                 format!("the character `{c}` (U+{:04X}) is not in the bundled fonts", c as u32),
-                "the fonts cover Latin-1, Latin Extended-A, common punctuation, £ € and −; replace the character",
+                MISSING_CHARACTER_HINT,
             ))
         } else {
             None

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::model::{Block, Quote, Section, Text};
 use super::text::{Markup, Origin};
-use super::{Resolver, key, unknown_hint};
+use super::{Resolver, key, unknown_hint, with};
 use crate::diag::line_col;
 use crate::input::manifest::Figure;
 use crate::input::markdown::{self, Para};
@@ -132,8 +132,8 @@ impl Resolver<'_> {
         placed.insert(id.to_string(), at.start);
         let path = [key("figures"), key(id)];
         Some(match figure {
-            Figure::Chart(c) => Block::Chart(Box::new(self.chart(&[&path[..], &[key("chart")]].concat(), c))),
-            Figure::Table(t) => Block::Table(self.table(&[&path[..], &[key("table")]].concat(), t)),
+            Figure::Chart(c) => Block::Chart(Box::new(self.chart(&with(&path, key("chart")), c))),
+            Figure::Table(t) => Block::Table(self.table(&with(&path, key("table")), t)),
         })
     }
 

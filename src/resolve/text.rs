@@ -9,6 +9,7 @@ use super::Resolver;
 use super::model::{Inline, Text};
 use crate::diag::{Diagnostic, PathSeg, format_path, line_col, locate_offset, string_offset};
 use crate::input::{markup, typography};
+use crate::text::fonts::MISSING_CHARACTER_HINT;
 
 /// What a field of the manifest may contain besides words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,7 +259,7 @@ impl Resolver<'_> {
                     path,
                     at,
                     format!("the character `{c}` (U+{:04X}) in \"{context}\" is not in the bundled fonts", c as u32),
-                    "the fonts cover Latin-1, Latin Extended-A, common punctuation, £ € and −; replace the character",
+                    MISSING_CHARACTER_HINT,
                 );
                 return;
             }

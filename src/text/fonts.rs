@@ -117,6 +117,10 @@ impl Default for Fonts {
     }
 }
 
+/// What to tell an author whose text has a character the fonts lack.
+pub const MISSING_CHARACTER_HINT: &str =
+    "the fonts cover Latin-1, Latin Extended-A, common punctuation, £ € and −; replace the character";
+
 impl Fonts {
     /// Parses the compiled-in fonts.
     pub fn new() -> Self {
