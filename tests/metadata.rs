@@ -37,6 +37,10 @@ fn the_title_shows_and_xmp_metadata_is_written() {
     // The manifest's date, never the clock.
     assert!(xml.contains("<xmp:CreateDate>2018-06-27T00:00:00Z</xmp:CreateDate>"), "{xml}");
     assert!(xml.contains("<rdf:li>en-GB</rdf:li>"), "{xml}");
+    // It claims PDF/UA-1, and is marked as tagged.
+    assert!(xml.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xml}");
+    let mark_info = catalog.get(b"MarkInfo").unwrap().as_dict().unwrap();
+    assert!(mark_info.get(b"Marked").unwrap().as_bool().unwrap());
 }
 
 #[test]
@@ -47,7 +51,8 @@ fn every_link_is_described() {
         let page = doc.get_dictionary(id).unwrap();
         let Ok(annots) = page.get(b"Annots") else { continue };
         for annot in annots.as_array().unwrap() {
-            let Object::Dictionary(annot) = annot else { panic!("annotations are written inline") };
+            let Object::Reference(id) = annot else { panic!("a tagged PDF's annotations are objects") };
+            let annot = doc.get_dictionary(*id).unwrap();
             let contents = utf16(annot.get(b"Contents").expect("a link without /Contents").as_str().unwrap());
             let action = annot.get(b"A").unwrap().as_dict().unwrap();
             if action.get(b"URI").is_ok() {

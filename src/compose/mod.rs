@@ -71,6 +71,9 @@ pub struct Figure {
     /// The chart's data lined up by x, and its sources, for the appendix.
     pub data: TableData,
     pub source_ids: Vec<String>,
+    /// The values drawn, as CSV text (x, then one column per series), to
+    /// attach to the PDF for readers who want the numbers.
+    pub csv: String,
 }
 
 /// A table of series side by side: text cells, numbers already formatted.
@@ -196,6 +199,36 @@ pub fn compose(b: &Briefing) -> Document {
 }
 
 /// An unnumbered heading of the document's own ("Summary", "References").
+/// A chart's series side by side as CSV: the x values in the data's own
+/// form (`2018-03-31`, `2017/18`), in order of time when they are times, and
+/// each value exactly as drawn (shortest form that reads back to the same
+/// number), with an empty cell where a series has no value.
+fn chart_csv(x_header: &str, series: &[ChartSeries]) -> String {
+    let mut xs: Vec<&X> = Vec::new();
+    for s in series {
+        for (x, _) in &s.points {
+            if !xs.contains(&x) {
+                xs.push(x);
+            }
+        }
+    }
+    if xs.iter().all(|x| x.is_time()) {
+        xs.sort_by(|a, b| a.time_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = std::iter::once(x_header).chain(series.iter().map(|s| s.label.as_str()));
+    // Writing to memory cannot fail.
+    let _ = out.write_record(header);
+    for x in xs {
+        let value = |s: &ChartSeries| {
+            s.points.iter().find(|(px, _)| px == x).and_then(|p| p.1).map_or_else(String::new, |v| v.to_string())
+        };
+        let row = std::iter::once(x.to_string()).chain(series.iter().map(value));
+        let _ = out.write_record(row);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 fn unnumbered(text: &str) -> Block {
     Block::Heading { number: None, level: 1, text: vec![Span::new(text, Face::SansBold)] }
 }
@@ -311,13 +344,14 @@ impl Composer<'_> {
             number,
             title,
             subtitle,
-            chart,
             height: c.height,
             source,
             alt,
             plain_title,
             data: c.data.clone(),
             source_ids: c.sources.clone(),
+            csv: chart_csv(&c.data.x_header, &chart.series),
+            chart,
         }
     }
 

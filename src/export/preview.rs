@@ -130,7 +130,7 @@ pub fn svg(items: &[Item], width: f32, height: f32, fonts: &Fonts, title: &str, 
                 }
                 body.push_str("</g>\n");
             }
-            Item::Link { .. } => {}
+            Item::Link { .. } | Item::Tag(_) => {}
         }
     }
     let _ = write!(out, "<defs>\n{defs}</defs>\n{body}</svg>\n");
@@ -187,7 +187,7 @@ pub fn png(items: &[Item], width: f32, height: f32, fonts: &Fonts) -> Result<Vec
                     pixmap.fill_path(&path, &paint(*color), FillRule::Winding, glyph, None);
                 }
             }
-            Item::Link { .. } => {}
+            Item::Link { .. } | Item::Tag(_) => {}
         }
     }
     pixmap.encode_png().map_err(|e| e.to_string())

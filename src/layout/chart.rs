@@ -1026,6 +1026,7 @@ pub fn describe(items: &[Item]) -> String {
                 format!("{kind} #{:02x}{:02x}{:02x} {}", color.0, color.1, color.2, pts.join(" "))
             }
             Item::Link { .. } => "link".to_string(),
+            Item::Tag(tag) => format!("tag {tag:?}"),
         };
         out.push_str(&line);
         out.push('\n');
@@ -1052,6 +1053,7 @@ pub fn bounds(items: &[Item], fonts: &Fonts) -> (f32, f32, f32, f32) {
                 add(x + w, y + h);
             }
             Item::Path { points, .. } => points.iter().for_each(|&(x, y)| add(x, y)),
+            Item::Tag(_) => {}
         }
     }
     b
@@ -1148,7 +1150,7 @@ mod tests {
         let gray = drawn(&ChartData { gray: true, ..d }, 300.0, 150.0);
         let coloured = gray.iter().any(|i| match i {
             Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => PALETTE.contains(color),
-            Item::Link { .. } => false,
+            Item::Link { .. } | Item::Tag(_) => false,
         });
         assert!(!coloured, "a coloured item in a --gray chart");
     }

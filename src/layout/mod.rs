@@ -16,9 +16,9 @@ mod paginate;
 pub mod ticks;
 
 use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
-use crate::frame::{Anchor, Item, Layout, OutlineEntry, Page};
+use crate::frame::{Anchor, Attachment, Item, Layout, Node, OutlineEntry, Page, Role, Tag};
 use crate::resolve::ChartKind;
-use crate::text::fonts::Face;
+use crate::text::fonts::{Face, Glyph};
 use crate::text::linebreak::{Align, Color, Line, Link, Span, Typesetter};
 use paginate::paginate;
 
@@ -94,7 +94,9 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     for &(r, by) in &pagination.shrunk {
         if let Some(Block::Figure(f)) = b.rows[r].float.and_then(|n| doc.blocks.get(n)) {
             let height = plot_height(f, b.measure) - by;
-            b.rows[r].items = chart::draw(&f.chart, ts, b.measure, height);
+            // The row keeps its tag (the figure's structure node).
+            let tag = b.rows[r].items.first().filter(|item| matches!(item, Item::Tag(_))).cloned();
+            b.rows[r].items = tag.into_iter().chain(chart::draw(&f.chart, ts, b.measure, height)).collect();
             b.rows[r].height -= by;
         }
     }
@@ -109,8 +111,15 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
         .flatten()
         .map(|r| (r.number, format!("{}, {}", r.publisher, r.title)))
         .collect();
-    let mut out =
-        Layout { width, height, pages: Vec::new(), outline: Vec::new(), anchors: BTreeMap::new(), references };
+    let mut out = Layout {
+        width,
+        height,
+        pages: Vec::new(),
+        outline: Vec::new(),
+        anchors: BTreeMap::new(),
+        references,
+        structure: std::mem::take(&mut b.nodes),
+    };
     for (index, on_page) in breaks.iter().enumerate() {
         let mut page = Page::default();
         let mut y = MARGIN_TOP;
@@ -169,6 +178,7 @@ pub fn page_fill(layout: &Layout) -> Vec<f32> {
                         let top = points.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
                         in_body(top).then(|| points.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max))
                     }
+                    Item::Tag(_) => None,
                 })
                 .fold(MARGIN_TOP, f32::max);
             ((lowest - MARGIN_TOP) / body).clamp(0.0, 1.0)
@@ -181,9 +191,11 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
     use rayon::prelude::*;
     let (width, _) = doc.paper.size_pt();
     let measure = width - 2.0 * MARGIN_X;
-    let builder = || Builder { ts, measure, rows: Vec::new(), headers: Vec::new(), keep_next: false };
+    let builder =
+        || Builder { ts, measure, rows: Vec::new(), headers: Vec::new(), keep_next: false, nodes: Vec::new() };
     let mut b = builder();
-    b.title_block(doc);
+    let document = b.node(Role::Document, None);
+    b.title_block(doc, document);
     // Each block is set on its own, in parallel (line breaking and charts
     // are most of the layout time), then joined in order. A block only ever
     // touches its own rows; what crosses blocks is a heading's keep-with-next
@@ -197,7 +209,32 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
             part
         })
         .collect();
-    for (n, (part, block)) in parts.into_iter().zip(&doc.blocks).enumerate() {
+    // Open sections, innermost last: (heading level, structure node).
+    let mut sections: Vec<(usize, usize)> = Vec::new();
+    for (n, (mut part, block)) in parts.into_iter().zip(&doc.blocks).enumerate() {
+        // A heading opens a section (closing those at its level or deeper);
+        // every block's top-level nodes go into the innermost open section.
+        if let Block::Heading { level, .. } = block {
+            while sections.last().is_some_and(|&(l, _)| l >= *level) {
+                sections.pop();
+            }
+            let parent = sections.last().map_or(document, |s| s.1);
+            sections.push((*level, b.node(Role::Sect, Some(parent))));
+        }
+        let container = sections.last().map_or(document, |s| s.1);
+        let first = b.nodes.len();
+        b.nodes.extend(
+            part.nodes
+                .drain(..)
+                .map(|node| Node { parent: Some(node.parent.map_or(container, |p| p + first)), ..node }),
+        );
+        for row in part.rows.iter_mut().chain(&mut part.headers) {
+            for item in &mut row.items {
+                if let Item::Tag(Tag::Node(i)) = item {
+                    *i += first;
+                }
+            }
+        }
         let offset = b.headers.len();
         b.headers.extend(part.headers);
         let had_rows = !part.rows.is_empty();
@@ -221,7 +258,8 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
 /// points wide, exactly as it appears on the page: for SVG and PNG previews.
 /// Returns the items, with the origin at the top-left, and the height.
 pub fn figure_items(f: &Figure, ts: &Typesetter, width: f32) -> (Vec<Item>, f32) {
-    let b = Builder { ts, measure: width, rows: Vec::new(), headers: Vec::new(), keep_next: false };
+    let mut b =
+        Builder { ts, measure: width, rows: Vec::new(), headers: Vec::new(), keep_next: false, nodes: Vec::new() };
     let mut items = Vec::new();
     let mut y = 0.0;
     for (i, row) in b.figure_rows(f).iter().enumerate() {
@@ -229,7 +267,10 @@ pub fn figure_items(f: &Figure, ts: &Typesetter, width: f32) -> (Vec<Item>, f32)
             y += row.space_before;
         }
         items.extend(
-            row.items.iter().filter(|item| !matches!(item, Item::Link { .. })).map(|item| offset(item, 0.0, y)),
+            row.items
+                .iter()
+                .filter(|item| !matches!(item, Item::Link { .. } | Item::Tag(_)))
+                .map(|item| offset(item, 0.0, y)),
         );
         y += row.height;
     }
@@ -249,6 +290,7 @@ fn offset(item: &Item, dx: f32, dy: f32) -> Item {
                 *y += dy;
             }
         }
+        Item::Tag(_) => {}
     }
     item
 }
@@ -261,6 +303,9 @@ struct Builder<'a> {
     headers: Vec<Row>,
     /// The next row must stay with the previous one (after a heading).
     keep_next: bool,
+    /// Structure nodes made so far. A block's top-level nodes have no parent
+    /// until the block is placed in its section.
+    nodes: Vec<Node>,
 }
 
 impl Builder<'_> {
@@ -269,7 +314,8 @@ impl Builder<'_> {
             Block::KeyFigures(figures) => self.key_figures(figures),
             Block::Heading { number, level, text } => self.heading(number.as_deref(), *level, text),
             Block::Paragraph(spans) => {
-                self.paragraph(spans, 0.0, BODY_LEADING, PARAGRAPH_GAP);
+                let p = self.node(Role::P, None);
+                self.paragraph(spans, p, 0.0, BODY_LEADING, PARAGRAPH_GAP);
             }
             Block::Bullets(items) => self.bullets(items),
             Block::Quote { paragraphs, attribution } => self.quote(paragraphs, attribution),
@@ -279,7 +325,18 @@ impl Builder<'_> {
         }
     }
 
+    /// A new structure node, child of `parent` (or of the block's section).
+    fn node(&mut self, role: Role, parent: Option<usize>) -> usize {
+        self.nodes.push(Node { role, parent, alt: None, attachment: None });
+        self.nodes.len() - 1
+    }
+
     fn push(&mut self, mut row: Row) {
+        // Every row says what it is part of: rows moved by pagination
+        // (floats, a page break) must not take on the tag of a neighbour.
+        if !matches!(row.items.first(), None | Some(Item::Tag(_))) {
+            row.items.insert(0, Item::Tag(Tag::Artifact));
+        }
         if self.keep_next {
             row.keep = true;
             self.keep_next = false;
@@ -290,15 +347,21 @@ impl Builder<'_> {
     /// Items for one set line: glyph runs at baseline `y`, plus link areas.
     fn line_items(&self, line: &Line, x: f32, y: f32, size: f32) -> Vec<Item> {
         let mut items = Vec::new();
-        for run in &line.runs {
-            items.push(Item::Text {
-                x: x + run.x,
-                y,
-                size,
-                face: run.face,
-                color: run.color,
-                glyphs: run.glyphs.clone(),
-            });
+        let last = line.runs.len().saturating_sub(1);
+        for (i, run) in line.runs.iter().enumerate() {
+            let mut glyphs = run.glyphs.clone();
+            // A line that ends between words ends in a space that takes no
+            // room: text read on from line to line (copied, or read aloud
+            // from the structure tree) keeps its words apart.
+            if i == last && line.space_after {
+                glyphs.push(Glyph {
+                    id: self.ts.fonts.space_glyph(run.face),
+                    advance: 0.0,
+                    cluster: 0,
+                    text: " ".into(),
+                });
+            }
+            items.push(Item::Text { x: x + run.x, y, size, face: run.face, color: run.color, glyphs });
             if let Some(link) = &run.link {
                 let ascent = self.ts.fonts.vmetrics(run.face).ascent * size / 1000.0;
                 items.push(Item::Link {
@@ -322,13 +385,21 @@ impl Builder<'_> {
             .collect()
     }
 
-    fn title_block(&mut self, doc: &Document) {
+    fn title_block(&mut self, doc: &Document, document: usize) {
+        let title = self.node(Role::H(1), Some(document));
         let mut rows = self.text_rows(&[Span::new(&doc.title, Face::SansBold).color(Color::ACCENT)], 22.0, 27.0, 0.0);
+        tagged(&mut rows, title);
         if let Some(subtitle) = &doc.subtitle {
-            rows.extend(self.text_rows(&[Span::new(subtitle, Face::Sans).color(Color::GREY)], 13.0, 17.0, 6.0));
+            let p = self.node(Role::P, Some(document));
+            let mut sub = self.text_rows(&[Span::new(subtitle, Face::Sans).color(Color::GREY)], 13.0, 17.0, 6.0);
+            tagged(&mut sub, p);
+            rows.extend(sub);
         }
         let meta: Vec<&str> = [Some(doc.date.as_str()), doc.author.as_deref()].into_iter().flatten().collect();
-        rows.extend(self.text_rows(&[Span::new(meta.join("  ·  "), Face::Sans).color(Color::GREY)], 9.5, 13.0, 8.0));
+        let p = self.node(Role::P, Some(document));
+        let mut meta = self.text_rows(&[Span::new(meta.join("  ·  "), Face::Sans).color(Color::GREY)], 9.5, 13.0, 8.0);
+        tagged(&mut meta, p);
+        rows.extend(meta);
         rows.push(Row {
             height: 1.0,
             space_before: 10.0,
@@ -350,6 +421,8 @@ impl Builder<'_> {
         };
         let cell = (self.measure - GAP * (columns - 1) as f32) / columns as f32;
         let inner = cell - 2.0 * PAD;
+        // Read as one paragraph per figure: "31,063 officers in March 2018".
+        let group = self.node(Role::Div, None);
         for (r, chunk) in figures.chunks(columns).enumerate() {
             let cells: Vec<(Vec<Line>, Vec<Line>)> = chunk
                 .iter()
@@ -370,6 +443,8 @@ impl Builder<'_> {
             let mut items = Vec::new();
             for (c, (value, label)) in cells.iter().enumerate() {
                 let x = c as f32 * (cell + GAP);
+                let p = self.node(Role::P, Some(group));
+                items.push(Item::Tag(Tag::Node(p)));
                 items.push(Item::Rect { x, y: 0.0, w: cell, h: height, color: Color::PANEL });
                 items.push(Item::Rect { x, y: 0.0, w: cell, h: 3.0, color: Color::ACCENT });
                 let mut y = PAD + 3.0;
@@ -411,12 +486,15 @@ impl Builder<'_> {
         };
         let lines = self.ts.paragraph(&text, size, self.measure - indent, Align::Left);
         let mut rows = self.line_rows(&lines, indent, size, leading);
+        // The title is H1, so a level-1 section heading is H2.
+        let h = self.node(Role::H(level.min(3) as u8 + 1), None);
         if let Some(n) = number {
             let baseline = leading * 0.5 + size * 0.36;
             let line = self.ts.line(&[Span::new(n, Face::SansBold).color(color)], size);
             let items = self.line_items(&line, 0.0, baseline, size);
             prepend(&mut rows[0], items);
         }
+        tagged(&mut rows, h);
         let plain: String = text.iter().map(|s| s.text.as_str()).collect::<String>().replace('\u{a0}', " ");
         let title = match number {
             Some(n) => format!("{n} {plain}"),
@@ -439,15 +517,18 @@ impl Builder<'_> {
 
     /// A paragraph whose lines may break across pages, but never leaving a
     /// single line at the foot (orphan) or head (widow) of a page.
-    fn paragraph(&mut self, spans: &[Span], indent: f32, leading: f32, space: f32) -> usize {
+    fn paragraph(&mut self, spans: &[Span], node: usize, indent: f32, leading: f32, space: f32) -> usize {
         let lines = self.ts.paragraph(spans, BODY, self.measure - indent, Align::Justify);
-        self.push_lines(&lines, indent, leading, space)
+        self.push_lines(&lines, node, indent, leading, space)
     }
 
-    fn push_lines(&mut self, lines: &[Line], indent: f32, leading: f32, space: f32) -> usize {
+    /// Pushes a paragraph's lines as rows tagged with `node`; returns the first row's index.
+    fn push_lines(&mut self, lines: &[Line], node: usize, indent: f32, leading: f32, space: f32) -> usize {
         let n = lines.len();
         let first = self.rows.len();
-        for (k, mut row) in self.line_rows(lines, indent, BODY, leading).into_iter().enumerate() {
+        let mut rows = self.line_rows(lines, indent, BODY, leading);
+        tagged(&mut rows, node);
+        for (k, mut row) in rows.into_iter().enumerate() {
             row.keep = k > 0 && (k < 2 || n - k < 2);
             row.kind = RowKind::Line { index: k, count: n };
             if k == 0 {
@@ -460,25 +541,37 @@ impl Builder<'_> {
 
     fn bullets(&mut self, items: &[Vec<Span>]) {
         const INDENT: f32 = 16.0;
+        let list = self.node(Role::L, None);
         for (i, spans) in items.iter().enumerate() {
+            let (label, body) = self.list_item(list);
             let lines = self.ts.paragraph(spans, BODY, self.measure - INDENT, Align::Left);
-            let first = self.push_lines(&lines, INDENT, BODY_LEADING, if i == 0 { 4.0 } else { 5.0 });
+            let first = self.push_lines(&lines, body, INDENT, BODY_LEADING, if i == 0 { 4.0 } else { 5.0 });
             if first < self.rows.len() {
                 let bullet = self.ts.line(&[Span::new("•", Face::Serif).color(Color::ACCENT)], BODY);
                 let baseline = BODY_LEADING * 0.5 + BODY * 0.36;
-                let items = self.line_items(&bullet, 4.0, baseline, BODY);
+                let mut items = vec![Item::Tag(Tag::Node(label))];
+                items.extend(self.line_items(&bullet, 4.0, baseline, BODY));
                 prepend(&mut self.rows[first], items);
             }
         }
     }
 
+    /// A list item of `list`: its label and body nodes.
+    fn list_item(&mut self, list: usize) -> (usize, usize) {
+        let item = self.node(Role::LI, Some(list));
+        (self.node(Role::Lbl, Some(item)), self.node(Role::LBody, Some(item)))
+    }
+
     fn quote(&mut self, paragraphs: &[Vec<Span>], attribution: &[Span]) {
         const INDENT: f32 = 22.0;
         let measure = self.measure - 2.0 * INDENT;
+        let quote = self.node(Role::BlockQuote, None);
         let mut rows = Vec::new();
         for (i, p) in paragraphs.iter().enumerate() {
             let lines = self.ts.paragraph(p, BODY, measure, Align::Justify);
             let mut prows = self.line_rows(&lines, INDENT, BODY, BODY_LEADING);
+            let node = self.node(Role::P, Some(quote));
+            tagged(&mut prows, node);
             if i > 0 {
                 prows[0].space_before = 5.0;
             }
@@ -487,6 +580,8 @@ impl Builder<'_> {
         let text_rows = rows.len();
         let lines = self.ts.paragraph(attribution, 9.0, measure, Align::Left);
         let mut arows = self.line_rows(&lines, INDENT, 9.0, 13.0);
+        let node = self.node(Role::P, Some(quote));
+        tagged(&mut arows, node);
         if let Some(first) = arows.first_mut() {
             first.space_before = 4.0;
         }
@@ -541,24 +636,35 @@ impl Builder<'_> {
             .map(|(c, h)| self.ts.paragraph(&[Span::new(h, Face::SansBold)], HEAD, width(c) - 2.0 * PAD, Align::Left))
             .collect();
         let header_height = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * 11.0 + 2.0 * PAD;
+        let table = self.node(Role::Table, None);
+        let caption_node = self.node(Role::Caption, Some(table));
+        let head = self.node(Role::THead, Some(table));
+        let head_row = self.node(Role::TR, Some(head));
         let mut header = Row { height: header_height, keep: true, ..Row::default() };
         header.items.push(Item::Rect { x: 0.0, y: 0.0, w: self.measure, h: header_height, color: Color::PANEL });
         header.items.push(Item::Rect { x: 0.0, y: header_height - 0.8, w: self.measure, h: 0.8, color: Color::TEXT });
         for (c, lines) in header_lines.iter().enumerate() {
+            let th = self.node(Role::TH { column: true }, Some(head_row));
+            header.items.push(Item::Tag(Tag::Node(th)));
             header.items.extend(cell(self, lines, c, PAD + HEAD, HEAD, 11.0));
         }
         // Caption above the table; the repeated header carries a short "(continued)" one.
         let caption = self.ts.paragraph(&t.caption, 10.0, self.measure, Align::Left);
         let mut caption_rows = self.line_rows(&caption, 0.0, 10.0, 14.0);
+        tagged(&mut caption_rows, caption_node);
         caption_rows[0].space_before = 12.0;
         let last_caption = caption_rows.len() - 1;
         caption_rows[last_caption].height += 4.0;
         let label: String =
             t.caption.first().map(|s| s.text.trim_end_matches([':', ' ']).to_string()).unwrap_or_default();
         let continued = self.ts.line(&[Span::new(format!("{label} (continued)"), Face::SansBold)], 10.0);
+        // The repeated header is page furniture: the table's header is read once.
         let mut repeat = Row { height: 18.0 + header_height, ..Row::default() };
+        repeat.items.push(Item::Tag(Tag::Artifact));
         repeat.items.extend(self.line_items(&continued, 0.0, 10.0, 10.0));
-        repeat.items.extend(header.items.iter().map(|item| offset(item, 0.0, 18.0)));
+        repeat.items.extend(
+            header.items.iter().filter(|item| !matches!(item, Item::Tag(_))).map(|item| offset(item, 0.0, 18.0)),
+        );
         self.headers.push(repeat);
         let repeat_index = self.headers.len() - 1;
         for (i, row) in caption_rows.into_iter().enumerate() {
@@ -566,11 +672,17 @@ impl Builder<'_> {
         }
         self.push(header);
         let n = t.rows.len();
+        let body = self.node(Role::TBody, Some(table));
         for (r, values) in t.rows.iter().enumerate() {
             let mut row = Row { height: ROW, repeat: Some(repeat_index), ..Row::default() };
             // At least three rows stay with the header, and three end the table.
             row.keep = r < 3 || r + 3 > n;
+            let tr = self.node(Role::TR, Some(body));
             for (c, value) in values.iter().enumerate() {
+                // The x column heads its row ("2018"), the others are data.
+                let role = if c == 0 { Role::TH { column: false } } else { Role::TD };
+                let node = self.node(role, Some(tr));
+                row.items.push(Item::Tag(Tag::Node(node)));
                 let line = self.ts.line(&[Span::new(value, Face::Sans)], SIZE);
                 row.items.extend(cell(self, &[line], c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
             }
@@ -579,6 +691,8 @@ impl Builder<'_> {
         }
         let source = self.ts.paragraph(&t.source, SMALL, self.measure, Align::Left);
         let mut source_rows = self.line_rows(&source, 0.0, SMALL, 11.0);
+        let source_node = self.node(Role::P, None);
+        tagged(&mut source_rows, source_node);
         source_rows[0].space_before = 4.0;
         let count = source_rows.len();
         for (i, mut row) in source_rows.into_iter().enumerate() {
@@ -603,17 +717,35 @@ impl Builder<'_> {
         }
     }
 
-    fn figure_rows(&self, f: &Figure) -> Vec<Row> {
+    /// A figure's rows, tagged as a group of its caption (title, subtitle
+    /// and source line) and the chart, a `Figure` with the alt text and the
+    /// chart's data attached.
+    fn figure_rows(&mut self, f: &Figure) -> Vec<Row> {
+        let group = self.node(Role::Div, None);
+        let caption = self.node(Role::Caption, Some(group));
+        let chart_node = self.node(Role::Figure, Some(group));
+        let alt: String = f.alt.iter().map(|s| s.text.as_str()).collect();
+        self.nodes[chart_node].alt = Some(alt.replace('\u{a0}', " "));
+        self.nodes[chart_node].attachment = Some(Attachment {
+            name: format!("figure-{}-data.csv", f.number),
+            description: format!("Data for Figure {}: {}", f.number, f.plain_title),
+            mime: "text/csv",
+            bytes: f.csv.clone().into_bytes(),
+        });
         let mut rows = self.text_rows(&f.title, 10.0, 14.0, 0.0);
         if let Some(subtitle) = &f.subtitle {
             let spans: Vec<Span> = subtitle.iter().map(|s| Span { color: Color::GREY, ..s.clone() }).collect();
             rows.extend(self.text_rows(&spans, 9.0, 12.5, 0.0));
         }
+        tagged(&mut rows, caption);
         let height = plot_height(f, self.measure);
-        let items = chart::draw(&f.chart, self.ts, self.measure, height);
+        let mut items = vec![Item::Tag(Tag::Node(chart_node))];
+        items.extend(chart::draw(&f.chart, self.ts, self.measure, height));
         let shrink = if f.height.is_some() { 0.0 } else { height - shortest_plot(height, f.chart.kind) };
         rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
-        rows.extend(self.text_rows(&f.source, SMALL, 11.0, 4.0));
+        let mut source = self.text_rows(&f.source, SMALL, 11.0, 4.0);
+        tagged(&mut source, caption);
+        rows.extend(source);
         rows
     }
 
@@ -631,7 +763,9 @@ impl Builder<'_> {
         const INDENT: f32 = 26.0;
         const SIZE: f32 = 9.0;
         const LEADING: f32 = 12.5;
+        let list = self.node(Role::L, None);
         for r in refs {
+            let (label, body) = self.list_item(list);
             let mut spans =
                 vec![Span::new(format!("{}, ", r.publisher), Face::Serif), Span::new(&r.title, Face::SerifItalic)];
             if let Some(date) = &r.date {
@@ -644,9 +778,11 @@ impl Builder<'_> {
             }
             let lines = self.ts.paragraph(&spans, SIZE, self.measure - INDENT, Align::Left);
             let mut rows = self.line_rows(&lines, INDENT, SIZE, LEADING);
+            tagged(&mut rows, body);
             let number = self.ts.line(&[Span::new(format!("[{}]", r.number), Face::Serif)], SIZE);
             let baseline = LEADING * 0.5 + SIZE * 0.36;
-            let items = self.line_items(&number, INDENT - 6.0 - number.width, baseline, SIZE);
+            let mut items = vec![Item::Tag(Tag::Node(label))];
+            items.extend(self.line_items(&number, INDENT - 6.0 - number.width, baseline, SIZE));
             prepend(&mut rows[0], items);
             rows[0].marks.push(Mark::Reference(r.number));
             rows[0].space_before = 4.0;
@@ -662,6 +798,7 @@ impl Builder<'_> {
         let x1 = width - MARGIN_X;
         let centre = |line: &Line| width / 2.0 - line.width / 2.0;
         let footer_y = height - FOOTER_BASELINE;
+        page.items.push(Item::Tag(Tag::Artifact));
         page.items.push(Item::Rect { x: x0, y: footer_y - 13.0, w: x1 - x0, h: 0.5, color: Color::RULE });
         let page_label =
             self.ts.line(&[Span::new(format!("Page {number} of {total}"), Face::Sans).color(Color::GREY)], SMALL);
@@ -739,6 +876,13 @@ fn shortest_plot(height: f32, kind: ChartKind) -> f32 {
 fn prepend(row: &mut Row, mut items: Vec<Item>) {
     items.append(&mut row.items);
     row.items = items;
+}
+
+/// Tags every row as part of the structure node `node`.
+fn tagged(rows: &mut [Row], node: usize) {
+    for row in rows {
+        row.items.insert(0, Item::Tag(Tag::Node(node)));
+    }
 }
 
 #[cfg(test)]

@@ -67,6 +67,11 @@ impl Span {
     }
 }
 
+/// The text of a hyphen added where a word breaks across lines: a soft
+/// hyphen, so that exporters can show a hyphen yet have the word read and
+/// copied whole.
+pub const LINE_END_HYPHEN: &str = "\u{ad}";
+
 /// Shaped glyphs in one style, placed at `x` points from the start of the line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
@@ -84,6 +89,9 @@ pub struct Run {
 pub struct Line {
     pub runs: Vec<Run>,
     pub width: f32,
+    /// The line ends between words (not inside one, at a hyphenation point
+    /// or after a hard hyphen): text read on across lines needs a space here.
+    pub space_after: bool,
 }
 
 /// How lines other than the last fill the measure.
@@ -254,13 +262,16 @@ impl Typesetter<'_> {
                     x += frag.space + stretch;
                 }
             } else if let (Some((face, width)), Some(run)) = (frag.hyphen, runs.last_mut()) {
-                run.glyphs.push(self.fonts.hyphen(face).clone());
+                let mut hyphen = self.fonts.hyphen(face).clone();
+                hyphen.text = LINE_END_HYPHEN.to_string();
+                run.glyphs.push(hyphen);
                 run.width += width;
                 x += width;
             }
         }
         let width = if justify && gaps > 0 { measure } else { x };
-        Line { runs, width }
+        let space_after = frags.last().is_some_and(|f| f.space > 0.0);
+        Line { runs, width, space_after }
     }
 
     /// Cuts the paragraph into words and words into fragments.
@@ -541,11 +552,11 @@ mod tests {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("en-GB");
         let lines = setter(&fonts, &hyph).paragraph(&[Span::new(TEXT, Face::Serif)], 10.0, 110.0, Align::Justify);
-        let hyphenated: Vec<String> = lines.iter().map(line_text).filter(|t| t.ends_with('-')).collect();
+        let hyphenated: Vec<String> = lines.iter().map(line_text).filter(|t| t.ends_with(LINE_END_HYPHEN)).collect();
         assert!(!hyphenated.is_empty(), "no hyphenation at 110 pt");
         // Every hyphen added at a line end is inside a word of the source text.
         for line in &hyphenated {
-            let stem = line.rsplit(' ').next().unwrap().trim_end_matches('-');
+            let stem = line.rsplit(' ').next().unwrap().trim_end_matches(LINE_END_HYPHEN);
             assert!(TEXT.contains(stem), "{stem}");
         }
     }

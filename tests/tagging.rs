@@ -1,0 +1,500 @@
+//! The PDF is tagged for PDF/UA-1: the structure tree is read back with
+//! lopdf and checked against the document it was built from (headings and
+//! their sections, figures with alt text and their data attached, tables
+//! with header cells, links tied to their annotations), and all page
+//! content is either in the tree or marked as an artifact.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use briefing::compose::Block;
+use common::briefing;
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+/// A structure element as read back: its type, attributes we check, its
+/// text (marked content of it and its descendants, in order) and children.
+#[derive(Debug)]
+struct Elem {
+    role: String,
+    alt: Option<String>,
+    scope: Option<String>,
+    bbox: bool,
+    attached: usize,
+    /// Annotations it refers to (`OBJR`).
+    annotations: Vec<ObjectId>,
+    text: String,
+    children: Vec<Elem>,
+}
+
+impl Elem {
+    fn all<'a>(&'a self, out: &mut Vec<&'a Elem>) {
+        out.push(self);
+        for c in &self.children {
+            c.all(out);
+        }
+    }
+
+    fn find(&self, role: &str) -> Vec<&Elem> {
+        let mut all = Vec::new();
+        self.all(&mut all);
+        all.into_iter().filter(|e| e.role == role).collect()
+    }
+}
+
+/// What a page's content stream holds: the text of each marked-content id,
+/// and how many text or painting operations are outside any marked content.
+struct PageContent {
+    text: BTreeMap<i64, String>,
+    unmarked: usize,
+}
+
+fn page_content(doc: &Document, page: ObjectId) -> PageContent {
+    let fonts = doc.get_page_fonts(page).unwrap();
+    let encodings: BTreeMap<Vec<u8>, _> =
+        fonts.iter().map(|(name, font)| (name.clone(), font.get_font_encoding(doc).unwrap())).collect();
+    let content = Content::decode(&doc.get_page_content(page)).unwrap();
+    // Open marked content, innermost last: an id, an artifact, or replacement text.
+    enum Mark {
+        Id(i64),
+        Artifact,
+        Actual(String),
+    }
+    let mut stack: Vec<Mark> = Vec::new();
+    let mut font = Vec::new();
+    let mut out = PageContent { text: BTreeMap::new(), unmarked: 0 };
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "BDC" => {
+                let props = match &op.operands[1] {
+                    Object::Dictionary(d) => d.clone(),
+                    other => panic!("marked-content properties should be inline: {other:?}"),
+                };
+                if let Ok(id) = props.get(b"MCID").and_then(Object::as_i64) {
+                    stack.push(Mark::Id(id));
+                } else if let Ok(actual) = props.get(b"ActualText").and_then(Object::as_str) {
+                    stack.push(Mark::Actual(String::from_utf8(actual.to_vec()).unwrap()));
+                } else {
+                    stack.push(Mark::Artifact);
+                }
+            }
+            "BMC" => {
+                assert_eq!(op.operands[0].as_name().unwrap(), b"Artifact", "{op:?}");
+                stack.push(Mark::Artifact);
+            }
+            "EMC" => {
+                stack.pop().expect("EMC without BDC");
+            }
+            "Tf" => font = op.operands[0].as_name().unwrap().to_vec(),
+            "TJ" | "Tj" | "f" | "f*" | "S" | "B" => {
+                let owner = stack.iter().rev().find(|m| !matches!(m, Mark::Actual(_)));
+                let mut text = String::new();
+                if op.operator.starts_with('T') {
+                    let strings: Vec<&Object> = match &op.operands[0] {
+                        Object::Array(items) => items.iter().collect(),
+                        one => vec![one],
+                    };
+                    for s in strings {
+                        if let Object::String(bytes, _) = s {
+                            text.push_str(&Document::decode_text(&encodings[&font], bytes).unwrap());
+                        }
+                    }
+                    if let Some(Mark::Actual(actual)) = stack.last() {
+                        text = actual.clone();
+                    }
+                }
+                match owner {
+                    Some(Mark::Id(id)) => out.text.entry(*id).or_default().push_str(&text),
+                    Some(Mark::Artifact) => {}
+                    _ => out.unmarked += 1,
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "marked content left open");
+    out
+}
+
+/// Reads the structure tree: the element under `/StructTreeRoot`, with the
+/// text of every marked-content id it refers to (removed from `content`,
+/// so that what is left was never referred to).
+fn read_tree(doc: &Document, content: &mut BTreeMap<ObjectId, PageContent>) -> Elem {
+    let catalog = doc.catalog().unwrap();
+    let root = doc.get_dictionary(catalog.get(b"StructTreeRoot").unwrap().as_reference().unwrap()).unwrap();
+    let top = root.get(b"K").unwrap();
+    let id = match top {
+        Object::Reference(id) => *id,
+        Object::Array(a) => a[0].as_reference().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    read_elem(doc, doc.get_dictionary(id).unwrap(), content)
+}
+
+fn read_elem(doc: &Document, dict: &Dictionary, content: &mut BTreeMap<ObjectId, PageContent>) -> Elem {
+    let role = String::from_utf8(dict.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap();
+    let attrs = dict.get(b"A").ok().map(|a| a.as_dict().unwrap());
+    let mut e = Elem {
+        alt: dict.get(b"Alt").ok().map(|a| text_string(a.as_str().unwrap())),
+        scope: attrs.and_then(|a| a.get(b"Scope").ok()).map(|s| String::from_utf8_lossy(s.as_name().unwrap()).into()),
+        bbox: attrs.is_some_and(|a| a.get(b"BBox").is_ok()),
+        attached: dict.get(b"AF").map_or(0, |af| af.as_array().unwrap().len()),
+        role,
+        annotations: Vec::new(),
+        text: String::new(),
+        children: Vec::new(),
+    };
+    let page = dict.get(b"Pg").ok().map(|p| p.as_reference().unwrap());
+    let kids = match dict.get(b"K") {
+        Ok(Object::Array(items)) => items.clone(),
+        Ok(one) => vec![one.clone()],
+        Err(_) => Vec::new(),
+    };
+    for kid in kids {
+        match kid {
+            Object::Integer(mcid) => e.text.push_str(&take(content, page.expect("an MCID without /Pg"), mcid)),
+            Object::Dictionary(d) if d.get(b"Type").unwrap().as_name().unwrap() == b"MCR" => {
+                let page = d.get(b"Pg").unwrap().as_reference().unwrap();
+                e.text.push_str(&take(content, page, d.get(b"MCID").unwrap().as_i64().unwrap()));
+            }
+            Object::Dictionary(d) => {
+                assert_eq!(d.get(b"Type").unwrap().as_name().unwrap(), b"OBJR");
+                e.annotations.push(d.get(b"Obj").unwrap().as_reference().unwrap());
+            }
+            Object::Reference(id) => {
+                let child = read_elem(doc, doc.get_dictionary(id).unwrap(), content);
+                e.text.push_str(&child.text);
+                e.children.push(child);
+            }
+            other => panic!("unexpected kid {other:?}"),
+        }
+    }
+    e
+}
+
+fn take(content: &mut BTreeMap<ObjectId, PageContent>, page: ObjectId, mcid: i64) -> String {
+    content.get_mut(&page).unwrap().text.remove(&mcid).unwrap_or_else(|| panic!("MCID {mcid} twice or missing"))
+}
+
+/// A PDF text string, UTF-16 with a byte-order mark or plain.
+fn text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xfe, 0xff]) {
+        Some(rest) => {
+            String::from_utf16(&rest.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>()).unwrap()
+        }
+        None => String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+/// Text as compared: no-break spaces as spaces, runs of white space as one.
+fn norm(s: &str) -> String {
+    s.replace('\u{a0}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The built-in briefing: its PDF, read back, and its document model.
+fn built_in(dir: &Path, args: &[&str]) -> (Document, Vec<u8>, briefing::Rendered) {
+    let out = dir.join("b.pdf");
+    briefing().args(["build", "-o"]).arg(&out).args(args).assert().success();
+    common::keep_pdf(&out);
+    let bytes = std::fs::read(&out).unwrap();
+    let fonts = briefing::text::fonts::Fonts::new();
+    let loaded =
+        briefing::load(briefing::BUILTIN_NAME, briefing::BUILTIN_MANIFEST, &fonts, &briefing::BUILTIN_FILES).unwrap();
+    let rendered = briefing::render(&loaded, &fonts, &briefing::Options::default());
+    (Document::load_mem(&bytes).unwrap(), bytes, rendered)
+}
+
+fn tree_of(doc: &Document) -> (Elem, BTreeMap<ObjectId, PageContent>) {
+    let mut content: BTreeMap<ObjectId, PageContent> =
+        doc.get_pages().values().map(|&id| (id, page_content(doc, id))).collect();
+    let tree = read_tree(doc, &mut content);
+    (tree, content)
+}
+
+#[test]
+fn all_content_is_in_the_tree_or_an_artifact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, _) = built_in(dir.path(), &[]);
+    let (tree, content) = tree_of(&doc);
+    assert_eq!(tree.role, "Document");
+    for (page, left) in &content {
+        assert_eq!(left.unmarked, 0, "page {page:?} has content outside marked content");
+        assert!(left.text.is_empty(), "marked content on {page:?} not in the tree: {:?}", left.text);
+    }
+}
+
+#[test]
+fn headings_nest_in_sections_in_the_outline_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (tree, _) = tree_of(&doc);
+    assert_eq!(tree.children[0].role, "H1");
+    assert_eq!(norm(&tree.children[0].text), norm(&rendered.document.title));
+    // Every section starts with its heading, one level below its parent's.
+    fn walk(e: &Elem, level: usize, headings: &mut Vec<String>) {
+        let skip = usize::from(e.role == "Sect");
+        for c in &e.children[skip..] {
+            if c.role == "Sect" {
+                let h = &c.children[0];
+                assert_eq!(h.role, format!("H{}", level + 1), "{}", h.text);
+                headings.push(norm(&h.text));
+                walk(c, level + 1, headings);
+            } else {
+                assert!(!c.role.starts_with('H') || (c.role == "H1" && level == 1), "{} outside a section", c.role);
+            }
+        }
+    }
+    let mut headings = Vec::new();
+    walk(&tree, 1, &mut headings);
+    let outline: Vec<String> = rendered.layout.outline.iter().map(|o| norm(&o.title)).collect();
+    assert_eq!(headings, outline);
+    assert!(headings.iter().any(|h| h.starts_with("1.1 ")), "no subsection in {headings:?}");
+}
+
+#[test]
+fn paragraphs_and_list_items_read_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (tree, _) = tree_of(&doc);
+    let spans =
+        |spans: &[briefing::text::linebreak::Span]| norm(&spans.iter().map(|s| s.text.as_str()).collect::<String>());
+    let mut paragraphs = Vec::new();
+    let mut items = Vec::new();
+    for block in &rendered.document.blocks {
+        match block {
+            Block::Paragraph(s) => paragraphs.push(spans(s)),
+            Block::Bullets(list) => items.extend(list.iter().map(|s| spans(s))),
+            _ => {}
+        }
+    }
+    // Every paragraph of the document is a `P` of the tree with exactly its
+    // text (hyphens added at line ends read as nothing, no word is joined
+    // to the next line), in the same order.
+    let ps: Vec<String> = tree.find("P").iter().map(|p| norm(&p.text)).collect();
+    let mut at = 0;
+    for p in &paragraphs {
+        let found = ps[at..].iter().position(|t| t == p).unwrap_or_else(|| {
+            let near = ps.iter().find(|t| t[..20.min(t.len())] == p[..20.min(p.len())]);
+            panic!("no P reads\n{p:?}\nnearest:\n{near:?}")
+        });
+        at += found + 1;
+    }
+    let bodies: Vec<String> = tree.find("LBody").iter().map(|b| norm(&b.text)).collect();
+    for item in &items {
+        assert!(bodies.contains(item), "no list item reads {item:?}");
+    }
+    assert!(paragraphs.len() > 15 && items.len() > 3);
+    // Hyphenated words are in the text whole.
+    let hyphenated = rendered.layout.pages.iter().flat_map(|p| &p.items).any(|i| {
+        matches!(i, briefing::frame::Item::Text { glyphs, .. }
+            if glyphs.last().is_some_and(|g| g.text == briefing::text::linebreak::LINE_END_HYPHEN))
+    });
+    assert!(hyphenated, "the built-in briefing should hyphenate some word, to test reading it whole");
+}
+
+#[test]
+fn figures_have_alt_text_a_box_and_their_data_attached() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (tree, _) = tree_of(&doc);
+    let figures: Vec<&briefing::compose::Figure> = rendered
+        .document
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Figure(f) => Some(&**f),
+            _ => None,
+        })
+        .collect();
+    let elems = tree.find("Figure");
+    assert_eq!(elems.len(), figures.len());
+    for (e, f) in elems.iter().zip(&figures) {
+        let alt: String = f.alt.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(norm(e.alt.as_deref().unwrap()), norm(&alt));
+        assert!(e.bbox, "Figure {} has no BBox", f.number);
+        assert_eq!(e.attached, 1, "Figure {} has no data file", f.number);
+    }
+    // Each figure's group has a caption with its title and source line.
+    for (div, f) in tree.find("Div").iter().filter(|d| d.children.iter().any(|c| c.role == "Figure")).zip(&figures) {
+        let caption = norm(&div.children[0].text);
+        assert!(caption.starts_with(&format!("Figure {}:", f.number)), "{caption}");
+        assert!(caption.contains("Source"), "{caption}");
+    }
+}
+
+#[test]
+fn each_chart_attaches_the_values_it_draws_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let listed = std::process::Command::new("pdfdetach").arg("-list").arg(dir.path().join("b.pdf")).output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let files = embedded_files(&doc);
+    for block in &rendered.document.blocks {
+        let Block::Figure(f) = block else { continue };
+        let name = format!("figure-{}-data.csv", f.number);
+        assert!(listed.contains(&name), "{listed}");
+        let csv = &files[&name];
+        let mut lines = csv.lines();
+        let header = parse_csv_line(lines.next().unwrap());
+        assert_eq!(header.len(), f.chart.series.len() + 1);
+        let rows: BTreeMap<String, Vec<String>> = lines
+            .map(|l| {
+                let cells = parse_csv_line(l);
+                (cells[0].clone(), cells[1..].to_vec())
+            })
+            .collect();
+        let mut points = 0;
+        for (i, s) in f.chart.series.iter().enumerate() {
+            for (x, y) in &s.points {
+                let cell = &rows[&x.to_string()][i];
+                match y {
+                    Some(y) => assert_eq!(cell.parse::<f64>().unwrap(), *y, "{name} {x}"),
+                    None => assert!(cell.is_empty()),
+                }
+                points += 1;
+            }
+        }
+        assert_eq!(rows.values().map(|r| r.len()).sum::<usize>(), rows.len() * f.chart.series.len());
+        assert!(points >= rows.len());
+    }
+    // And independently of the tool, Figure 1 against the published file.
+    let source = std::fs::read_to_string("data/london-2018/met-officers.csv").unwrap();
+    let published: BTreeMap<&str, f64> = source
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut cells = l.split(',');
+            Some((cells.next()?, cells.next()?.parse().ok()?))
+        })
+        .collect();
+    let figure1 = &files["figure-1-data.csv"];
+    for line in figure1.lines().skip(1) {
+        let (date, value) = line.split_once(',').unwrap();
+        assert_eq!(value.parse::<f64>().unwrap(), published[date], "{date}");
+    }
+    assert_eq!(figure1.lines().count(), 13, "2007 to 2018 and a header:\n{figure1}");
+}
+
+/// Splits one CSV line (quoted cells allowed).
+fn parse_csv_line(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
+
+/// The embedded files, by name, from the catalog's name tree.
+fn embedded_files(doc: &Document) -> BTreeMap<String, String> {
+    let catalog = doc.catalog().unwrap();
+    let names = catalog.get(b"Names").unwrap().as_dict().unwrap();
+    let tree = names.get(b"EmbeddedFiles").unwrap().as_dict().unwrap();
+    let list = tree.get(b"Names").unwrap().as_array().unwrap();
+    let af: BTreeSet<ObjectId> =
+        catalog.get(b"AF").unwrap().as_array().unwrap().iter().map(|o| o.as_reference().unwrap()).collect();
+    let mut out = BTreeMap::new();
+    for pair in list.chunks(2) {
+        let spec_id = pair[1].as_reference().unwrap();
+        assert!(af.contains(&spec_id), "an embedded file missing from /AF");
+        let spec = doc.get_dictionary(spec_id).unwrap();
+        assert_eq!(spec.get(b"AFRelationship").unwrap().as_name().unwrap(), b"Data");
+        assert!(spec.get(b"Desc").is_ok() && spec.get(b"UF").is_ok());
+        let ef = spec.get(b"EF").unwrap().as_dict().unwrap();
+        let stream = doc.get_object(ef.get(b"F").unwrap().as_reference().unwrap()).unwrap().as_stream().unwrap();
+        assert_eq!(stream.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"text/csv");
+        let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        out.insert(text_string(pair[0].as_str().unwrap()), String::from_utf8(bytes).unwrap());
+    }
+    out
+}
+
+#[test]
+fn tables_have_header_cells_with_a_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (tree, _) = tree_of(&doc);
+    let tables: Vec<&briefing::compose::Table> = rendered
+        .document
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let elems = tree.find("Table");
+    assert_eq!(elems.len(), tables.len());
+    assert!(tables.len() > 1, "the appendix adds a table per chart");
+    for (e, t) in elems.iter().zip(&tables) {
+        let roles: Vec<&str> = e.children.iter().map(|c| c.role.as_str()).collect();
+        assert_eq!(roles, ["Caption", "THead", "TBody"]);
+        let head = &e.children[1].children[0];
+        assert_eq!(head.children.len(), t.header.len());
+        for (th, text) in head.children.iter().zip(&t.header) {
+            assert_eq!((th.role.as_str(), th.scope.as_deref()), ("TH", Some("Column")));
+            assert_eq!(norm(&th.text), norm(text));
+        }
+        let body = &e.children[2];
+        assert_eq!(body.children.len(), t.rows.len(), "one TR per row, none for repeated headers");
+        for (tr, row) in body.children.iter().zip(&t.rows) {
+            assert_eq!((tr.children[0].role.as_str(), tr.children[0].scope.as_deref()), ("TH", Some("Row")));
+            let cells: Vec<String> = tr.children.iter().map(|c| norm(&c.text)).collect();
+            let expected: Vec<String> = row.iter().map(|c| norm(c)).collect();
+            assert_eq!(cells, expected);
+        }
+    }
+}
+
+#[test]
+fn every_link_annotation_belongs_to_a_link_element() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _, _) = built_in(dir.path(), &[]);
+    let (tree, _) = tree_of(&doc);
+    let links = tree.find("Link");
+    let claimed: BTreeSet<ObjectId> = links.iter().flat_map(|l| l.annotations.iter().copied()).collect();
+    let catalog = doc.catalog().unwrap();
+    let root = doc.get_dictionary(catalog.get(b"StructTreeRoot").unwrap().as_reference().unwrap()).unwrap();
+    let nums = root.get(b"ParentTree").unwrap().as_dict().unwrap().get(b"Nums").unwrap().as_array().unwrap();
+    let parents: BTreeMap<i64, &Object> = nums.chunks(2).map(|p| (p[0].as_i64().unwrap(), &p[1])).collect();
+    let mut count = 0;
+    for (_, page) in doc.get_pages() {
+        let dict = doc.get_dictionary(page).unwrap();
+        assert_eq!(dict.get(b"Tabs").unwrap().as_name().unwrap(), b"S");
+        let Ok(annots) = dict.get(b"Annots") else { continue };
+        for annot in annots.as_array().unwrap() {
+            let id = annot.as_reference().unwrap();
+            assert!(claimed.contains(&id), "annotation {id:?} has no OBJR in a Link element");
+            let key = doc.get_dictionary(id).unwrap().get(b"StructParent").unwrap().as_i64().unwrap();
+            let parent = doc.get_dictionary(parents[&key].as_reference().unwrap()).unwrap();
+            assert_eq!(parent.get(b"S").unwrap().as_name().unwrap(), b"Link");
+            count += 1;
+        }
+    }
+    assert_eq!(count, claimed.len());
+    // A link's text is the citation number or the address it shows.
+    assert!(links.iter().all(|l| !l.text.trim().is_empty()));
+    assert!(count > 40);
+}
+
+#[test]
+fn pdfinfo_shows_the_structure_in_reading_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, rendered) = built_in(dir.path(), &[]);
+    let out = std::process::Command::new("pdfinfo").arg("-struct-text").arg(dir.path().join("b.pdf")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Document\n  H1"), "{}", &text[..text.len().min(300)]);
+    // The section headings appear in the document's order.
+    let mut at = 0;
+    for entry in &rendered.layout.outline {
+        let title = entry.title.replace('\u{a0}', " ");
+        let found = text[at..].find(&title).unwrap_or_else(|| panic!("{title} out of order"));
+        at += found;
+    }
+}
