@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use briefing::export::email::Mailbox;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Turn a JSON manifest and its CSV data into a finished PDF briefing.
@@ -130,6 +131,8 @@ pub struct BuildArgs {
     pub data_root: Option<PathBuf>,
     #[command(flatten)]
     pub style: StyleArgs,
+    #[command(flatten)]
+    pub email: EmailArgs,
     /// Also write every figure as SVG and PNG (figure-1.svg, figure-1.png, ...) into DIR for slides and email, e.g. `--charts charts/`.
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
@@ -161,6 +164,48 @@ pub struct StyleArgs {
     pub marking: Option<String>,
 }
 
+/// An email draft beside each PDF, shared by `build` and `batch`.
+#[derive(Debug, Args)]
+pub struct EmailArgs {
+    /// Also write an email draft beside the PDF (`out.eml`): the plain-text summary as its body and the PDF attached, opened as a new message by Outlook and Thunderbird, e.g. `--eml`.
+    #[arg(long)]
+    pub eml: bool,
+    /// Address the draft to ADDRESS (repeat, or separate with commas; `Name <addr@example.org>` gives a display name), e.g. `--to team@example.org`.
+    #[arg(long, value_name = "ADDRESS", requires = "eml", value_parser = parse_addresses)]
+    pub to: Vec<Vec<Mailbox>>,
+    /// The draft's subject instead of the briefing's title, e.g. `--subject "Briefing for Thursday's committee"`.
+    #[arg(long, value_name = "TEXT", requires = "eml", value_parser = parse_subject)]
+    pub subject: Option<String>,
+    /// The draft's sender (without it, the mail client sends from its own account), e.g. `--from research@example.org`.
+    #[arg(long, value_name = "ADDRESS", requires = "eml", value_parser = parse_address)]
+    pub from: Option<Mailbox>,
+}
+
+/// `--to`: one or more addresses.
+fn parse_addresses(s: &str) -> Result<Vec<Mailbox>, String> {
+    Mailbox::parse_list(s).map_err(|e| e.to_string())
+}
+
+/// `--from`: exactly one address.
+fn parse_address(s: &str) -> Result<Mailbox, String> {
+    let mut list = parse_addresses(s)?;
+    match (list.pop(), list.is_empty()) {
+        (Some(one), true) => Ok(one),
+        _ => Err("give one sender address".to_string()),
+    }
+}
+
+/// `--subject`: one line of text.
+fn parse_subject(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the subject is empty; leave --subject out to use the briefing's title".to_string());
+    }
+    if s.chars().any(char::is_control) {
+        return Err("the subject must be one line, without control characters".to_string());
+    }
+    Ok(s.trim().to_string())
+}
+
 /// Options of `briefing batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -177,6 +222,8 @@ pub struct BatchArgs {
     pub data_root: Option<PathBuf>,
     #[command(flatten)]
     pub style: StyleArgs,
+    #[command(flatten)]
+    pub email: EmailArgs,
     /// Number of briefings made at once (default: one per core), e.g. `--jobs 1`.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
