@@ -49,7 +49,7 @@ pub enum Command {
     /// written to a temporary file and renamed into place, so a failed build
     /// never leaves a partial file or replaces a good one.
     #[command(
-        after_help = "Examples:\n  briefing build\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --summary md\n  briefing build my-briefing/briefing.json --gray --marking \"OFFICIAL-SENSITIVE\" --max-size 2MB"
+        after_help = "Examples:\n  briefing build\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --summary md\n  briefing build my-briefing/briefing.json --gray --marking \"OFFICIAL-SENSITIVE\" --max-size 2MB\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --eml --to \"Committee <committee@example.org>\""
     )]
     Build(BuildArgs),
     /// Render one briefing per area (borough, force...) from a template, in parallel.
@@ -131,8 +131,6 @@ pub struct BuildArgs {
     pub data_root: Option<PathBuf>,
     #[command(flatten)]
     pub style: StyleArgs,
-    #[command(flatten)]
-    pub email: EmailArgs,
     /// Also write every figure as SVG and PNG (figure-1.svg, figure-1.png, ...) into DIR for slides and email, e.g. `--charts charts/`.
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
@@ -148,6 +146,8 @@ pub struct BuildArgs {
     /// Print the time each pipeline stage took (load, analyse, layout, render, write) to standard error, e.g. `--timings`.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub email: EmailArgs,
 }
 
 /// How a briefing looks, shared by `build` and `batch`.
@@ -222,8 +222,6 @@ pub struct BatchArgs {
     pub data_root: Option<PathBuf>,
     #[command(flatten)]
     pub style: StyleArgs,
-    #[command(flatten)]
-    pub email: EmailArgs,
     /// Number of briefings made at once (default: one per core), e.g. `--jobs 1`.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -233,6 +231,8 @@ pub struct BatchArgs {
     /// Print the time each pipeline stage took, summed over all briefings, to standard error, e.g. `--timings`.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub email: EmailArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -51,21 +51,40 @@ impl Mailbox {
         if items.iter().all(|item| item.is_empty()) {
             return Err(AddressError("no address given; write e.g. jo@example.org".to_string()));
         }
-        items.into_iter().filter(|item| !item.is_empty()).map(Mailbox::parse).collect()
+        let several = items.len() > 1;
+        let parse = |item: &str| {
+            // "Bloggs, Jo <jo@example.org>" was split at its comma.
+            let hint = if several && !item.contains('@') {
+                "a display name with a comma goes in quotes: \"Bloggs, Jo\" <jo@example.org>"
+            } else {
+                "write e.g. jo@example.org or \"Jo Bloggs <jo@example.org>\""
+            };
+            Mailbox::parse(item, hint)
+        };
+        items.into_iter().filter(|item| !item.is_empty()).map(parse).collect()
     }
 
-    fn parse(text: &str) -> Result<Mailbox, AddressError> {
-        let hint = "write e.g. jo@example.org or \"Jo Bloggs <jo@example.org>\"";
+    fn parse(text: &str, hint: &str) -> Result<Mailbox, AddressError> {
         if let Some(c) = text.chars().find(|c| c.is_control()) {
-            return Err(AddressError(format!("`{}` contains a control character (U+{:04X})", text.escape_debug(), c as u32)));
+            return Err(AddressError(format!(
+                "`{}` contains a control character (U+{:04X})",
+                text.escape_debug(),
+                c as u32
+            )));
         }
         let options = email_address::Options::default().with_required_tld().without_domain_literal();
         let parsed = EmailAddress::parse_with_options(text, options)
             .map_err(|e| AddressError(format!("`{text}` is not an email address ({}); {hint}", reason(&e))))?;
         let address = parsed.email();
-        if !address.is_ascii() {
+        let (local, domain) = address.rsplit_once('@').unwrap_or(("", address));
+        if !local.is_ascii() {
             return Err(AddressError(format!(
-                "`{address}` has letters outside ASCII, which many mail servers refuse; write the domain in its xn-- form"
+                "`{address}` has letters outside ASCII before the @, which many mail servers refuse"
+            )));
+        }
+        if !domain.is_ascii() {
+            return Err(AddressError(format!(
+                "`{address}` has a domain outside ASCII; write it in its xn-- form (IDNA), as mail servers need"
             )));
         }
         let name = unquote(parsed.display_part().trim());
@@ -215,7 +234,9 @@ mod tests {
 
     #[test]
     fn bad_addresses_say_what_is_wrong() {
-        for bad in ["", " , ", "jo", "jo@localhost", "jo@@example.org", "Jo <jo@example.org", "jö@exämple.org", "a\nb@x.org"] {
+        for bad in
+            ["", " , ", "jo", "jo@localhost", "jo@@example.org", "Jo <jo@example.org", "jö@exämple.org", "a\nb@x.org"]
+        {
             let error = Mailbox::parse_list(bad).unwrap_err().to_string();
             assert!(!error.is_empty(), "{bad:?}");
         }
