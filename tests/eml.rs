@@ -169,16 +169,17 @@ fn to_subject_and_from_override_the_defaults() {
 }
 
 #[test]
-fn bad_addresses_are_usage_errors_that_say_what_is_wrong() {
+fn bad_addresses_and_subjects_are_usage_errors_that_say_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("briefing.pdf");
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["--eml", "--to", "jo"], "`jo` is not an email address"),
         (&["--eml", "--to", "jo@localhost"], "`jo@localhost` is not an email address"),
         (&["--eml", "--to", "Bloggs, Jo <jo@example.org>"], "a display name with a comma goes in quotes"),
         (&["--eml", "--to", ""], "no address given"),
         (&["--eml", "--from", "a@example.org, b@example.org"], "give one sender address"),
         (&["--to", "jo@example.org"], "--eml"),
+        (&["--eml", "--subject", "two\nlines"], "the subject must be one line"),
     ];
     for (args, expected) in cases {
         let out = briefing().arg("build").arg("-o").arg(&pdf).args(args).output().unwrap();

@@ -176,13 +176,15 @@ pub fn draft(d: &Draft<'_>) -> Vec<u8> {
     )
     .attachment(d.file_name);
     let mixed = ContentType::new("multipart/mixed").attribute("boundary", boundary);
+    let mut bytes = Vec::new();
     message
         .subject(d.subject)
+        // `.invalid` (RFC 2606): an identifier, not a host; the client sets its own on sending.
         .message_id(MessageId::new(format!("{digest}@briefing.invalid")))
         .header("X-Unsent", Raw::new("1"))
         .body(MimePart::new(mixed, vec![text, pdf]))
-        .write_to_vec()
-        .unwrap_or_default()
+        .serialize(&mut bytes);
+    bytes
 }
 
 fn address(mailbox: &Mailbox) -> Address<'_> {
