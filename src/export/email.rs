@@ -246,6 +246,22 @@ mod tests {
         assert!(error.contains("`Bloggs`"), "{error}");
     }
 
+    /// Every string of up to five characters from the ones that matter to
+    /// the parser: an address or an error, never a panic.
+    #[test]
+    fn no_text_makes_the_parser_panic() {
+        let alphabet = ['a', '@', '.', '<', '>', '"', ',', '\\', ' ', 'ö'];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            texts = texts.iter().flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}"))).collect();
+            for text in &texts {
+                if let Ok(list) = Mailbox::parse_list(text) {
+                    assert!(list.iter().all(|m| m.address.contains('@')), "{text:?}: {list:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_boundary_and_message_id_follow_the_content() {
         let make = |pdf: &'static [u8]| Draft {
