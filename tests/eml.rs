@@ -219,26 +219,33 @@ fn an_email_never_replaces_its_pdf_or_a_good_draft() {
 fn batch_writes_a_draft_beside_each_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let template = small_manifest(dir.path(), None);
-    let out_dir = dir.path().join("out");
-    let out = briefing()
-        .arg("batch")
-        .arg(&template)
-        .args(["--each", "v.area", "--eml", "--to", "team@example.org", "-o"])
-        .arg(&out_dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    for (slug, officers) in [("alpha", 6), ("beta", 8)] {
-        let pdf = out_dir.join(format!("{slug}.pdf"));
+    let batch = |out_dir: &Path, extra: &[&str]| {
+        let out = briefing()
+            .arg("batch")
+            .arg(&template)
+            .args(["--each", "v.area", "--eml", "--to", "team@example.org", "-o"])
+            .arg(out_dir)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let (titled, named) = (dir.path().join("titled"), dir.path().join("named"));
+    batch(&titled, &[]);
+    batch(&named, &["--subject", "Figures for {area}"]);
+    for (slug, area, officers) in [("alpha", "Alpha", 6), ("beta", "Beta", 8)] {
+        let pdf = titled.join(format!("{slug}.pdf"));
         common::keep_pdf(&pdf);
-        let bytes = std::fs::read(out_dir.join(format!("{slug}.eml"))).unwrap();
+        let bytes = std::fs::read(titled.join(format!("{slug}.eml"))).unwrap();
         let message = parse(&bytes);
-        let area = if slug == "alpha" { "Alpha" } else { "Beta" };
         let subject = format!("Police numbers — “lowest” in {area}: {officers} officers, £700m");
         assert_eq!(message.subject(), Some(subject.as_str()));
         assert_eq!(message.to().unwrap().first().unwrap().address(), Some("team@example.org"));
         let attachment = message.attachment(0).unwrap();
         assert_eq!(attachment.attachment_name(), Some(format!("{slug}.pdf").as_str()));
         assert_eq!(attachment.contents(), std::fs::read(&pdf).unwrap());
+
+        let bytes = std::fs::read(named.join(format!("{slug}.eml"))).unwrap();
+        assert_eq!(parse(&bytes).subject(), Some(format!("Figures for {area}").as_str()));
     }
 }

@@ -173,7 +173,7 @@ pub struct EmailArgs {
     /// Address the draft to ADDRESS (repeat, or separate with commas; `Name <addr@example.org>` gives a display name), e.g. `--to team@example.org`.
     #[arg(long, value_name = "ADDRESS", requires = "eml", value_parser = parse_addresses)]
     pub to: Vec<Vec<Mailbox>>,
-    /// The draft's subject instead of the briefing's title, e.g. `--subject "Briefing for Thursday's committee"`.
+    /// The draft's subject instead of the briefing's title (in `batch`, `{area}` becomes the area), e.g. `--subject "Briefing for Thursday's committee"`.
     #[arg(long, value_name = "TEXT", requires = "eml", value_parser = parse_subject)]
     pub subject: Option<String>,
     /// The draft's sender (without it, the mail client sends from its own account), e.g. `--from research@example.org`.

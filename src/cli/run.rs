@@ -453,7 +453,10 @@ fn batch_one(
             // The email first: a failure is reported as "the PDF not written", which then holds.
             let mut written = bytes.len();
             if let Some(envelope) = envelope {
-                let eml = briefing::to_email(&rendered, options, envelope, &bytes, &attachment_name(&outcome.file));
+                let subject =
+                    envelope.subject.as_ref().map(|s| s.replace(briefing::input::template::PLACEHOLDER, area));
+                let envelope = Envelope { subject, ..envelope.clone() };
+                let eml = briefing::to_email(&rendered, options, &envelope, &bytes, &attachment_name(&outcome.file));
                 save(&email_path(&outcome.file), &eml)?;
                 written += eml.len();
             }
