@@ -241,9 +241,41 @@ pub fn to_pdf(rendered: &Rendered, fonts: &Fonts, options: &Options) -> Result<V
         subject: doc.subtitle.clone().unwrap_or_default(),
         keywords: doc.keywords.clone(),
         lang: doc.lang.clone(),
-        date: options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&doc.iso_date)),
+        date: date_epoch(rendered, options),
     };
     pdf::render(&rendered.layout, fonts, &meta)
+}
+
+/// The instant a briefing's files are dated (PDF metadata, email `Date`):
+/// `SOURCE_DATE_EPOCH` if given, else midnight UTC of the manifest's date.
+pub fn date_epoch(rendered: &Rendered, options: &Options) -> i64 {
+    options.source_date_epoch.unwrap_or_else(|| manifest_epoch(&rendered.document.iso_date))
+}
+
+/// Who an email draft goes to and what its subject says, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Envelope {
+    pub from: Option<export::email::Mailbox>,
+    pub to: Vec<export::email::Mailbox>,
+    /// Replaces the briefing's title as the subject.
+    pub subject: Option<String>,
+}
+
+/// An email draft of a rendered briefing: its plain-text summary as the
+/// body and `pdf` attached as `file_name`, dated as the PDF is.
+pub fn to_email(rendered: &Rendered, options: &Options, envelope: &Envelope, pdf: &[u8], file_name: &str) -> Vec<u8> {
+    let doc = &rendered.document;
+    let body = export::summary::summary(doc, export::summary::Style::Text);
+    export::email::draft(&export::email::Draft {
+        subject: envelope.subject.as_deref().unwrap_or(&doc.title),
+        from: envelope.from.as_ref(),
+        to: &envelope.to,
+        date: date_epoch(rendered, options),
+        body: &body,
+        lang: &doc.lang,
+        file_name,
+        pdf,
+    })
 }
 
 /// Midnight UTC at the start of a `YYYY-MM-DD` date, in seconds since the epoch.

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use briefing::export::email::Mailbox;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Turn a JSON manifest and its CSV data into a finished PDF briefing.
@@ -48,7 +49,7 @@ pub enum Command {
     /// written to a temporary file and renamed into place, so a failed build
     /// never leaves a partial file or replaces a good one.
     #[command(
-        after_help = "Examples:\n  briefing build\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --summary md\n  briefing build my-briefing/briefing.json --gray --marking \"OFFICIAL-SENSITIVE\" --max-size 2MB"
+        after_help = "Examples:\n  briefing build\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --summary md\n  briefing build my-briefing/briefing.json --gray --marking \"OFFICIAL-SENSITIVE\" --max-size 2MB\n  briefing build my-briefing/briefing.json -o my-briefing.pdf --eml --to \"Committee <committee@example.org>\""
     )]
     Build(BuildArgs),
     /// Render one briefing per area (borough, force...) from a template, in parallel.
@@ -145,6 +146,8 @@ pub struct BuildArgs {
     /// Print the time each pipeline stage took (load, analyse, layout, render, write) to standard error, e.g. `--timings`.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub email: EmailArgs,
 }
 
 /// How a briefing looks, shared by `build` and `batch`.
@@ -159,6 +162,48 @@ pub struct StyleArgs {
     /// Protective marking for the header and footer, overriding the manifest's, e.g. `--marking "OFFICIAL-SENSITIVE"`.
     #[arg(long, value_name = "TEXT")]
     pub marking: Option<String>,
+}
+
+/// An email draft beside each PDF, shared by `build` and `batch`.
+#[derive(Debug, Args)]
+pub struct EmailArgs {
+    /// Also write an email draft beside the PDF (`out.eml`): the plain-text summary as its body and the PDF attached, opened as a new message by Outlook and Thunderbird, e.g. `--eml`.
+    #[arg(long)]
+    pub eml: bool,
+    /// Address the draft to ADDRESS (repeat, or separate with commas; `Name <addr@example.org>` gives a display name), e.g. `--to team@example.org`.
+    #[arg(long, value_name = "ADDRESS", requires = "eml", value_parser = parse_addresses)]
+    pub to: Vec<Vec<Mailbox>>,
+    /// The draft's subject instead of the briefing's title (in `batch`, `{area}` becomes the area), e.g. `--subject "Briefing for Thursday's committee"`.
+    #[arg(long, value_name = "TEXT", requires = "eml", value_parser = parse_subject)]
+    pub subject: Option<String>,
+    /// The draft's sender (without it, the mail client sends from its own account), e.g. `--from research@example.org`.
+    #[arg(long, value_name = "ADDRESS", requires = "eml", value_parser = parse_address)]
+    pub from: Option<Mailbox>,
+}
+
+/// `--to`: one or more addresses.
+fn parse_addresses(s: &str) -> Result<Vec<Mailbox>, String> {
+    Mailbox::parse_list(s).map_err(|e| e.to_string())
+}
+
+/// `--from`: exactly one address.
+fn parse_address(s: &str) -> Result<Mailbox, String> {
+    let mut list = parse_addresses(s)?;
+    match (list.pop(), list.is_empty()) {
+        (Some(one), true) => Ok(one),
+        _ => Err("give one sender address".to_string()),
+    }
+}
+
+/// `--subject`: one line of text.
+fn parse_subject(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the subject is empty; leave --subject out to use the briefing's title".to_string());
+    }
+    if s.chars().any(char::is_control) {
+        return Err("the subject must be one line, without control characters".to_string());
+    }
+    Ok(s.trim().to_string())
 }
 
 /// Options of `briefing batch`.
@@ -186,6 +231,8 @@ pub struct BatchArgs {
     /// Print the time each pipeline stage took, summed over all briefings, to standard error, e.g. `--timings`.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub email: EmailArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

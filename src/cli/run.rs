@@ -14,10 +14,10 @@ use briefing::export::summary::Style;
 use briefing::input::data::{Files, Folder};
 use briefing::input::manifest::{Manifest, Paper};
 use briefing::text::fonts::Fonts;
-use briefing::{Loaded, Options, Timings};
+use briefing::{Envelope, Loaded, Options, Timings};
 use clap::CommandFactory;
 
-use crate::cli::args::{BatchArgs, BuildArgs, Cli, Command, DiagnosticFormat, PaperArg, StyleArgs};
+use crate::cli::args::{BatchArgs, BuildArgs, Cli, Command, DiagnosticFormat, EmailArgs, PaperArg, StyleArgs};
 use crate::cli::error::Error;
 
 /// Runs one command; `Err` carries the exit code.
@@ -215,6 +215,12 @@ fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), Error
             args.output.display()
         )));
     }
+    if args.email.eml && email_path(&args.output) == args.output {
+        return Err(Error::Usage(format!(
+            "the PDF and the email draft would both be written to {}; name the PDF with -o out.pdf",
+            args.output.display()
+        )));
+    }
     let options = options(&args.style, fonts)?;
     if args.watch {
         return watch(fonts, args, &options, report);
@@ -222,7 +228,7 @@ fn build(fonts: &Fonts, args: &BuildArgs, report: &Reporter) -> Result<(), Error
     build_once(fonts, args, &options, report)
 }
 
-/// One build: the PDF, then the summary and chart files if asked for.
+/// One build: the PDF, then the email draft, summary and chart files if asked for.
 fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) -> Result<(), Error> {
     let start = Instant::now();
     let input = read_manifest(args.manifest.as_deref(), args.data_root.as_deref(), report)?;
@@ -237,6 +243,14 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
     write(&args.output, &bytes)?;
     timings.write = start.elapsed();
     eprintln!("wrote {} ({} bytes)", args.output.display(), bytes.len());
+    if let Some(envelope) = envelope(&args.email) {
+        let start = Instant::now();
+        let path = email_path(&args.output);
+        let eml = briefing::to_email(&rendered, options, &envelope, &bytes, &attachment_name(&args.output));
+        write(&path, &eml)?;
+        timings.write += start.elapsed();
+        eprintln!("wrote {} ({} bytes)", path.display(), eml.len());
+    }
     if args.timings {
         print_timings(&timings, 1);
     }
@@ -254,6 +268,27 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
         ))),
         _ => Ok(()),
     }
+}
+
+/// The email draft asked for with `--eml`, if any.
+fn envelope(args: &EmailArgs) -> Option<Envelope> {
+    args.eml.then(|| Envelope {
+        from: args.from.clone(),
+        to: args.to.iter().flatten().cloned().collect(),
+        subject: args.subject.clone(),
+    })
+}
+
+/// The email draft is written beside the PDF: `out.pdf` -> `out.eml`.
+fn email_path(pdf: &Path) -> PathBuf {
+    pdf.with_extension("eml")
+}
+
+/// The PDF's name as the recipient sees it: its file name, ending in `.pdf`
+/// even if the file on disk does not, so that mail clients open it as one.
+fn attachment_name(pdf: &Path) -> String {
+    let name = pdf.file_name().map_or_else(|| "briefing".into(), |n| n.to_string_lossy().into_owned());
+    if name.to_ascii_lowercase().ends_with(".pdf") { name } else { format!("{name}.pdf") }
 }
 
 /// `--timings`: each stage's wall time (summed over `briefings`) on standard error.
@@ -291,6 +326,7 @@ enum Failure {
 fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), Error> {
     let started = Instant::now();
     let options = options(&args.style, fonts)?;
+    let envelope = envelope(&args.email);
     let input = read_manifest(Some(&args.template), args.data_root.as_deref(), report)?;
     let fail = |diags: &[Diagnostic]| {
         report.report(diags, Some(&input));
@@ -319,7 +355,7 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), Error
         use rayon::prelude::*;
         jobs.into_par_iter()
             .map(|(area, file)| {
-                let outcome = batch_one(fonts, &input, area, file, &options);
+                let outcome = batch_one(fonts, &input, area, file, &options, envelope.as_ref());
                 bar.inc(1);
                 outcome
             })
@@ -375,8 +411,16 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// Makes one area's briefing from the template; never prints (it runs on a worker thread).
-fn batch_one(fonts: &Fonts, input: &Input, area: &str, file: PathBuf, options: &Options) -> Outcome {
+/// Makes one area's briefing (and email draft) from the template; never
+/// prints (it runs on a worker thread).
+fn batch_one(
+    fonts: &Fonts,
+    input: &Input,
+    area: &str,
+    file: PathBuf,
+    options: &Options,
+    envelope: Option<&Envelope>,
+) -> Outcome {
     let start = Instant::now();
     let text = briefing::input::template::substitute(&input.text, area);
     let read = start.elapsed();
@@ -400,12 +444,25 @@ fn batch_one(fonts: &Fonts, input: &Input, area: &str, file: PathBuf, options: &
     timings.load += read;
     outcome.result = briefing::produce(&loaded, fonts, options, &mut timings)
         .map_err(|e| Failure::Other(e.to_string()))
-        .and_then(|(_, bytes)| {
+        .and_then(|(rendered, bytes)| {
             let start = Instant::now();
-            output::write_atomic(&outcome.file, &bytes)
-                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", outcome.file.display())))?;
+            let save = |path: &Path, bytes: &[u8]| {
+                output::write_atomic(path, bytes)
+                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))
+            };
+            // The email first: a failure is reported as "the PDF not written", which then holds.
+            let mut written = bytes.len();
+            if let Some(envelope) = envelope {
+                let subject =
+                    envelope.subject.as_ref().map(|s| s.replace(briefing::input::template::PLACEHOLDER, area));
+                let envelope = Envelope { subject, ..envelope.clone() };
+                let eml = briefing::to_email(&rendered, options, &envelope, &bytes, &attachment_name(&outcome.file));
+                save(&email_path(&outcome.file), &eml)?;
+                written += eml.len();
+            }
+            save(&outcome.file, &bytes)?;
             timings.write = start.elapsed();
-            Ok((bytes.len(), timings))
+            Ok((written, timings))
         });
     outcome
 }

@@ -1,7 +1,9 @@
-//! Turning a laid-out frame into files: the PDF (`pdf`, tagged by `structure`), SVG and PNG chart
-//! previews (`preview`), the plain-text or Markdown summary (`summary`), and
-//! writing any of them atomically (`output`).
+//! Turning a laid-out frame into files: the PDF (`pdf`, tagged by
+//! `structure`), SVG and PNG chart previews (`preview`), the plain-text or
+//! Markdown summary (`summary`), an email draft with the PDF attached
+//! (`email`), and writing any of them atomically (`output`).
 
+pub mod email;
 pub mod output;
 pub mod pdf;
 pub mod preview;
