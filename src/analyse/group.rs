@@ -15,7 +15,9 @@ pub struct Group<'r> {
     pub rows: Vec<&'r Row>,
 }
 
-/// Rows grouped by x, in the order each x first appears.
+/// Rows grouped by x: in time order for time-like x, since the rows of a
+/// long table come in whatever order its publisher chose (area by area,
+/// newest first); categories in the order each first appears.
 pub fn by_x(rows: &[Row]) -> Vec<Group<'_>> {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
@@ -25,6 +27,12 @@ pub fn by_x(rows: &[Row]) -> Vec<Group<'_>> {
             groups.len() - 1
         });
         groups[i].rows.push(row);
+    }
+    // Mixed kinds cannot be ordered; they are left as they are for the
+    // series' order check to report.
+    let kind = groups.first().map(|g| g.x.kind());
+    if groups.iter().all(|g| g.x.is_time() && Some(g.x.kind()) == kind) {
+        groups.sort_by(|a, b| a.x.time_cmp(b.x).unwrap_or(std::cmp::Ordering::Equal));
     }
     groups
 }
@@ -46,11 +54,9 @@ pub fn missing<'r>(groups: &[Group<'r>], filter: usize, members: usize) -> Vec<(
 
 /// One point per group, at the line of its first row: the sum or mean of
 /// its values, or a gap when any row's value is missing (a partial sum
-/// would look like a real fall). Time-like x values are put in order,
-/// since the rows of a long table come in whatever order its publisher
-/// chose (area by area, newest first); categories keep file order.
+/// would look like a real fall).
 pub fn combine(groups: &[Group], how: Aggregate) -> Points {
-    let mut points: Points = groups
+    groups
         .iter()
         .map(|g| {
             let values: Option<Vec<f64>> = g.rows.iter().map(|r| r.y).collect();
@@ -63,14 +69,7 @@ pub fn combine(groups: &[Group], how: Aggregate) -> Points {
             });
             (g.rows[0].line, g.x.clone(), value)
         })
-        .collect();
-    // Mixed kinds cannot be ordered; they are left as they are for the
-    // order check to report.
-    let kind = points.first().map(|p| p.1.kind());
-    if points.iter().all(|p| p.1.is_time() && Some(p.1.kind()) == kind) {
-        points.sort_by(|a, b| a.1.time_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
-    }
-    points
+        .collect()
 }
 
 #[cfg(test)]

@@ -338,7 +338,8 @@ impl Resolver<'_> {
         let points = match spec.aggregate {
             None => {
                 let groups = group::by_x(&rows);
-                if let Some(g) = groups.iter().find(|g| g.rows.len() > 1) {
+                // The first row, reading down the file, that repeats an x.
+                if let Some(g) = groups.iter().filter(|g| g.rows.len() > 1).min_by_key(|g| g.rows[1].line) {
                     let lines: Vec<usize> = g.rows.iter().map(|r| r.line).collect();
                     let message =
                         format!("{} rows have the x value `{}` ({})", lines.len(), g.x, data::rows_list(&lines));
