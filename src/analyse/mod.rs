@@ -343,7 +343,7 @@ impl Resolver<'_> {
                     let lines: Vec<usize> = g.rows.iter().map(|r| r.line).collect();
                     let message =
                         format!("{} rows have the x value `{}` ({})", lines.len(), g.x, data::rows_list(&lines));
-                    let hint = "a series has one value per x: add `\"aggregate\": \"sum\"` (or `\"mean\"`) to combine rows that share an x, or narrow them with `where`";
+                    let hint = "a series has one value per x: remove a repeated row, narrow the rows with `where`, or add `\"aggregate\": \"sum\"` (or `\"mean\"`) to combine them";
                     self.diags.push(Diagnostic::error(&csv_name, message).at(Some((lines[1], x_column))).hint(hint));
                     return None;
                 }
@@ -620,50 +620,33 @@ fn looks_like_date(x: &X) -> bool {
         && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Time series must have one kind of x, strictly increasing; categories
-/// must be unique. Returns the index of the offending point, a message and a hint.
+/// Time series must have one kind of x, strictly increasing (categories,
+/// already unique, keep file order). Returns the index of the offending
+/// point, a message and a hint.
 fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, String)> {
-    if points[0].1.is_time() {
-        for (i, pair) in points.windows(2).enumerate() {
-            let (a, b) = (&pair[0].1, &pair[1].1);
-            match a.time_cmp(b) {
-                // 2018-02-30 reads as a category; say what is really wrong.
-                None if looks_like_date(b) => {
-                    return Some((
-                        i + 1,
-                        format!("`{b}` is not a real date"),
-                        "dates are YYYY-MM-DD, with a month from 01 to 12 and a day that exists in it".into(),
-                    ));
-                }
-                None => {
-                    let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
-                    return Some((
-                        i + 1,
-                        message,
-                        "use one form for every x value: dates, years or financial years".into(),
-                    ));
-                }
-                Some(o) if !o.is_lt() => {
-                    let message = format!("x values are not strictly increasing: `{b}` comes after `{a}`");
-                    return Some((
-                        i + 1,
-                        message,
-                        "sort the rows by x and remove duplicates, or filter with `where`".into(),
-                    ));
-                }
-                _ => {}
-            }
-        }
-    } else {
-        let mut seen = BTreeSet::new();
-        for (i, (_, x, _)) in points.iter().enumerate() {
-            if !seen.insert(x.to_string()) {
+    if !points[0].1.is_time() {
+        return None;
+    }
+    for (i, pair) in points.windows(2).enumerate() {
+        let (a, b) = (&pair[0].1, &pair[1].1);
+        match a.time_cmp(b) {
+            // 2018-02-30 reads as a category; say what is really wrong.
+            None if looks_like_date(b) => {
                 return Some((
-                    i,
-                    format!("the category `{x}` appears twice"),
-                    "filter the rows with `where` so each category appears once".into(),
+                    i + 1,
+                    format!("`{b}` is not a real date"),
+                    "dates are YYYY-MM-DD, with a month from 01 to 12 and a day that exists in it".into(),
                 ));
             }
+            None => {
+                let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
+                return Some((i + 1, message, "use one form for every x value: dates, years or financial years".into()));
+            }
+            Some(o) if !o.is_lt() => {
+                let message = format!("x values are not strictly increasing: `{b}` comes after `{a}`");
+                return Some((i + 1, message, "sort the rows by x".into()));
+            }
+            _ => {}
         }
     }
     None

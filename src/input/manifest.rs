@@ -148,7 +148,10 @@ pub struct DataSpec {
     pub difference: Option<[String; 2]>,
     #[serde(default)]
     pub scale: Option<f64>,
-    /// How x values of derived inputs are paired: `exact`, `year` or `year-1`.
+    /// How x values of derived inputs are paired: `exact` (the same x, the
+    /// default), `year` (the same calendar year: 31 March 2019 with mid-2019
+    /// population) or `year-1` (the second series' previous year: 31 March
+    /// 2019 with mid-2018).
     #[serde(default)]
     pub align: Option<String>,
     /// First and last x to keep (inclusive), in the data's own form.
@@ -255,8 +258,9 @@ pub struct ChartSpec {
     #[serde(default)]
     pub format: Option<String>,
     /// How the chart's data table (in the appendix) lines up its series:
-    /// `exact` (a row per x, the default) or `year` (a row per calendar
-    /// year, for dates beside years).
+    /// `exact` (a row per x, the default), `year` (a row per calendar
+    /// year, for dates beside years) or `year-1` (as `year`, with series of
+    /// another kind of x than the first's shown in the following year's row).
     #[serde(default)]
     pub align: Option<String>,
 }
@@ -302,8 +306,11 @@ pub struct TableSpec {
     /// Number formats per series column, e.g. `[".0", ".2"]`.
     #[serde(default)]
     pub formats: Vec<String>,
-    /// How rows line up the series: `exact` (a row per x, the default) or
-    /// `year` (a row per calendar year, for dates beside years).
+    /// How rows line up the series: `exact` (a row per x, the default),
+    /// `year` (a row per calendar year, for dates beside years: 31 March
+    /// 2019 beside mid-2019) or `year-1` (as `year`, with series of another
+    /// kind of x than the first's shown in the following year's row: 31
+    /// March 2019 beside mid-2018), to match a derived series' `align`.
     #[serde(default)]
     pub align: Option<String>,
 }
