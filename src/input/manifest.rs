@@ -165,7 +165,7 @@ pub struct DataSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(
     untagged,
-    expecting = "a value in quotes, e.g. \"Croydon\", or a list of values, e.g. {\"in\": [\"Croydon\", \"Sutton\"]}"
+    expecting = "expected a value in quotes, e.g. \"Croydon\", or a list of values, e.g. {\"in\": [\"Croydon\", \"Sutton\"]}"
 )]
 pub enum Match {
     /// Rows whose cell is this value.
