@@ -31,7 +31,9 @@ fn schema_is_json_schema_and_the_examples_follow_it() {
     let schema: serde_json::Value = serde_json::from_str(&stdout(briefing().arg("schema"))).unwrap();
     assert_eq!(schema["title"], "Manifest");
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for path in ["data/london-2018/briefing.json", "data/london-latest/briefing.json", "tests/data/west-midlands/briefing.json"] {
+    for path in
+        ["data/london-2018/briefing.json", "data/london-latest/briefing.json", "tests/data/west-midlands/briefing.json"]
+    {
         let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let errors: Vec<String> =
             validator.iter_errors(&manifest).map(|e| format!("{}: {e}", e.instance_path())).collect();

@@ -640,7 +640,11 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
             }
             None => {
                 let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
-                return Some((i + 1, message, "use one form for every x value: dates, years or financial years".into()));
+                return Some((
+                    i + 1,
+                    message,
+                    "use one form for every x value: dates, years or financial years".into(),
+                ));
             }
             Some(o) if !o.is_lt() => {
                 let message = format!("x values are not strictly increasing: `{b}` comes after `{a}`");

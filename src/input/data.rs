@@ -359,7 +359,7 @@ pub fn series_from_csv(
 
 /// The distinct values of a column, trimmed, in file order: what a `where`
 /// value could have been meant to be.
-pub fn distinct<'c>(csv: &'c Csv, column: usize) -> Vec<&'c str> {
+pub fn distinct(csv: &Csv, column: usize) -> Vec<&str> {
     let mut seen = std::collections::BTreeSet::new();
     csv.rows.iter().map(|(_, row)| row[column].trim()).filter(|v| seen.insert(*v)).collect()
 }
