@@ -215,6 +215,15 @@ fn a_member_missing_from_some_years_is_named_with_those_years_never_summed_as_ze
     let (a, diags) = analysed(&manifest(json!({ "wm": spec })), dir.path());
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(value(&a, "wm", "2018"), Some(2_916_458.0));
+    // A range that holds no rows at all is reported at the range.
+    let mut spec = population(json!({"name": {"in": BOROUGHS}}), Some("sum"));
+    spec["from"] = json!("2030");
+    let (_, diags) = analysed(&manifest(json!({ "wm": spec })), dir.path());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        (diags[0].path.as_str(), diags[0].message.as_str()),
+        ("$.data.wm.from", "no rows of ons-la-population-2001-2020.csv.gz lie between `from` and `to`")
+    );
 }
 
 #[test]

@@ -323,16 +323,8 @@ impl Resolver<'_> {
                 return None;
             }
         };
+        // Every `where` value held by some row also means some row matched.
         if !self.filter_values_found(name, spec, file, encoding, &rows) {
-            return None;
-        }
-        if rows.is_empty() {
-            self.error(
-                name,
-                Some("where"),
-                format!("no rows of {file} match the filter"),
-                "check the `where` values against the file",
-            );
             return None;
         }
         let points = match spec.aggregate {
@@ -361,8 +353,15 @@ impl Resolver<'_> {
             }
         };
         if points.is_empty() {
-            // Every group lay outside `from`/`to`.
-            return Some(Series { label: String::new(), unit: String::new(), sources: Vec::new(), points: Vec::new() });
+            // Only grouped rows are narrowed before the series is built.
+            let field = if spec.from.is_some() { "from" } else { "to" };
+            self.error(
+                name,
+                Some(field),
+                format!("no rows of {file} lie between `from` and `to`"),
+                "check the range against the x values in the file",
+            );
+            return None;
         }
         if let Some((at, message, hint)) = order_problem(&points) {
             self.diags.push(Diagnostic::error(&csv_name, message).at(Some((points[at].0, x_column))).hint(hint));
