@@ -404,13 +404,14 @@ impl Resolver<'_> {
                 ));
                 continue;
             }
-            let in_file: Vec<&str> = csv
-                .and_then(|c| c.header.iter().position(|h| h == column).map(|i| data::distinct(c, i)))
-                .unwrap_or_default();
             for (i, value) in m.values().iter().enumerate() {
                 if rows.iter().any(|r| r.members.get(f) == Some(&i)) {
                     continue;
                 }
+                // The column's values, only when a hint needs them.
+                let in_file: Vec<&str> = csv
+                    .and_then(|c| c.header.iter().position(|h| h == column).map(|i| data::distinct(c, i)))
+                    .unwrap_or_default();
                 let (message, hint) = if in_file.contains(&value.trim()) {
                     (
                         format!(
