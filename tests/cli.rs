@@ -31,7 +31,9 @@ fn schema_is_json_schema_and_the_examples_follow_it() {
     let schema: serde_json::Value = serde_json::from_str(&stdout(briefing().arg("schema"))).unwrap();
     assert_eq!(schema["title"], "Manifest");
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for path in ["data/london-2018/briefing.json", "data/london-latest/briefing.json"] {
+    for path in
+        ["data/london-2018/briefing.json", "data/london-latest/briefing.json", "tests/data/west-midlands/briefing.json"]
+    {
         let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let errors: Vec<String> =
             validator.iter_errors(&manifest).map(|e| format!("{}: {e}", e.instance_path())).collect();
@@ -40,6 +42,17 @@ fn schema_is_json_schema_and_the_examples_follow_it() {
     // And the schema rejects what the tool rejects.
     let bad = serde_json::json!({"format": 1, "title": "T", "date": "2018-06-27", "sources": {}, "titel": "x"});
     assert!(!validator.is_valid(&bad));
+    // `where` takes a value or `{"in": [...]}`; `aggregate` is `sum` or `mean`.
+    let series = |filter: serde_json::Value, aggregate: &str| {
+        serde_json::json!({"format": 1, "title": "T", "date": "2018-06-27", "sources": {},
+            "data": {"p": {"label": "P", "file": "p.csv", "where": {"name": filter}, "aggregate": aggregate,
+                           "encoding": "windows-1252"}}})
+    };
+    assert!(validator.is_valid(&series(serde_json::json!("Dudley"), "sum")));
+    assert!(validator.is_valid(&series(serde_json::json!({"in": ["Dudley", "Walsall"]}), "mean")));
+    assert!(!validator.is_valid(&series(serde_json::json!({"inn": ["Dudley"]}), "sum")));
+    assert!(!validator.is_valid(&series(serde_json::json!(["Dudley"]), "sum")));
+    assert!(!validator.is_valid(&series(serde_json::json!("Dudley"), "total")));
 }
 
 #[test]

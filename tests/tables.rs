@@ -105,6 +105,28 @@ fn rows_by_year_put_dates_and_years_on_one_row_each() {
     );
 }
 
+/// `year-1` shows each plain year beside the next year's dates, as a
+/// derived series with `"align": "year-1"` pairs them; a series with the
+/// first one's kind of x stays in its own year.
+#[test]
+fn rows_by_previous_year_put_each_year_beside_the_next_years_dates() {
+    let m = manifest(
+        json!({"table": {"series": ["officers", "people", "officers_again"], "caption": "C", "align": "year-1"}}),
+    );
+    let t = &tables(&m)[0];
+    assert_eq!(t.header, ["Year", "Officers", "People", "Officers again"]);
+    let rows: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["2015", "31,000", "8,500,000", "31,000"],
+            vec!["2016", "30,500", "8,600,000", "30,500"],
+            vec!["2017", "[x]", "8,700,000", "[x]"],
+            vec!["2018", "29,500", "8,800,000", "29,500"],
+        ]
+    );
+}
+
 #[test]
 fn rows_by_year_refuse_two_points_in_one_year() {
     let m = manifest(json!({"table": {"series": ["people", "twice"], "caption": "C", "align": "year"}}));

@@ -115,9 +115,11 @@ struct Recording {
 
 impl Files for Recording {
     fn read(&self, name: &str) -> Result<String, String> {
-        let text = self.inner.read(name)?;
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner).add(self.inner.display(name), text.clone());
-        Ok(text)
+        self.record(name, self.inner.read(name)?)
+    }
+
+    fn read_in(&self, name: &str, encoding: &'static encoding_rs::Encoding) -> Result<String, String> {
+        self.record(name, self.inner.read_in(name, encoding)?)
     }
 
     fn display(&self, name: &str) -> String {
@@ -126,6 +128,12 @@ impl Files for Recording {
 }
 
 impl Recording {
+    /// Keeps a file's text for snippets, and passes it on.
+    fn record(&self, name: &str, text: String) -> Result<String, String> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).add(self.inner.display(name), text.clone());
+        Ok(text)
+    }
+
     /// The files read so far, for snippets.
     fn sources(&self) -> Sources {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner).clone()

@@ -3,14 +3,18 @@
 //! CSV file plus a series declaration into a [`Series`].
 //!
 //! Gzip-compressed files (`officers.csv.gz`) are decompressed as they are
-//! read, so the rest of the pipeline, and diagnostics, see the CSV text.
+//! read, and files in a declared encoding (`"encoding": "windows-1252"`)
+//! decoded, so the rest of the pipeline, and diagnostics, see the CSV text.
 //!
 //! Every problem in a CSV file is reported with the file, row and column.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use encoding_rs::Encoding;
+
 use crate::diag::{Diagnostic, suggest};
+use crate::input::manifest::Match;
 use crate::input::x::X;
 
 /// Where data files named in a manifest are read from. All outside input
@@ -18,6 +22,12 @@ use crate::input::x::X;
 pub trait Files: Sync {
     /// The text of the file `name` (as written in the manifest), or a reason it cannot be read.
     fn read(&self, name: &str) -> Result<String, String>;
+    /// The text of `name` decoded from `encoding` (declared by the series,
+    /// e.g. Windows-1252) rather than read as UTF-8. Files held as text are
+    /// UTF-8 bytes, which are decoded the same way.
+    fn read_in(&self, name: &str, encoding: &'static Encoding) -> Result<String, String> {
+        decode(self.read(name)?.into_bytes(), encoding)
+    }
     /// How diagnostics name the file.
     fn display(&self, name: &str) -> String;
 }
@@ -40,6 +50,21 @@ impl Folder {
 
 impl Files for Folder {
     fn read(&self, name: &str) -> Result<String, String> {
+        decode(self.bytes(name)?, encoding_rs::UTF_8)
+    }
+
+    fn read_in(&self, name: &str, encoding: &'static Encoding) -> Result<String, String> {
+        decode(self.bytes(name)?, encoding)
+    }
+
+    fn display(&self, name: &str) -> String {
+        self.base.join(name).display().to_string()
+    }
+}
+
+impl Folder {
+    /// The bytes of the file `name`, decompressed, once it is known to be inside the root.
+    fn bytes(&self, name: &str) -> Result<Vec<u8>, String> {
         let outside = || {
             format!(
                 "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
@@ -62,17 +87,29 @@ impl Files for Folder {
             return Err(outside());
         }
         let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        let bytes = decompress(name, bytes)?;
-        String::from_utf8(bytes).map_err(|e| {
+        decompress(name, bytes)
+    }
+}
+
+/// A file's text from its bytes in `encoding`. UTF-8 that is not valid is
+/// refused with the line and column of the first bad byte (the usual cause
+/// is a file saved as Windows-1252 without saying so); a UTF-8 byte-order
+/// mark is kept for [`parse_csv`] to skip.
+fn decode(bytes: Vec<u8>, encoding: &'static Encoding) -> Result<String, String> {
+    if encoding == encoding_rs::UTF_8 {
+        return String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
             format!("the file is not UTF-8 text (line {line}, column {column})")
-        })
+        });
     }
-
-    fn display(&self, name: &str) -> String {
-        self.base.join(name).display().to_string()
+    // Windows-1252 maps every byte to a character, so only multi-byte
+    // encodings (UTF-16, Shift_JIS, ...) can find bytes they cannot read.
+    let (text, malformed) = encoding.decode_with_bom_removal(&bytes);
+    if malformed {
+        return Err(format!("the file is not valid {} text", encoding.name()));
     }
+    Ok(text.into_owned())
 }
 
 /// The two bytes every gzip file starts with.
@@ -126,6 +163,13 @@ fn lexical(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The encoding an author names (`windows-1252`, `latin1`, `utf-16le`: the
+/// WHATWG labels browsers accept), or `None` for a name no decoder knows.
+pub fn encoding(label: &str) -> Option<&'static Encoding> {
+    // `replacement` decodes everything to U+FFFD: a label for refusing content, not reading it.
+    Encoding::for_label(label.trim().as_bytes()).filter(|e| *e != encoding_rs::REPLACEMENT)
 }
 
 /// Files compiled into the binary (the built-in briefings' data).
@@ -251,37 +295,48 @@ impl Csv {
 /// Points read from a CSV file, each with the line it came from.
 pub type Points = Vec<(usize, X, Option<f64>)>;
 
-/// Reads one series from a parsed CSV: rows matching `filter`, x and y
-/// columns. Empty y cells are gaps. Reports every bad cell at once.
+/// A row that a series' `where` filters keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The line of the CSV file it is on.
+    pub line: usize,
+    pub x: X,
+    /// `None` for an empty cell: a gap.
+    pub y: Option<f64>,
+    /// For each `where` filter, in order, which of its values the row holds.
+    pub members: Vec<usize>,
+}
+
+/// Reads the rows of a parsed CSV that match `filter`: their x and y, and
+/// which filter values they hold. Empty y cells are gaps. Reports every
+/// bad cell at once.
 pub fn series_from_csv(
     csv: &Csv,
     x: &str,
     y: &str,
-    filter: &BTreeMap<String, String>,
-) -> Result<Points, Vec<Diagnostic>> {
+    filter: &BTreeMap<String, Match>,
+) -> Result<Vec<Row>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let xi = csv.column(x).map_err(|d| diags.push(d)).ok();
     let yi = csv.column(y).map_err(|d| diags.push(d)).ok();
-    let filters: Vec<(usize, &str)> = filter
-        .iter()
-        .filter_map(|(col, value)| csv.column(col).map_err(|d| diags.push(d)).ok().map(|i| (i, value.as_str())))
-        .collect();
+    let filters: Vec<(usize, &Match)> =
+        filter.iter().filter_map(|(col, m)| csv.column(col).map_err(|d| diags.push(d)).ok().map(|i| (i, m))).collect();
     let (Some(xi), Some(yi)) = (xi, yi) else {
         return Err(diags);
     };
     if !diags.is_empty() {
         return Err(diags);
     }
-    let mut points = Vec::new();
+    let mut rows = Vec::new();
     // Bad cells by kind, in order of first appearance: the first cell and every line.
     let mut bad: Vec<(BadNumber, &str, Vec<usize>)> = Vec::new();
     for (line, row) in &csv.rows {
-        if !filters.iter().all(|(i, v)| row[*i].trim() == *v) {
+        let Some(members) = filters.iter().map(|(i, m)| m.position(&row[*i])).collect::<Option<Vec<usize>>>() else {
             continue;
-        }
+        };
         let x = X::parse(&row[xi]);
         match parse_number(&row[yi]) {
-            Ok(value) => points.push((*line, x, value)),
+            Ok(value) => rows.push(Row { line: *line, x, y: value, members }),
             Err(kind) => match bad.iter_mut().find(|(k, _, _)| *k == kind) {
                 Some((_, _, lines)) => lines.push(*line),
                 None => bad.push((kind, row[yi].trim(), vec![*line])),
@@ -294,12 +349,19 @@ pub fn series_from_csv(
         let mut message = format!("`{cell}` in column `{y}` {}", kind.problem());
         match lines.len() {
             1 => {}
-            2 => message.push_str(&format!(", and 1 more cell has the same problem: {}", rows(&lines))),
-            n => message.push_str(&format!(", and {} more cells have the same problem: {}", n - 1, rows(&lines))),
+            2 => message.push_str(&format!(", and 1 more cell has the same problem: {}", rows_list(&lines))),
+            n => message.push_str(&format!(", and {} more cells have the same problem: {}", n - 1, rows_list(&lines))),
         }
         diags.push(Diagnostic::error(&csv.name, message).at(Some((lines[0], yi + 1))).hint(kind.hint(cell)));
     }
-    if diags.is_empty() { Ok(points) } else { Err(diags) }
+    if diags.is_empty() { Ok(rows) } else { Err(diags) }
+}
+
+/// The distinct values of a column, trimmed, in file order: what a `where`
+/// value could have been meant to be.
+pub fn distinct(csv: &Csv, column: usize) -> Vec<&str> {
+    let mut seen = std::collections::BTreeSet::new();
+    csv.rows.iter().map(|(_, row)| row[column].trim()).filter(|v| seen.insert(*v)).collect()
 }
 
 /// How many line numbers a list of rows shows before it gives the count.
@@ -307,7 +369,7 @@ const ROWS_SHOWN: usize = 5;
 
 /// Row numbers for a message: `rows 3, 4 and 9`, or when there are many,
 /// the first few and the count: `rows 3, 4, 5, 6, 7 … (26 rows)`.
-fn rows(lines: &[usize]) -> String {
+pub fn rows_list(lines: &[usize]) -> String {
     let shown: Vec<String> = lines.iter().take(ROWS_SHOWN).map(usize::to_string).collect();
     match (lines.len(), shown.split_last()) {
         (_, None) => String::new(),
@@ -383,8 +445,8 @@ mod tests {
 
     fn points(csv: &str, x: &str, y: &str, filter: &[(&str, &str)]) -> Result<Vec<(X, Option<f64>)>, Vec<Diagnostic>> {
         let csv = parse_csv("d.csv", csv).map_err(|d| vec![d])?;
-        let filter = filter.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-        series_from_csv(&csv, x, y, &filter).map(|p| p.into_iter().map(|(_, x, y)| (x, y)).collect())
+        let filter = filter.iter().map(|(a, b)| (a.to_string(), Match::Value(b.to_string()))).collect();
+        series_from_csv(&csv, x, y, &filter).map(|rows| rows.into_iter().map(|r| (r.x, r.y)).collect())
     }
 
     #[test]
@@ -525,6 +587,48 @@ mod tests {
         for name in ["d.csv", "d.csv.gz", "D.CSV.GZ", "hidden.csv", "plain.csv.gz"] {
             assert_eq!(folder.read(name).as_deref(), Ok(text), "{name}");
         }
+    }
+
+    /// A UTF-8 byte-order mark (Excel's "CSV UTF-8" starts with one) is not
+    /// part of the first column's name, and rows keep their line numbers.
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "\u{feff}year,n\n2017,1\n2018,x\n";
+        std::fs::write(dir.path().join("bom.csv"), text).unwrap();
+        std::fs::write(dir.path().join("bom.csv.gz"), gzip(text.as_bytes())).unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
+        for name in ["bom.csv", "bom.csv.gz"] {
+            let csv = parse_csv(name, &folder.read(name).unwrap()).unwrap();
+            assert_eq!(csv.header, ["year", "n"], "{name}");
+            let diags = series_from_csv(&csv, "year", "n", &BTreeMap::new()).unwrap_err();
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(
+                (diags[0].message.as_str(), diags[0].position),
+                ("`x` in column `n` is not a number", Some((3, 2)))
+            );
+        }
+    }
+
+    /// Windows-1252 (also when compressed) is decoded only when declared.
+    #[test]
+    fn a_declared_encoding_is_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = b"area,n\nYnys M\xf4n,1\n\x80 and \xa3,2\n";
+        std::fs::write(dir.path().join("w.csv"), bytes).unwrap();
+        std::fs::write(dir.path().join("w.csv.gz"), gzip(bytes)).unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
+        let windows = encoding("Windows-1252").unwrap();
+        assert_eq!(encoding("latin1"), Some(windows), "WHATWG reads Latin-1 as Windows-1252");
+        assert_eq!(encoding("cp-1252"), None);
+        assert_eq!(encoding("replacement"), None);
+        for name in ["w.csv", "w.csv.gz"] {
+            assert_eq!(folder.read_in(name, windows).unwrap(), "area,n\nYnys Môn,1\n€ and £,2\n", "{name}");
+            assert_eq!(folder.read(name).unwrap_err(), "the file is not UTF-8 text (line 2, column 7)", "{name}");
+        }
+        let utf16 = encoding("utf-16le").unwrap();
+        std::fs::write(dir.path().join("odd.csv"), b"a\x00,\x00\x00\xd8").unwrap();
+        assert_eq!(folder.read_in("odd.csv", utf16).unwrap_err(), "the file is not valid UTF-16LE text");
     }
 
     #[test]

@@ -122,9 +122,21 @@ pub struct DataSpec {
     pub x: Option<String>,
     #[serde(default)]
     pub y: Option<String>,
-    /// Keep only rows whose columns have these values, e.g. `{"area_name": "Croydon"}`.
+    /// Keep only rows whose columns have these values: one value, e.g.
+    /// `{"area_name": "Croydon"}`, or any of a list, e.g.
+    /// `{"name": {"in": ["Birmingham", "Coventry"]}}`. Every value must
+    /// occur in the file.
     #[serde(default, rename = "where")]
-    pub filter: BTreeMap<String, String>,
+    pub filter: BTreeMap<String, Match>,
+    /// Combine the rows that share an x into one point: `sum` or `mean` of
+    /// `y`. Every member of an `in` list must have a row at every x; an
+    /// empty cell in any of them makes the point a gap.
+    #[serde(default)]
+    pub aggregate: Option<Aggregate>,
+    /// The file's text encoding when it is not UTF-8, e.g. `windows-1252`
+    /// (as spreadsheets on Windows save "CSV"); any WHATWG label.
+    #[serde(default)]
+    pub encoding: Option<String>,
     /// `[a, b]`: a / b × scale.
     #[serde(default)]
     pub ratio: Option<[String; 2]>,
@@ -136,7 +148,10 @@ pub struct DataSpec {
     pub difference: Option<[String; 2]>,
     #[serde(default)]
     pub scale: Option<f64>,
-    /// How x values of derived inputs are paired: `exact`, `year` or `year-1`.
+    /// How x values of derived inputs are paired: `exact` (the same x, the
+    /// default), `year` (the same calendar year: 31 March 2019 with mid-2019
+    /// population) or `year-1` (the second series' previous year: 31 March
+    /// 2019 with mid-2018).
     #[serde(default)]
     pub align: Option<String>,
     /// First and last x to keep (inclusive), in the data's own form.
@@ -144,6 +159,53 @@ pub struct DataSpec {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+}
+
+/// What a `where` column must hold: one value, or any value of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(
+    untagged,
+    expecting = "expected a value in quotes, e.g. \"Croydon\", or a list of values, e.g. {\"in\": [\"Croydon\", \"Sutton\"]}"
+)]
+pub enum Match {
+    /// Rows whose cell is this value.
+    Value(String),
+    /// Rows whose cell is any of these values.
+    Any(AnyOf),
+}
+
+/// `{"in": [...]}`: the values a `where` column may hold.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnyOf {
+    #[serde(rename = "in")]
+    pub values: Vec<String>,
+}
+
+impl Match {
+    /// The values a row's cell may hold: one, or the list.
+    pub fn values(&self) -> &[String] {
+        match self {
+            Match::Value(value) => std::slice::from_ref(value),
+            Match::Any(any) => &any.values,
+        }
+    }
+
+    /// Which of the values `cell` is (cells are compared trimmed).
+    pub fn position(&self, cell: &str) -> Option<usize> {
+        let cell = cell.trim();
+        self.values().iter().position(|v| v == cell)
+    }
+}
+
+/// How the rows that share an x are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    /// The total of `y` over the rows, e.g. the population of several areas.
+    Sum,
+    /// The mean of `y` over the rows.
+    Mean,
 }
 
 /// One source id or several.
@@ -196,8 +258,9 @@ pub struct ChartSpec {
     #[serde(default)]
     pub format: Option<String>,
     /// How the chart's data table (in the appendix) lines up its series:
-    /// `exact` (a row per x, the default) or `year` (a row per calendar
-    /// year, for dates beside years).
+    /// `exact` (a row per x, the default), `year` (a row per calendar
+    /// year, for dates beside years) or `year-1` (as `year`, with series of
+    /// another kind of x than the first's shown in the following year's row).
     #[serde(default)]
     pub align: Option<String>,
 }
@@ -243,8 +306,11 @@ pub struct TableSpec {
     /// Number formats per series column, e.g. `[".0", ".2"]`.
     #[serde(default)]
     pub formats: Vec<String>,
-    /// How rows line up the series: `exact` (a row per x, the default) or
-    /// `year` (a row per calendar year, for dates beside years).
+    /// How rows line up the series: `exact` (a row per x, the default),
+    /// `year` (a row per calendar year, for dates beside years: 31 March
+    /// 2019 beside mid-2019) or `year-1` (as `year`, with series of another
+    /// kind of x than the first's shown in the following year's row: 31
+    /// March 2019 beside mid-2018), to match a derived series' `align`.
     #[serde(default)]
     pub align: Option<String>,
 }

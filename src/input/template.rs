@@ -10,7 +10,7 @@
 
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Files};
-use crate::input::manifest::Manifest;
+use crate::input::manifest::{Manifest, Match};
 
 /// The placeholder filled in with each value.
 pub const PLACEHOLDER: &str = "{area}";
@@ -46,21 +46,25 @@ pub fn areas(
             .path(path)
             .hint("name a series with a `file`; its column supplies the values"));
     };
-    let text = files.read(name).map_err(|reason| {
+    // An unknown encoding falls back to UTF-8 here; checking each briefing reports it.
+    let encoding = spec.encoding.as_deref().and_then(data::encoding).unwrap_or(encoding_rs::UTF_8);
+    let text = files.read_in(name, encoding).map_err(|reason| {
         Diagnostic::error(file, format!("cannot read `{name}`: {reason}")).at(locate(src, &segs)).path(path.clone())
     })?;
     let csv = data::parse_csv(&files.display(name), &text)?;
     let index = csv.column(column)?;
-    let filters: Vec<(usize, &str)> = spec
+    let filters: Vec<(usize, &Match)> = spec
         .filter
         .iter()
-        .filter(|(_, value)| !value.contains(PLACEHOLDER))
-        .map(|(col, value)| csv.column(col).map(|i| (i, value.as_str())))
+        .filter(|(_, m)| !m.values().iter().any(|v| v.contains(PLACEHOLDER)))
+        .map(|(col, m)| csv.column(col).map(|i| (i, m)))
         .collect::<Result<_, _>>()?;
     let mut values: Vec<String> = Vec::new();
     for (_, row) in &csv.rows {
         let value = row[index].trim();
-        if filters.iter().all(|(i, v)| row[*i].trim() == *v) && !value.is_empty() && !values.iter().any(|v| v == value)
+        if filters.iter().all(|(i, m)| m.position(&row[*i]).is_some())
+            && !value.is_empty()
+            && !values.iter().any(|v| v == value)
         {
             values.push(value.to_string());
         }
@@ -150,7 +154,7 @@ mod tests {
         let filled = substitute(&src, "St. Helier's \"Isle\"");
         let m = manifest::parse("t.json", &filled).unwrap();
         assert_eq!(m.title, "Violence in St. Helier's \"Isle\"");
-        assert_eq!(m.data["v"].filter["area"], "St. Helier's \"Isle\"");
+        assert_eq!(m.data["v"].filter["area"], Match::Value("St. Helier's \"Isle\"".into()));
         assert_eq!(filled.lines().count(), src.lines().count());
     }
 

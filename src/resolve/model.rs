@@ -184,6 +184,11 @@ pub enum RowAlign {
     Exact,
     /// A row per calendar year, for series of dates and of years together.
     Year,
+    /// A row per calendar year, with each series whose x are of another
+    /// kind than the first series' shown one row later: its year Y beside
+    /// the first series' year Y + 1 (mid-2018 population beside officers at
+    /// 31 March 2019), as `year-1` pairs them for derived series.
+    PreviousYear,
 }
 
 /// A series as a chart or table shows it: its label as resolved, its unit

@@ -77,11 +77,12 @@ impl<'a> Resolver<'a> {
         match align {
             None | Some("exact") => RowAlign::Exact,
             Some("year") => RowAlign::Year,
+            Some("year-1") => RowAlign::PreviousYear,
             Some(other) => {
                 self.error(
                     &with(path, key("align")),
                     format!("unknown alignment `{other}`"),
-                    "use `exact` (a row per x, the default) or `year` (a row per calendar year)",
+                    "use `exact` (a row per x, the default), `year` (a row per calendar year) or `year-1` (other kinds of x from the year before the first series')",
                 );
                 RowAlign::Exact
             }
@@ -137,10 +138,11 @@ impl<'a> Resolver<'a> {
             .collect();
         let rows = match align {
             RowAlign::Exact => self.rows_by_x(path, series, year_only),
-            RowAlign::Year => self.rows_by_year(path, series),
+            RowAlign::Year => self.rows_by_year(path, series, 0),
+            RowAlign::PreviousYear => self.rows_by_year(path, series, 1),
         };
         let default_header = match (align, series.first().and_then(|(_, s)| s.points.first())) {
-            (RowAlign::Year, _) => "Year",
+            (RowAlign::Year | RowAlign::PreviousYear, _) => "Year",
             (_, Some((X::Date { .. }, _))) => "Date",
             (_, Some((X::Year(_), _))) => "Year",
             (_, Some((X::FinancialYear(_), _))) => "Financial year",
@@ -191,15 +193,20 @@ impl<'a> Resolver<'a> {
             .collect()
     }
 
-    /// A row per calendar year, for time series of different kinds. A
-    /// series with two points in one year would make a row ambiguous.
-    fn rows_by_year(&mut self, path: &[PathSeg], series: &[(String, &Series)]) -> Vec<Row> {
+    /// A row per calendar year, for time series of different kinds; a
+    /// series whose x are of another kind than the first's is moved `shift`
+    /// years later (1 for `year-1`). A series with two points in one year
+    /// would make a row ambiguous.
+    fn rows_by_year(&mut self, path: &[PathSeg], series: &[(String, &Series)], shift: i32) -> Vec<Row> {
+        let kind = |s: &Series| s.points.first().map(|p| p.0.kind());
+        let first_kind = series.first().and_then(|(_, s)| kind(s));
         let mut years: BTreeMap<i32, Vec<Option<f64>>> = BTreeMap::new();
         for (i, (name, s)) in series.iter().enumerate() {
             let spath = with(&with(path, key("series")), index(i));
+            let shift = if kind(s) == first_kind { 0 } else { shift };
             let mut seen: BTreeMap<i32, &X> = BTreeMap::new();
             for (x, y) in &s.points {
-                let Some(year) = x.year() else {
+                let Some(own) = x.year() else {
                     self.error(
                         &spath,
                         format!("`{name}` has categories, which have no year"),
@@ -207,11 +214,12 @@ impl<'a> Resolver<'a> {
                     );
                     return Vec::new();
                 };
+                let year = own + shift;
                 if let Some(before) = seen.insert(year, x) {
                     self.error(
                         &spath,
                         format!(
-                            "`{name}` has two points in {year} ({before} and {x}), so a row for {year} is ambiguous"
+                            "`{name}` has two points in {own} ({before} and {x}), so a row for {year} is ambiguous"
                         ),
                         "leave out `\"align\": \"year\"`, or narrow the series with `from`/`to`",
                     );
