@@ -239,6 +239,7 @@ fn headings_nest_in_sections_in_the_outline_order() {
             if c.role == "Sect" {
                 let h = &c.children[0];
                 assert_eq!(h.role, format!("H{}", level + 1), "{}", h.text);
+                assert!(!h.text.trim().is_empty(), "an empty heading");
                 headings.push(norm(&h.text));
                 walk(c, level + 1, headings);
             } else {

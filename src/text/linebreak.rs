@@ -90,7 +90,8 @@ pub struct Line {
     pub runs: Vec<Run>,
     pub width: f32,
     /// The line ends between words (not inside one, at a hyphenation point
-    /// or after a hard hyphen): text read on across lines needs a space here.
+    /// or after a hard hyphen), or ends its paragraph: text read on across
+    /// lines needs a space here.
     pub space_after: bool,
 }
 
@@ -190,7 +191,11 @@ impl Typesetter<'_> {
             let last = breaks.len() - 1;
             for (i, frags) in breaks.into_iter().enumerate() {
                 let justify = align == Align::Justify && i != last;
-                lines.push(self.assemble(spans, frags, measure, justify));
+                let mut line = self.assemble(spans, frags, measure, justify);
+                // The text goes on after a forced break or the paragraph's
+                // end in another word (or another paragraph of one element).
+                line.space_after |= i == last;
+                lines.push(line);
             }
         }
         lines
