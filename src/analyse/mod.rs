@@ -3,17 +3,20 @@
 //!
 //! Series read from files come first; derived series (ratios, differences)
 //! are computed from them in dependency order. Every problem is reported
-//! with the file, line:column and JSON path (or CSV row and column).
+//! with the file, line:column and JSON path (or CSV row and column, or
+//! spreadsheet sheet and cell).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub mod format;
+mod sheets;
 pub mod stats;
 
 use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Csv, Files};
 use crate::input::manifest::{DataSpec, Manifest};
+use crate::input::sheet::{self, Workbooks};
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -142,6 +145,7 @@ pub fn analyse(file: &str, src: &str, m: &Manifest, files: &dyn Files) -> (Analy
         m,
         files,
         csvs: BTreeMap::new(),
+        workbooks: Workbooks::default(),
         analysis: Analysis::default(),
         diags: Vec::new(),
         visiting: Vec::new(),
@@ -159,6 +163,8 @@ struct Resolver<'a> {
     files: &'a dyn Files,
     /// Each CSV file is parsed once, however many series read it.
     csvs: BTreeMap<String, Option<Csv>>,
+    /// Spreadsheets read for this briefing alone, when `files` keeps none across briefings.
+    workbooks: Workbooks,
     analysis: Analysis,
     diags: Vec<Diagnostic>,
     /// Series being resolved, to catch cycles (a = b / c, c = a - b).
@@ -203,6 +209,7 @@ impl Resolver<'_> {
         let derived = [("ratio", &spec.ratio), ("per_capita", &spec.per_capita), ("difference", &spec.difference)];
         let chosen: Vec<_> = derived.iter().filter(|(_, v)| v.is_some()).collect();
         let mut series = match (chosen.as_slice(), &spec.file) {
+            ([], _) if reads_sheets(spec) => self.sheet_series(name, spec)?,
             ([], Some(file)) => self.file_series(name, spec, file)?,
             ([(kind, Some(inputs))], None) => self.derived(name, spec, kind, inputs)?,
             ([], None) => {
@@ -438,6 +445,11 @@ impl Resolver<'_> {
         }
         Some(())
     }
+}
+
+/// Whether a series is read from spreadsheet tables rather than one CSV file.
+fn reads_sheets(spec: &DataSpec) -> bool {
+    spec.sheet.is_some() || !spec.files.is_empty() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet)
 }
 
 /// The 1-based column of `name` in a parsed CSV (1 if unknown).

@@ -12,6 +12,7 @@ use briefing::diag::{self, Diagnostic, Sources};
 use briefing::export::output;
 use briefing::export::summary::Style;
 use briefing::input::data::{Files, Folder};
+use briefing::input::sheet::Workbooks;
 use briefing::input::manifest::{Manifest, Paper};
 use briefing::text::fonts::Fonts;
 use briefing::{Loaded, Options, Timings};
@@ -111,6 +112,8 @@ struct Recording {
     inner: Box<dyn Files>,
     /// Behind a mutex: a batch reads through one `Recording` from every thread.
     seen: Mutex<Sources>,
+    /// Spreadsheets parsed once for every briefing of a batch.
+    workbooks: Workbooks,
 }
 
 impl Files for Recording {
@@ -120,8 +123,18 @@ impl Files for Recording {
         Ok(text)
     }
 
+    /// Spreadsheets are binary: there is no text to show in a snippet, so
+    /// their bytes are passed on unrecorded.
+    fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+        self.inner.read_bytes(name)
+    }
+
     fn display(&self, name: &str) -> String {
         self.inner.display(name)
+    }
+
+    fn workbooks(&self) -> Option<&Workbooks> {
+        Some(&self.workbooks)
     }
 }
 
@@ -132,7 +145,7 @@ impl Recording {
     }
 
     fn new(inner: Box<dyn Files>) -> Self {
-        Recording { inner, seen: Mutex::default() }
+        Recording { inner, seen: Mutex::default(), workbooks: Workbooks::default() }
     }
 }
 
@@ -477,7 +490,7 @@ fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) 
 fn is_input(path: &Path, output: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv" | "md" | "gz")
+    !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv" | "md" | "gz" | "ods" | "xlsx" | "xls")
 }
 
 fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), Error> {

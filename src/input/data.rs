@@ -18,8 +18,20 @@ use crate::input::x::X;
 pub trait Files: Sync {
     /// The text of the file `name` (as written in the manifest), or a reason it cannot be read.
     fn read(&self, name: &str) -> Result<String, String>;
+    /// The bytes of the file `name`, as stored: spreadsheets are binary
+    /// (ZIP or OLE containers), so they are read without any decoding.
+    /// Sources that hold only text give the text's bytes.
+    fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+        self.read(name).map(String::into_bytes)
+    }
     /// How diagnostics name the file.
     fn display(&self, name: &str) -> String;
+    /// Parsed spreadsheets kept across briefings made through these files
+    /// (a batch reads each spreadsheet once, not once per area); `None`
+    /// keeps them for one briefing only.
+    fn workbooks(&self) -> Option<&crate::input::sheet::Workbooks> {
+        None
+    }
 }
 
 /// Files on disk, named relative to the manifest's folder (`base`). A name
@@ -40,6 +52,15 @@ impl Folder {
 
 impl Files for Folder {
     fn read(&self, name: &str) -> Result<String, String> {
+        let bytes = decompress(name, self.read_bytes(name)?)?;
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+            format!("the file is not UTF-8 text (line {line}, column {column})")
+        })
+    }
+
+    fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
         let outside = || {
             format!(
                 "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
@@ -61,13 +82,7 @@ impl Files for Folder {
         if !real.starts_with(&root) {
             return Err(outside());
         }
-        let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        let bytes = decompress(name, bytes)?;
-        String::from_utf8(bytes).map_err(|e| {
-            let valid = e.utf8_error().valid_up_to();
-            let (line, column) = crate::diag::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
-            format!("the file is not UTF-8 text (line {line}, column {column})")
-        })
+        std::fs::read(&real).map_err(|e| e.to_string())
     }
 
     fn display(&self, name: &str) -> String {
@@ -326,7 +341,7 @@ pub const MAX_MAGNITUDE: f64 = 1e15;
 /// What is wrong with a number cell; cells with the same kind of problem
 /// in one column are reported together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BadNumber {
+pub(crate) enum BadNumber {
     NotANumber,
     TooLarge,
     ThousandsSeparators,
@@ -335,7 +350,7 @@ enum BadNumber {
 
 impl BadNumber {
     /// Completes "`cell` in column `y` ...".
-    fn problem(self) -> &'static str {
+    pub(crate) fn problem(self) -> &'static str {
         match self {
             BadNumber::TooLarge => "is too large to be a figure",
             _ => "is not a number",
@@ -343,7 +358,7 @@ impl BadNumber {
     }
 
     /// How to fix it, quoting `cell` (the first of its kind) where that helps.
-    fn hint(self, cell: &str) -> String {
+    pub(crate) fn hint(self, cell: &str) -> String {
         match self {
             BadNumber::NotANumber => "leave the cell empty for a missing value; it is shown as a gap".into(),
             BadNumber::TooLarge => {
@@ -361,7 +376,7 @@ impl BadNumber {
 
 /// A number cell: empty means a gap. Thousands separators and stray
 /// symbols are refused rather than guessed at.
-fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
+pub(crate) fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);

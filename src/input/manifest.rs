@@ -115,7 +115,8 @@ pub struct DataSpec {
     /// Source id(s); a derived series also rests on its inputs' sources.
     #[serde(default)]
     pub source: Option<SourceIds>,
-    /// The CSV file, relative to the manifest's folder.
+    /// The data file, relative to the manifest's folder: CSV (`.csv`,
+    /// `.csv.gz`) or a spreadsheet (`.ods`, `.xlsx`, `.xls`, with `sheet`).
     #[serde(default)]
     pub file: Option<String>,
     #[serde(default)]
@@ -144,6 +145,72 @@ pub struct DataSpec {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+    /// Spreadsheet files (`.ods`, `.xlsx`, `.xls`): the sheet (tab) the
+    /// table is on, e.g. `"Table_1"`.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Spreadsheets: the table's cells, header row first, e.g. `"A6:D63"`.
+    /// Leaves out titles above, notes below and change columns beside it.
+    /// Give this or `header`.
+    #[serde(default)]
+    pub range: Option<String>,
+    /// Spreadsheets: the sheet row of the table's header, numbered from 1
+    /// as the spreadsheet shows it; the table runs to the sheet's last row.
+    /// Give this or `range`.
+    #[serde(default)]
+    pub header: Option<u32>,
+    /// Wide tables (one row per area, x values across the header): the row
+    /// holding the y values, by its label in a column, `{"A": "West
+    /// Midlands"}` (column letter: label, compared without surrounding
+    /// spaces or footnote markers), or by its sheet row number, `32`.
+    /// x values are the header cells of the other columns.
+    #[serde(default)]
+    pub row: Option<RowChoice>,
+    /// Wide tables: when the labels in `row` match several rows, which one,
+    /// counting from 1 down the sheet (`2`: the second "West Midlands").
+    #[serde(default)]
+    pub occurrence: Option<u32>,
+    /// Wide tables: header cells that are not x values, such as change
+    /// columns, e.g. `["number", "%"]`.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Several editions of one spreadsheet table, oldest first, read with
+    /// the same `sheet` and selection and merged into one series: where
+    /// editions share an x, the later one's value is used and a different
+    /// value is reported as a revision. Each is a file name, or `{"file":
+    /// ..., "header": 7}` (or `"range"`) for an edition whose table sits
+    /// elsewhere on the sheet. Use instead of `file`.
+    #[serde(default)]
+    pub files: Vec<Edition>,
+}
+
+/// How a wide table's row is chosen: by its sheet row number or by labels.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RowChoice {
+    /// The sheet row number, e.g. `32`.
+    Number(u32),
+    /// Column letter to label, e.g. `{"A": "West Midlands"}`.
+    Labels(BTreeMap<String, String>),
+}
+
+/// One edition of a spreadsheet table: its file, and where its table is
+/// when that differs from the series' `range` or `header`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Edition {
+    File(String),
+    Placed(PlacedEdition),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlacedEdition {
+    pub file: String,
+    #[serde(default)]
+    pub range: Option<String>,
+    #[serde(default)]
+    pub header: Option<u32>,
 }
 
 /// One source id or several.
