@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use crate::analyse::stats::{Series, X};
 use crate::analyse::{Resolver, order_problem};
-use crate::diag::{Diagnostic, suggest};
+use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data;
 use crate::input::manifest::{DataSpec, Edition, RowChoice};
 use crate::input::sheet::{self, Choice, OpenError, Place, Point, SheetError, Table};
@@ -21,8 +21,8 @@ struct EditionSpec<'a> {
     file: &'a str,
     range: Option<&'a str>,
     header: Option<u32>,
-    /// Where in the manifest the placement was written, for errors in it.
-    field: String,
+    /// Where in the series the edition is named (`file`, `files[2]`), for errors about it.
+    field: Vec<PathSeg>,
 }
 
 /// Two values from different editions that agree to this relative
@@ -31,6 +31,14 @@ struct EditionSpec<'a> {
 const SAME_VALUE: f64 = 1e-9;
 
 impl Resolver<'_> {
+    /// An error at `field` (a path inside the series' declaration) in the manifest.
+    fn error_at(&mut self, name: &str, field: &[PathSeg], message: impl Into<String>, hint: impl Into<String>) {
+        let mut path = vec![PathSeg::Key("data".into()), PathSeg::Key(name.into())];
+        path.extend(field.iter().cloned());
+        let d = Diagnostic::error(self.file, message).at(locate(self.src, &path)).path(format_path(&path)).hint(hint);
+        self.diags.push(d);
+    }
+
     /// A series read from one spreadsheet (`file` and `sheet`) or from
     /// several editions (`files`).
     pub(super) fn sheet_series(&mut self, name: &str, spec: &DataSpec) -> Option<Series> {
@@ -64,7 +72,7 @@ impl Resolver<'_> {
                 ok = false;
                 continue;
             };
-            match self.edition_points(name, spec, &shape, edition.file, sheet_name, place) {
+            match self.edition_points(name, spec, &shape, edition, sheet_name, place) {
                 Some(points) => read.push((edition.file.to_string(), points)),
                 None => ok = false,
             }
@@ -79,19 +87,19 @@ impl Resolver<'_> {
     /// The editions a series reads: `file`, or each of `files`.
     fn editions<'s>(&mut self, name: &str, spec: &'s DataSpec) -> Option<Vec<EditionSpec<'s>>> {
         match (&spec.file, spec.files.as_slice()) {
-            (Some(file), []) => Some(vec![EditionSpec { file, range: None, header: None, field: "file".into() }]),
+            (Some(file), []) => Some(vec![EditionSpec { file, range: None, header: None, field: vec![PathSeg::Key("file".into())] }]),
             (None, []) => None,
             (None, files) => Some(
                 files
                     .iter()
                     .enumerate()
                     .map(|(i, e)| match e {
-                        Edition::File(file) => EditionSpec { file, range: None, header: None, field: format!("files[{i}]") },
+                        Edition::File(file) => EditionSpec { file, range: None, header: None, field: files_at(i) },
                         Edition::Placed(p) => EditionSpec {
                             file: &p.file,
                             range: p.range.as_deref(),
                             header: p.header,
-                            field: format!("files[{i}]"),
+                            field: files_at(i),
                         },
                     })
                     .collect(),
@@ -189,38 +197,38 @@ impl Resolver<'_> {
     /// Where an edition's table is: its own `range`/`header` or the series'.
     fn place(&mut self, name: &str, spec: &DataSpec, edition: &EditionSpec) -> Option<Place> {
         let own = edition.range.is_some() || edition.header.is_some();
-        let (range, header, field) = if own {
-            (edition.range, edition.header, edition.field.as_str())
-        } else {
-            (spec.range.as_deref(), spec.header, "range")
-        };
+        let (range, header) = if own { (edition.range, edition.header) } else { (spec.range.as_deref(), spec.header) };
         let placed = match (range, header) {
             (Some(range), None) => Place::range(range),
             (None, Some(row)) => Place::header_row(row),
             (None, None) => Err("say where the table is on the sheet: `\"range\": \"A6:D63\"` (header row first) or `\"header\": 6` (the header's row)".into()),
             (Some(_), Some(_)) => Err("give `range` or `header`, not both".into()),
         };
-        match placed {
-            Ok(place) => Some(place),
-            Err(message) => {
-                let at = if own || field == "range" && spec.range.is_some() { Some(field) } else { None };
-                self.error(name, at, message, "rows are numbered from 1 and columns lettered from A, as the spreadsheet shows them");
-                None
-            }
-        }
+        placed
+            .map_err(|message| {
+                let field = match (own, range, header) {
+                    (true, _, _) => edition.field.clone(),
+                    (false, Some(_), _) => vec![PathSeg::Key("range".into())],
+                    (false, None, Some(_)) => vec![PathSeg::Key("header".into())],
+                    (false, None, None) => Vec::new(),
+                };
+                self.error_at(name, &field, message, "rows are numbered from 1 and columns lettered from A, as the spreadsheet shows them");
+            })
+            .ok()
     }
 
     /// The points of one edition, or `None` with its problems reported.
-    fn edition_points(&mut self, name: &str, spec: &DataSpec, shape: &Shape, file: &str, sheet_name: &str, place: Place) -> Option<Vec<Point>> {
+    fn edition_points(&mut self, name: &str, spec: &DataSpec, shape: &Shape, edition: &EditionSpec, sheet_name: &str, place: Place) -> Option<Vec<Point>> {
+        let file = edition.file;
         let book = self.workbook(file);
         let book = match book.as_ref() {
             Ok(book) => book,
             Err(OpenError::Read(reason)) => {
-                self.error(name, Some("file"), format!("cannot read the data file `{file}`: {reason}"), "data files are named relative to the manifest's folder");
+                self.error_at(name, &edition.field, format!("cannot read the data file `{file}`: {reason}"), "data files are named relative to the manifest's folder");
                 return None;
             }
-            Err(OpenError::Damaged(diag)) => {
-                self.diags.push(diag.clone());
+            Err(OpenError::Damaged { message, hint }) => {
+                self.error_at(name, &edition.field, message.clone(), hint.clone());
                 return None;
             }
         };
@@ -361,6 +369,10 @@ impl Resolver<'_> {
         }
         Some(merged.into_iter().map(|(p, _)| (p.x, p.y)).collect())
     }
+}
+
+fn files_at(i: usize) -> Vec<PathSeg> {
+    vec![PathSeg::Key("files".into()), PathSeg::Index(i)]
 }
 
 /// How a spreadsheet table is read.

@@ -589,3 +589,67 @@ fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A workbook in memory that counts how often its bytes are read.
+    struct Counting {
+        xlsx: Vec<u8>,
+        reads: AtomicUsize,
+    }
+
+    impl Files for &'static Counting {
+        fn read(&self, name: &str) -> Result<String, String> {
+            Err(format!("{name} is binary"))
+        }
+
+        fn read_bytes(&self, _: &str) -> Result<Vec<u8>, String> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok(self.xlsx.clone())
+        }
+
+        fn display(&self, name: &str) -> String {
+            name.to_string()
+        }
+    }
+
+    fn areas_xlsx() -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, head) in ["area", "2018", "2019"].iter().enumerate() {
+            sheet.write_string(0, col as u16, *head).unwrap();
+        }
+        for (row, area) in ["Coventry", "Solihull", "Walsall"].iter().enumerate() {
+            sheet.write_string(row as u32 + 1, 0, *area).unwrap();
+            sheet.write_number(row as u32 + 1, 1, row as f64).unwrap();
+            sheet.write_number(row as u32 + 1, 2, row as f64 + 0.5).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    /// A batch reads through one `Recording`: however many areas (and
+    /// series per area) use a spreadsheet, it is read and parsed once.
+    #[test]
+    fn a_batch_reads_each_spreadsheet_once() {
+        let counting: &'static Counting = Box::leak(Box::new(Counting { xlsx: areas_xlsx(), reads: AtomicUsize::new(0) }));
+        let recording = Recording::new(Box::new(counting));
+        for area in ["Coventry", "Solihull", "Walsall"] {
+            let src = briefing::input::template::substitute(
+                r#"{"format": 1, "title": "T", "date": "2020-01-01",
+                   "sources": {"s": {"publisher": "P", "title": "T"}},
+                   "data": {"a": {"file": "areas.xlsx", "sheet": "Sheet1", "header": 1, "row": {"A": "{area}"}, "label": "A", "source": "s"},
+                            "b": {"file": "areas.xlsx", "sheet": "Sheet1", "range": "A1:B4", "row": {"A": "{area}"}, "label": "B", "source": "s"}}}"#,
+                area,
+            );
+            let m = briefing::input::manifest::parse("t.json", &src).unwrap();
+            let (analysis, diags) = briefing::analyse::analyse("t.json", &src, &m, &recording);
+            assert!(diags.is_empty(), "{area}: {diags:?}");
+            assert_eq!(analysis.series["a"].points.len(), 2, "{area}");
+        }
+        assert_eq!(counting.reads.load(Ordering::SeqCst), 1);
+    }
+}

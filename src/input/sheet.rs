@@ -57,14 +57,15 @@ pub struct Workbook {
 pub enum OpenError {
     /// The file could not be read at all (missing, outside the folder).
     Read(String),
-    /// The file was read but is not a spreadsheet of its kind (a damaged ZIP).
-    Damaged(Diagnostic),
+    /// The file was read but is not a spreadsheet of its kind (a damaged
+    /// ZIP): what is wrong and how to fix it.
+    Damaged { message: String, hint: String },
 }
 
 impl Workbook {
     /// Parses a workbook's bytes; `file` is the name as written (its
     /// extension says the format) and `display` names it in diagnostics.
-    pub fn parse(file: &str, display: &str, bytes: Vec<u8>) -> Result<Workbook, Diagnostic> {
+    pub fn parse(file: &str, display: &str, bytes: Vec<u8>) -> Result<Workbook, OpenError> {
         let kind = kind(file).unwrap_or(Kind::Xlsx);
         // calamine reads untrusted bytes; should it ever fail by panicking,
         // the author still gets a message naming the file, not a crash.
@@ -76,9 +77,12 @@ impl Workbook {
                 Kind::Xlsx => "an Excel workbook (.xlsx)",
                 Kind::Xls => "an Excel 97-2003 workbook (.xls)",
             };
-            Diagnostic::error(display, format!("the file is not a readable spreadsheet: {reason}")).hint(format!(
-                "the file should be {format}; it may be damaged or cut short: download it again, or open and re-save it in a spreadsheet program"
-            ))
+            OpenError::Damaged {
+                message: format!("`{file}` is not a readable spreadsheet: {reason}"),
+                hint: format!(
+                    "the file should be {format}; it may be damaged or cut short: download it again, or open and re-save it in a spreadsheet program"
+                ),
+            }
         })?;
         Ok(Workbook { name: display.to_string(), sheets })
     }
@@ -159,7 +163,7 @@ impl Workbooks {
             .or_insert_with(|| {
                 let display = files.display(file);
                 let parsed = match files.read_bytes(file) {
-                    Ok(bytes) => Workbook::parse(file, &display, bytes).map_err(OpenError::Damaged),
+                    Ok(bytes) => Workbook::parse(file, &display, bytes),
                     Err(reason) => Err(OpenError::Read(reason)),
                 };
                 Arc::new(parsed)
@@ -598,7 +602,8 @@ fn same_label(cell: &str, wanted: &str) -> bool {
 /// Removes footnote markers from the end of a label: bracketed notes
 /// (`[x]`, `[note 1]`), `(r)` and `(p)` (revised, provisional), `*`, `†`,
 /// `‡`, superscript digits, and, in labels, one or two digits straight
-/// after a letter (`Wiltshire2`), as the Home Office marks its notes.
+/// after a letter or a closing bracket (`Wiltshire2`, `Officers (FTE)1`),
+/// as the Home Office marks its notes.
 fn without_markers(text: &str, digits_after_letters: bool) -> String {
     let mut t = text.trim_end();
     loop {
@@ -617,7 +622,7 @@ fn without_markers(text: &str, digits_after_letters: bool) -> String {
         t = t.trim_end_matches(['*', '†', '‡', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰']);
         if digits_after_letters {
             let stem = t.trim_end_matches(|c: char| c.is_ascii_digit());
-            if (1..=2).contains(&(t.len() - stem.len())) && stem.chars().next_back().is_some_and(char::is_alphabetic) {
+            if (1..=2).contains(&(t.len() - stem.len())) && stem.chars().next_back().is_some_and(|c| c.is_alphabetic() || c == ')') {
                 t = stem;
             }
         }
@@ -667,6 +672,7 @@ mod tests {
         for (cell, want) in [
             ("West Midlands ", "West Midlands"),
             ("Derbyshire1", "Derbyshire"),
+            ("Officers (FTE)1", "Officers (FTE)"),
             ("Wiltshire2", "Wiltshire"),
             ("Kent [note 3]", "Kent"),
             ("Essex (r)", "Essex"),
@@ -700,6 +706,50 @@ mod tests {
         assert!(number(&Data::String("6494.7 (r)".into())).is_err(), "a marked number is reported, not guessed at");
         assert!(number(&Data::Float(1e300)).is_err());
         assert!(number(&Data::Bool(true)).is_err());
+    }
+
+    struct Counting(std::sync::atomic::AtomicUsize, Vec<u8>);
+
+    impl Files for Counting {
+        fn read(&self, name: &str) -> Result<String, String> {
+            Err(format!("{name} is binary"))
+        }
+        fn read_bytes(&self, _: &str) -> Result<Vec<u8>, String> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(self.1.clone())
+        }
+        fn display(&self, name: &str) -> String {
+            format!("dir/{name}")
+        }
+    }
+
+    #[test]
+    fn workbooks_are_read_once_and_damage_is_explained() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().set_name("Table 1").unwrap().write_string(0, 0, "x").unwrap();
+        let files = Counting(Default::default(), book.save_to_buffer().unwrap());
+        let workbooks = Workbooks::default();
+        for _ in 0..3 {
+            let book = workbooks.get(&files, "t.xlsx");
+            let book = book.as_ref().as_ref().map_err(|_| "unreadable").unwrap();
+            assert_eq!(book.name, "dir/t.xlsx");
+            assert_eq!(book.sheet_names(), ["Table 1"]);
+        }
+        assert_eq!(files.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        let book = workbooks.get(&files, "t.xlsx");
+        let Err(SheetError::Missing { message, hint }) = book.as_ref().as_ref().map_err(|_| ()).unwrap().sheet("Table_1") else {
+            panic!("a missing sheet is reported as missing");
+        };
+        assert_eq!(message, "there is no sheet `Table_1` in dir/t.xlsx");
+        assert_eq!(hint, "did you mean `Table 1`?");
+        let cut = Counting(Default::default(), files.1[..files.1.len() / 2].to_vec());
+        match Workbooks::default().get(&cut, "cut.xlsx").as_ref() {
+            Err(OpenError::Damaged { message, hint }) => {
+                assert!(message.starts_with("`cut.xlsx` is not a readable spreadsheet"), "{message}");
+                assert!(hint.contains("Excel workbook (.xlsx)"), "{hint}");
+            }
+            _ => panic!("a cut-short workbook is reported as damaged"),
+        }
     }
 
     #[test]
