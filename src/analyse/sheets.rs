@@ -48,9 +48,15 @@ impl Resolver<'_> {
             let (message, hint) = match spreadsheet {
                 Some(file) => {
                     let names = self.sheet_names(file);
-                    (format!("`{file}` is a spreadsheet: name the sheet the table is on"), format!("add `\"sheet\": ...`; its sheets are {names}"))
+                    (
+                        format!("`{file}` is a spreadsheet: name the sheet the table is on"),
+                        format!("add `\"sheet\": ...`; its sheets are {names}"),
+                    )
                 }
-                None => ("several editions (`files`) are read from spreadsheets only".to_string(), "give one CSV file as `file`, or spreadsheet files with a `sheet`".to_string()),
+                None => (
+                    "several editions (`files`) are read from spreadsheets only".to_string(),
+                    "give one CSV file as `file`, or spreadsheet files with a `sheet`".to_string(),
+                ),
             };
             self.error(name, None, message, hint);
             return None;
@@ -87,7 +93,9 @@ impl Resolver<'_> {
     /// The editions a series reads: `file`, or each of `files`.
     fn editions<'s>(&mut self, name: &str, spec: &'s DataSpec) -> Option<Vec<EditionSpec<'s>>> {
         match (&spec.file, spec.files.as_slice()) {
-            (Some(file), []) => Some(vec![EditionSpec { file, range: None, header: None, field: vec![PathSeg::Key("file".into())] }]),
+            (Some(file), []) => {
+                Some(vec![EditionSpec { file, range: None, header: None, field: vec![PathSeg::Key("file".into())] }])
+            }
             (None, []) => None,
             (None, files) => Some(
                 files
@@ -105,7 +113,12 @@ impl Resolver<'_> {
                     .collect(),
             ),
             (Some(_), _) => {
-                self.error(name, Some("files"), "a series has one `file` or several `files`, not both", "move the `file` into the `files` list, oldest edition first");
+                self.error(
+                    name,
+                    Some("files"),
+                    "a series has one `file` or several `files`, not both",
+                    "move the `file` into the `files` list, oldest edition first",
+                );
                 None
             }
         }
@@ -130,7 +143,12 @@ impl Resolver<'_> {
             (None, Some(x), Some(y)) => {
                 if spec.occurrence.is_some() || !spec.skip.is_empty() {
                     let field = if spec.occurrence.is_some() { "occurrence" } else { "skip" };
-                    self.error(name, Some(field), format!("`{field}` is for wide tables, read with `row`"), "a long table chooses its rows with `where`");
+                    self.error(
+                        name,
+                        Some(field),
+                        format!("`{field}` is for wide tables, read with `row`"),
+                        "a long table chooses its rows with `where`",
+                    );
                     return None;
                 }
                 Some(Shape::Long { x: x.clone(), y: y.clone() })
@@ -145,18 +163,33 @@ impl Resolver<'_> {
                 None
             }
             (Some(_), None, None) if !spec.filter.is_empty() => {
-                self.error(name, Some("where"), "`where` is for long tables; a wide table's row is chosen with `row`", "put the row's label in `row`, e.g. `{\"A\": \"West Midlands\"}`");
+                self.error(
+                    name,
+                    Some("where"),
+                    "`where` is for long tables; a wide table's row is chosen with `row`",
+                    "put the row's label in `row`, e.g. `{\"A\": \"West Midlands\"}`",
+                );
                 None
             }
             (Some(row), None, None) => {
                 let choice = match row {
                     RowChoice::Number(0) => {
-                        self.error(name, Some("row"), "sheet rows are numbered from 1", "give the row number the spreadsheet shows");
+                        self.error(
+                            name,
+                            Some("row"),
+                            "sheet rows are numbered from 1",
+                            "give the row number the spreadsheet shows",
+                        );
                         return None;
                     }
                     RowChoice::Number(n) => Choice::Row(n - 1),
                     RowChoice::Labels(labels) if labels.is_empty() => {
-                        self.error(name, Some("row"), "`row` names no label", "write `{\"A\": \"West Midlands\"}`: the column letter and the row's label");
+                        self.error(
+                            name,
+                            Some("row"),
+                            "`row` names no label",
+                            "write `{\"A\": \"West Midlands\"}`: the column letter and the row's label",
+                        );
                         return None;
                     }
                     RowChoice::Labels(labels) => {
@@ -177,7 +210,12 @@ impl Resolver<'_> {
                     }
                 };
                 if spec.occurrence == Some(0) {
-                    self.error(name, Some("occurrence"), "occurrences are counted from 1", "`1` is the first matching row from the top");
+                    self.error(
+                        name,
+                        Some("occurrence"),
+                        "occurrences are counted from 1",
+                        "`1` is the first matching row from the top",
+                    );
                     return None;
                 }
                 Some(Shape::Wide { choice })
@@ -212,19 +250,37 @@ impl Resolver<'_> {
                     (false, None, Some(_)) => vec![PathSeg::Key("header".into())],
                     (false, None, None) => Vec::new(),
                 };
-                self.error_at(name, &field, message, "rows are numbered from 1 and columns lettered from A, as the spreadsheet shows them");
+                self.error_at(
+                    name,
+                    &field,
+                    message,
+                    "rows are numbered from 1 and columns lettered from A, as the spreadsheet shows them",
+                );
             })
             .ok()
     }
 
     /// The points of one edition, or `None` with its problems reported.
-    fn edition_points(&mut self, name: &str, spec: &DataSpec, shape: &Shape, edition: &EditionSpec, sheet_name: &str, place: Place) -> Option<Vec<Point>> {
+    fn edition_points(
+        &mut self,
+        name: &str,
+        spec: &DataSpec,
+        shape: &Shape,
+        edition: &EditionSpec,
+        sheet_name: &str,
+        place: Place,
+    ) -> Option<Vec<Point>> {
         let file = edition.file;
         let book = self.workbook(file);
         let book = match book.as_ref() {
             Ok(book) => book,
             Err(OpenError::Read(reason)) => {
-                self.error_at(name, &edition.field, format!("cannot read the data file `{file}`: {reason}"), "data files are named relative to the manifest's folder");
+                self.error_at(
+                    name,
+                    &edition.field,
+                    format!("cannot read the data file `{file}`: {reason}"),
+                    "data files are named relative to the manifest's folder",
+                );
                 return None;
             }
             Err(OpenError::Damaged { message, hint }) => {
@@ -245,10 +301,13 @@ impl Resolver<'_> {
         };
         let table = sheet.table(place).map_err(|d| self.diags.push(d)).ok()?;
         let points = match shape {
-            Shape::Wide { choice } => table.wide(choice, spec.occurrence, &spec.skip).map_err(|d| self.diags.extend(d)).ok()?,
+            Shape::Wide { choice } => {
+                table.wide(choice, spec.occurrence, &spec.skip).map_err(|d| self.diags.extend(d)).ok()?
+            }
             Shape::Long { x, y } => self.long_points(name, spec, &table, x, y)?,
         };
-        let numbered: Vec<(usize, X, Option<f64>)> = points.iter().enumerate().map(|(i, p)| (i, p.x.clone(), p.y)).collect();
+        let numbered: Vec<(usize, X, Option<f64>)> =
+            points.iter().enumerate().map(|(i, p)| (i, p.x.clone(), p.y)).collect();
         if let Some((at, message, hint)) = order_problem(&numbered) {
             // In a wide table the x values are header cells: a text heading
             // among dates is a column that is not an x value at all.
@@ -272,9 +331,16 @@ impl Resolver<'_> {
             if !csv.header.iter().any(|h| h == column) {
                 let present: Vec<&str> = csv.header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
                 let hint = suggest(column, present.iter().copied()).unwrap_or_else(|| {
-                    format!("the header row has {}; is the table's header on another row in this edition?", present.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "the header row has {}; is the table's header on another row in this edition?",
+                        present.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                    )
                 });
-                self.diags.push(Diagnostic::error(&csv.name, format!("no column `{column}` in the header row")).path(table.header_span()).hint(hint));
+                self.diags.push(
+                    Diagnostic::error(&csv.name, format!("no column `{column}` in the header row"))
+                        .path(table.header_span())
+                        .hint(hint),
+                );
                 missing = true;
             }
         }
@@ -300,7 +366,12 @@ impl Resolver<'_> {
             }
         };
         if points.is_empty() {
-            self.error(name, Some("where"), format!("no rows of {} match the filter", csv.name), "check the `where` values against the sheet");
+            self.error(
+                name,
+                Some("where"),
+                format!("no rows of {} match the filter", csv.name),
+                "check the `where` values against the sheet",
+            );
             return None;
         }
         let field = |column: &str| csv.header.iter().position(|h| h == column).unwrap_or(0) + 1;
@@ -308,7 +379,12 @@ impl Resolver<'_> {
         Some(
             points
                 .into_iter()
-                .map(|(row, x, y)| Point { x, y, cell: table.cell_of(row, y_field), x_cell: table.cell_of(row, x_field) })
+                .map(|(row, x, y)| Point {
+                    x,
+                    y,
+                    cell: table.cell_of(row, y_field),
+                    x_cell: table.cell_of(row, x_field),
+                })
                 .collect(),
         )
     }
@@ -328,9 +404,18 @@ impl Resolver<'_> {
                 .enumerate()
                 .find_map(|(i, (_, p))| p.iter().find(|p| p.x.kind() != first.x.kind()).map(|p| (i, p)))?;
             self.diags.push(
-                Diagnostic::error(&displays[index], format!("this edition's x values are {}s, but the first edition's are {}s (`{}` at {})", other.x.kind(), first.x.kind(), first.x, first.x_cell))
-                    .path(other.x_cell.clone())
-                    .hint("the editions' tables must have the same layout; give this edition its own `range` or `header`"),
+                Diagnostic::error(
+                    &displays[index],
+                    format!(
+                        "this edition's x values are {}s, but the first edition's are {}s (`{}` at {})",
+                        other.x.kind(),
+                        first.x.kind(),
+                        first.x,
+                        first.x_cell
+                    ),
+                )
+                .path(other.x_cell.clone())
+                .hint("the editions' tables must have the same layout; give this edition its own `range` or `header`"),
             );
             return None;
         }

@@ -12,8 +12,8 @@ use briefing::diag::{self, Diagnostic, Sources};
 use briefing::export::output;
 use briefing::export::summary::Style;
 use briefing::input::data::{Files, Folder};
-use briefing::input::sheet::Workbooks;
 use briefing::input::manifest::{Manifest, Paper};
+use briefing::input::sheet::Workbooks;
 use briefing::text::fonts::Fonts;
 use briefing::{Loaded, Options, Timings};
 use clap::CommandFactory;
@@ -490,7 +490,9 @@ fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) 
 fn is_input(path: &Path, output: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv" | "md" | "gz" | "ods" | "xlsx" | "xls")
+    !name.starts_with(".briefing-")
+        && path != output
+        && matches!(ext, "json" | "csv" | "md" | "gz" | "ods" | "xlsx" | "xls")
 }
 
 fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), Error> {
@@ -635,7 +637,8 @@ mod tests {
     /// series per area) use a spreadsheet, it is read and parsed once.
     #[test]
     fn a_batch_reads_each_spreadsheet_once() {
-        let counting: &'static Counting = Box::leak(Box::new(Counting { xlsx: areas_xlsx(), reads: AtomicUsize::new(0) }));
+        let counting: &'static Counting =
+            Box::leak(Box::new(Counting { xlsx: areas_xlsx(), reads: AtomicUsize::new(0) }));
         let recording = Recording::new(Box::new(counting));
         for area in ["Coventry", "Solihull", "Walsall"] {
             let src = briefing::input::template::substitute(

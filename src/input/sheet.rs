@@ -49,8 +49,11 @@ fn kind(file: &str) -> Option<Kind> {
 pub struct Workbook {
     /// The file as diagnostics name it.
     pub name: String,
-    sheets: Vec<(String, Result<Range<Data>, String>)>,
+    sheets: Vec<NamedSheet>,
 }
+
+/// A sheet's name and its cells, or why they could not be read.
+type NamedSheet = (String, Result<Range<Data>, String>);
 
 /// Why a workbook could not be opened.
 #[derive(Debug, Clone)]
@@ -115,8 +118,8 @@ impl Workbook {
     }
 }
 
-fn read_sheets(kind: Kind, bytes: Vec<u8>) -> Result<Vec<(String, Result<Range<Data>, String>)>, String> {
-    fn all<R: Reader<Cursor<Vec<u8>>>>(mut book: R) -> Vec<(String, Result<Range<Data>, String>)>
+fn read_sheets(kind: Kind, bytes: Vec<u8>) -> Result<Vec<NamedSheet>, String> {
+    fn all<R: Reader<Cursor<Vec<u8>>>>(mut book: R) -> Vec<NamedSheet>
     where
         R::Error: std::fmt::Display,
     {
@@ -192,7 +195,8 @@ pub struct Place {
 impl Place {
     /// Parses a cell range such as `A6:D63` (the header row first).
     pub fn range(text: &str) -> Result<Place, String> {
-        let bad = || format!("`{text}` is not a cell range; write it as the top-left and bottom-right cells, e.g. `A6:D63`");
+        let bad =
+            || format!("`{text}` is not a cell range; write it as the top-left and bottom-right cells, e.g. `A6:D63`");
         let (from, to) = text.trim().split_once(':').ok_or_else(bad)?;
         let (r0, c0) = parse_cell(from).ok_or_else(bad)?;
         let (r1, c1) = parse_cell(to).ok_or_else(bad)?;
@@ -284,13 +288,8 @@ impl<'a> Sheet<'a> {
         let extent = format!("{}:{}{}", "A1", column_name(end_col), end_row + 1);
         let (last_row, last_col) = match place.last {
             Some((row, col)) if row > end_row || col > end_col => {
-                let range = format!(
-                    "{}{}:{}{}",
-                    column_name(place.first_col),
-                    place.header + 1,
-                    column_name(col),
-                    row + 1
-                );
+                let range =
+                    format!("{}{}:{}{}", column_name(place.first_col), place.header + 1, column_name(col), row + 1);
                 return Err(self
                     .error(format!("{}!{range}", self.quoted()), format!("the range {range} reaches outside the sheet, whose cells end at {}", self.cell(end_row, end_col).rsplit('!').next().unwrap_or_default()))
                     .hint(format!("the sheet's cells are {extent}; check the range against the table (has the table moved in this edition?)")));
@@ -298,7 +297,10 @@ impl<'a> Sheet<'a> {
             Some(last) => last,
             None if place.header >= end_row => {
                 return Err(self
-                    .error(self.cell(place.header, 0), format!("row {} has no rows under it: the sheet ends at row {}", place.header + 1, end_row + 1))
+                    .error(
+                        self.cell(place.header, 0),
+                        format!("row {} has no rows under it: the sheet ends at row {}", place.header + 1, end_row + 1),
+                    )
                     .hint("`header` is the sheet row of the table's column names, numbered from 1"));
             }
             None => (end_row, end_col),
@@ -384,7 +386,12 @@ impl Table<'_> {
     /// Reads a wide table: the x values from the header cells of every
     /// column with one, except the label columns and those in `skip`; the
     /// y values from the chosen row.
-    pub fn wide(&self, choice: &Choice, occurrence: Option<u32>, skip: &[String]) -> Result<Vec<Point>, Vec<Diagnostic>> {
+    pub fn wide(
+        &self,
+        choice: &Choice,
+        occurrence: Option<u32>,
+        skip: &[String],
+    ) -> Result<Vec<Point>, Vec<Diagnostic>> {
         let row = self.choose(choice, occurrence).map_err(|d| vec![d])?;
         let label_cols: Vec<u32> = match choice {
             Choice::Row(_) => Vec::new(),
@@ -417,9 +424,7 @@ impl Table<'_> {
     /// is named in the hint (for the author to check; it is never used).
     fn no_x_values(&self) -> Diagnostic {
         let span = self.header_span();
-        let timed = |r: u32| {
-            self.columns().filter(|c| header_x(self.sheet.get(r, *c)).is_time()).count() >= 2
-        };
+        let timed = |r: u32| self.columns().filter(|c| header_x(self.sheet.get(r, *c)).is_time()).count() >= 2;
         let near = (1..=5u32)
             .flat_map(|d| [self.header.checked_sub(d), Some(self.header + d)])
             .flatten()
@@ -429,7 +434,8 @@ impl Table<'_> {
                 "row {} has dates or years across it: has the table moved in this edition? Give this edition its own `header` or `range`",
                 r + 1
             ),
-            None => "`header` or `range` must start at the row of column headings (dates or years across a wide table)".into(),
+            None => "`header` or `range` must start at the row of column headings (dates or years across a wide table)"
+                .into(),
         };
         self.sheet.error(span, "the header row has no x values: its cells are empty or skipped").hint(hint)
     }
@@ -441,7 +447,15 @@ impl Table<'_> {
             Choice::Row(row) => {
                 return Err(self
                     .sheet
-                    .error(self.sheet.cell(*row, self.first_col), format!("row {} is not in the table, which has rows {} to {}", row + 1, self.header + 2, self.last_row + 1))
+                    .error(
+                        self.sheet.cell(*row, self.first_col),
+                        format!(
+                            "row {} is not in the table, which has rows {} to {}",
+                            row + 1,
+                            self.header + 2,
+                            self.last_row + 1
+                        ),
+                    )
                     .hint("`row` is a sheet row number under the header, as the spreadsheet shows it"));
             }
             Choice::Labels(labels) => labels,
@@ -450,13 +464,26 @@ impl Table<'_> {
             .rows()
             .filter(|&r| labels.iter().all(|(c, want)| same_label(&text(self.sheet.get(r, *c)), want)))
             .collect();
-        let wanted = labels.iter().map(|(c, l)| format!("`{l}` in column {}", column_name(*c))).collect::<Vec<_>>().join(" and ");
+        let wanted = labels
+            .iter()
+            .map(|(c, l)| format!("`{l}` in column {}", column_name(*c)))
+            .collect::<Vec<_>>()
+            .join(" and ");
         let (first_col, first_label) = &labels[0];
         match (matching.as_slice(), occurrence) {
             ([], _) => {
-                let present: Vec<String> = self.rows().map(|r| label(&text(self.sheet.get(r, *first_col)))).filter(|l| !l.is_empty()).collect();
-                let hint = suggest(&label(first_label), present.iter().map(String::as_str))
-                    .unwrap_or_else(|| format!("check the label and the column letter; column {} holds labels such as {}", column_name(*first_col), quoted_list(&present.iter().take(4).map(String::as_str).collect::<Vec<_>>())));
+                let present: Vec<String> = self
+                    .rows()
+                    .map(|r| label(&text(self.sheet.get(r, *first_col))))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let hint = suggest(&label(first_label), present.iter().map(String::as_str)).unwrap_or_else(|| {
+                    format!(
+                        "check the label and the column letter; column {} holds labels such as {}",
+                        column_name(*first_col),
+                        quoted_list(&present.iter().take(4).map(String::as_str).collect::<Vec<_>>())
+                    )
+                });
                 let span = format!(
                     "{}!{}{}:{}{}",
                     self.sheet.quoted(),
@@ -471,16 +498,22 @@ impl Table<'_> {
             (rows, Some(n)) if n >= 1 && (n as usize) <= rows.len() => Ok(rows[n as usize - 1]),
             (rows, occurrence) => {
                 let cells: Vec<String> = rows.iter().map(|r| self.sheet.cell(*r, *first_col)).collect();
-                let choices: Vec<String> =
-                    rows.iter().enumerate().map(|(i, r)| format!("`\"occurrence\": {}` for row {}", i + 1, r + 1)).collect();
+                let choices: Vec<String> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| format!("`\"occurrence\": {}` for row {}", i + 1, r + 1))
+                    .collect();
                 let message = match occurrence {
-                    Some(n) => format!("`occurrence` is {n}, but {} rows have {wanted}: {}", rows.len(), cells.join(", ")),
+                    Some(n) => {
+                        format!("`occurrence` is {n}, but {} rows have {wanted}: {}", rows.len(), cells.join(", "))
+                    }
                     None => format!("{} rows have {wanted}: {}; which one is meant?", rows.len(), cells.join(", ")),
                 };
-                Err(self
-                    .sheet
-                    .error(cells[0].clone(), message)
-                    .hint(format!("choose one with {}, or give its sheet row, e.g. `\"row\": {}`", choices.join(" or "), rows[rows.len() - 1] + 1)))
+                Err(self.sheet.error(cells[0].clone(), message).hint(format!(
+                    "choose one with {}, or give its sheet row, e.g. `\"row\": {}`",
+                    choices.join(" or "),
+                    rows[rows.len() - 1] + 1
+                )))
             }
         }
     }
@@ -529,7 +562,7 @@ fn date(cell: &Data) -> Option<X> {
         }
         Data::DateTimeIso(iso) => {
             let (day, time) = iso.split_once('T').unwrap_or((iso, "00:00:00"));
-            if time.trim_start_matches(['0', ':', '.']).trim_end_matches('Z').len() > 0 {
+            if !time.trim_start_matches(['0', ':', '.']).trim_end_matches('Z').is_empty() {
                 return None;
             }
             match crate::input::date::parse_date(day)? {
@@ -560,19 +593,37 @@ fn header_x(cell: &Data) -> X {
 /// what the cell shows, what is wrong and how to fix it.
 fn number(cell: &Data) -> Result<Option<f64>, (String, &'static str, String)> {
     match cell {
-        Data::Float(f) if !f.is_finite() || f.abs() > MAX_MAGNITUDE => Err((number_text(*f), "is too large to be a figure", "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into())),
+        Data::Float(f) if !f.is_finite() || f.abs() > MAX_MAGNITUDE => Err((
+            number_text(*f),
+            "is too large to be a figure",
+            "values are limited to ±1,000,000,000,000,000; is the column in the wrong unit?".into(),
+        )),
         Data::Float(f) => Ok(Some(*f)),
         Data::Int(i) => Ok(Some(*i as f64)).and_then(|v| match v {
-            Some(v) if v.abs() > MAX_MAGNITUDE => Err((i.to_string(), "is too large to be a figure", "values are limited to ±1,000,000,000,000,000".into())),
+            Some(v) if v.abs() > MAX_MAGNITUDE => Err((
+                i.to_string(),
+                "is too large to be a figure",
+                "values are limited to ±1,000,000,000,000,000".into(),
+            )),
             v => Ok(v),
         }),
         Data::Empty => Ok(None),
         Data::String(s) if is_missing_marker(s) => Ok(None),
         // Numbers stored as text read as the same text in a CSV file would.
         Data::String(s) => parse_number(s).map_err(|bad| (s.trim().to_string(), bad.problem(), bad.hint(s.trim()))),
-        Data::Error(e) => Err((e.to_string(), "is a spreadsheet error, not a number", "fix the formula in the spreadsheet, or leave the cell empty for a gap".into())),
-        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err((text(cell), "is a date or time, not a number", "check the row and columns: a number was expected here".into())),
-        Data::Bool(_) => Err((text(cell), "is not a number", "write a number, or leave the cell empty for a gap".into())),
+        Data::Error(e) => Err((
+            e.to_string(),
+            "is a spreadsheet error, not a number",
+            "fix the formula in the spreadsheet, or leave the cell empty for a gap".into(),
+        )),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err((
+            text(cell),
+            "is a date or time, not a number",
+            "check the row and columns: a number was expected here".into(),
+        )),
+        Data::Bool(_) => {
+            Err((text(cell), "is not a number", "write a number, or leave the cell empty for a gap".into()))
+        }
     }
 }
 
@@ -622,7 +673,9 @@ fn without_markers(text: &str, digits_after_letters: bool) -> String {
         t = t.trim_end_matches(['*', '†', '‡', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹', '⁰']);
         if digits_after_letters {
             let stem = t.trim_end_matches(|c: char| c.is_ascii_digit());
-            if (1..=2).contains(&(t.len() - stem.len())) && stem.chars().next_back().is_some_and(|c| c.is_alphabetic() || c == ')') {
+            if (1..=2).contains(&(t.len() - stem.len()))
+                && stem.chars().next_back().is_some_and(|c| c.is_alphabetic() || c == ')')
+            {
                 t = stem;
             }
         }
@@ -690,7 +743,10 @@ mod tests {
         assert_eq!(header_x(&Data::String("2019 [r]".into())), X::Year(2019));
         assert_eq!(header_x(&Data::String("2016/17".into())), X::FinancialYear(2016));
         assert_eq!(header_x(&Data::Float(2019.0)), X::Year(2019));
-        assert_eq!(header_x(&Data::DateTimeIso("2019-03-31T00:00:00".into())), X::Date { year: 2019, month: 3, day: 31 });
+        assert_eq!(
+            header_x(&Data::DateTimeIso("2019-03-31T00:00:00".into())),
+            X::Date { year: 2019, month: 3, day: 31 }
+        );
     }
 
     #[test]
@@ -737,7 +793,9 @@ mod tests {
         }
         assert_eq!(files.0.load(std::sync::atomic::Ordering::SeqCst), 1);
         let book = workbooks.get(&files, "t.xlsx");
-        let Err(SheetError::Missing { message, hint }) = book.as_ref().as_ref().map_err(|_| ()).unwrap().sheet("Table_1") else {
+        let Err(SheetError::Missing { message, hint }) =
+            book.as_ref().as_ref().map_err(|_| ()).unwrap().sheet("Table_1")
+        else {
             panic!("a missing sheet is reported as missing");
         };
         assert_eq!(message, "there is no sheet `Table_1` in dir/t.xlsx");
@@ -754,7 +812,7 @@ mod tests {
 
     #[test]
     fn numbers_written_for_csv_read_back_exactly() {
-        for f in [6494.7, 6558.8773000000101, 0.1 + 0.2, 2019.0, -3.5e-7] {
+        for f in [6494.7, 1.0 / 3.0, 0.1 + 0.2, 2019.0, -3.5e-7] {
             assert_eq!(number_text(f).parse::<f64>().unwrap(), f);
         }
         assert_eq!(number_text(2019.0), "2019");
