@@ -392,7 +392,7 @@ fn bad_spreadsheet_cases_write_no_pdf() {
 }
 
 #[test]
-fn a_batch_reads_each_spreadsheet_once() {
+fn a_batch_makes_each_area_from_one_spreadsheet() {
     // Three areas from one workbook, read once (counted in the unit tests of
     // the command's shared file reader); here, that every area gets its own row.
     let dir = tempfile::tempdir().unwrap();

@@ -14,9 +14,9 @@ pub mod stats;
 
 use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
-use crate::input::data::{self, Csv, Files};
+use crate::input::data::{self, Csv, Files, Parsed};
 use crate::input::manifest::{DataSpec, Manifest};
-use crate::input::sheet::{self, Workbooks};
+use crate::input::sheet;
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -145,7 +145,7 @@ pub fn analyse(file: &str, src: &str, m: &Manifest, files: &dyn Files) -> (Analy
         m,
         files,
         csvs: BTreeMap::new(),
-        workbooks: Workbooks::default(),
+        parsed: Parsed::default(),
         analysis: Analysis::default(),
         diags: Vec::new(),
         visiting: Vec::new(),
@@ -163,8 +163,8 @@ struct Resolver<'a> {
     files: &'a dyn Files,
     /// Each CSV file is parsed once, however many series read it.
     csvs: BTreeMap<String, Option<Csv>>,
-    /// Spreadsheets read for this briefing alone, when `files` keeps none across briefings.
-    workbooks: Workbooks,
+    /// Spreadsheets parsed for this briefing alone, when `files` keeps none across briefings.
+    parsed: Parsed,
     analysis: Analysis,
     diags: Vec<Diagnostic>,
     /// Series being resolved, to catch cycles (a = b / c, c = a - b).

@@ -134,7 +134,7 @@ impl Resolver<'_> {
     }
 
     fn workbook(&self, file: &str) -> std::sync::Arc<Result<sheet::Workbook, OpenError>> {
-        self.files.workbooks().unwrap_or(&self.workbooks).get(self.files, file)
+        sheet::open(self.files.parsed().unwrap_or(&self.parsed), self.files, file)
     }
 
     /// Long (`x` and `y` columns) or wide (`row`), checked against the other fields.
@@ -398,7 +398,7 @@ impl Resolver<'_> {
         let displays: Vec<String> = editions.iter().map(|(file, _)| self.files.display(file)).collect();
         let kinds: BTreeSet<&'static str> = editions.iter().flat_map(|(_, p)| p.iter().map(|p| p.x.kind())).collect();
         if kinds.len() > 1 {
-            let first = &editions[0].1[0];
+            let first = editions.iter().find_map(|(_, points)| points.first())?;
             let (index, other) = editions
                 .iter()
                 .enumerate()

@@ -11,9 +11,8 @@ use std::time::{Duration, Instant};
 use briefing::diag::{self, Diagnostic, Sources};
 use briefing::export::output;
 use briefing::export::summary::Style;
-use briefing::input::data::{Files, Folder};
+use briefing::input::data::{Files, Folder, Parsed};
 use briefing::input::manifest::{Manifest, Paper};
-use briefing::input::sheet::Workbooks;
 use briefing::text::fonts::Fonts;
 use briefing::{Loaded, Options, Timings};
 use clap::CommandFactory;
@@ -113,7 +112,7 @@ struct Recording {
     /// Behind a mutex: a batch reads through one `Recording` from every thread.
     seen: Mutex<Sources>,
     /// Spreadsheets parsed once for every briefing of a batch.
-    workbooks: Workbooks,
+    parsed: Parsed,
 }
 
 impl Files for Recording {
@@ -133,8 +132,8 @@ impl Files for Recording {
         self.inner.display(name)
     }
 
-    fn workbooks(&self) -> Option<&Workbooks> {
-        Some(&self.workbooks)
+    fn parsed(&self) -> Option<&Parsed> {
+        Some(&self.parsed)
     }
 }
 
@@ -145,7 +144,7 @@ impl Recording {
     }
 
     fn new(inner: Box<dyn Files>) -> Self {
-        Recording { inner, seen: Mutex::default(), workbooks: Workbooks::default() }
+        Recording { inner, seen: Mutex::default(), parsed: Parsed::default() }
     }
 }
 

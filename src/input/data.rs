@@ -7,8 +7,10 @@
 //!
 //! Every problem in a CSV file is reported with the file, row and column.
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::diag::{Diagnostic, suggest};
 use crate::input::x::X;
@@ -26,11 +28,35 @@ pub trait Files: Sync {
     }
     /// How diagnostics name the file.
     fn display(&self, name: &str) -> String;
-    /// Parsed spreadsheets kept across briefings made through these files
+    /// Parsed files kept across the briefings made through these files
     /// (a batch reads each spreadsheet once, not once per area); `None`
     /// keeps them for one briefing only.
-    fn workbooks(&self) -> Option<&crate::input::sheet::Workbooks> {
+    fn parsed(&self) -> Option<&Parsed> {
         None
+    }
+}
+
+/// What readers made of data files, by file name, kept for reuse. Shared
+/// across the threads of a batch; each reader stores its own type (a
+/// spreadsheet reader its parsed workbook), so this module needs to know
+/// none of them.
+#[derive(Default)]
+pub struct Parsed {
+    files: Mutex<BTreeMap<String, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Parsed {
+    /// What was made of `name` before, or `make()`'s result, kept. The lock
+    /// is held while making: a second thread asking for the same file
+    /// waits for this result instead of parsing the file again.
+    pub fn get_or_make<T: Any + Send + Sync>(&self, name: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(kept) = files.get(name).and_then(|kept| kept.clone().downcast::<T>().ok()) {
+            return kept;
+        }
+        let made = Arc::new(make());
+        files.insert(name.to_string(), made.clone());
+        made
     }
 }
 

@@ -10,17 +10,16 @@
 //!   is chosen by its label or its row number, never by a guess.
 //!
 //! Every problem names the file, the sheet and the cell (`Table_1!C14`).
-//! Workbooks are parsed once and kept in [`Workbooks`], which a batch
-//! shares between its briefings.
+//! Workbooks are parsed once and kept (see [`open`]); a batch shares them
+//! between its briefings.
 
-use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
 
 use crate::diag::{Diagnostic, suggest};
-use crate::input::data::{Csv, Files, MAX_MAGNITUDE, parse_number};
+use crate::input::data::{Csv, Files, MAX_MAGNITUDE, Parsed, parse_number};
 use crate::input::x::X;
 
 /// Whether a data file is a spreadsheet, by its name.
@@ -147,32 +146,14 @@ pub enum SheetError {
     Damaged(Diagnostic),
 }
 
-/// Workbooks parsed so far, by file name. Shared across the threads of a
-/// batch, so that each spreadsheet is read and parsed once however many
-/// briefings and series use it.
-#[derive(Default)]
-pub struct Workbooks {
-    open: Mutex<BTreeMap<String, Arc<Result<Workbook, OpenError>>>>,
-}
-
-impl Workbooks {
-    /// The workbook `file` (as named in the manifest), read through `files`
-    /// the first time it is asked for.
-    pub fn get(&self, files: &dyn Files, file: &str) -> Arc<Result<Workbook, OpenError>> {
-        // The lock is held while parsing: a second thread asking for the
-        // same file waits for this parse instead of starting its own.
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.entry(file.to_string())
-            .or_insert_with(|| {
-                let display = files.display(file);
-                let parsed = match files.read_bytes(file) {
-                    Ok(bytes) => Workbook::parse(file, &display, bytes),
-                    Err(reason) => Err(OpenError::Read(reason)),
-                };
-                Arc::new(parsed)
-            })
-            .clone()
-    }
+/// The workbook `file` (as named in the manifest), read through `files`
+/// and parsed the first time it is asked for; kept in `parsed`, which a
+/// batch shares so that each spreadsheet is parsed once for all its briefings.
+pub fn open(parsed: &Parsed, files: &dyn Files, file: &str) -> Arc<Result<Workbook, OpenError>> {
+    parsed.get_or_make(file, || match files.read_bytes(file) {
+        Ok(bytes) => Workbook::parse(file, &files.display(file), bytes),
+        Err(reason) => Err(OpenError::Read(reason)),
+    })
 }
 
 /// One sheet of a workbook.
@@ -784,15 +765,15 @@ mod tests {
         let mut book = rust_xlsxwriter::Workbook::new();
         book.add_worksheet().set_name("Table 1").unwrap().write_string(0, 0, "x").unwrap();
         let files = Counting(Default::default(), book.save_to_buffer().unwrap());
-        let workbooks = Workbooks::default();
+        let parsed = Parsed::default();
         for _ in 0..3 {
-            let book = workbooks.get(&files, "t.xlsx");
+            let book = open(&parsed, &files, "t.xlsx");
             let book = book.as_ref().as_ref().map_err(|_| "unreadable").unwrap();
             assert_eq!(book.name, "dir/t.xlsx");
             assert_eq!(book.sheet_names(), ["Table 1"]);
         }
         assert_eq!(files.0.load(std::sync::atomic::Ordering::SeqCst), 1);
-        let book = workbooks.get(&files, "t.xlsx");
+        let book = open(&parsed, &files, "t.xlsx");
         let Err(SheetError::Missing { message, hint }) =
             book.as_ref().as_ref().map_err(|_| ()).unwrap().sheet("Table_1")
         else {
@@ -801,7 +782,7 @@ mod tests {
         assert_eq!(message, "there is no sheet `Table_1` in dir/t.xlsx");
         assert_eq!(hint, "did you mean `Table 1`?");
         let cut = Counting(Default::default(), files.1[..files.1.len() / 2].to_vec());
-        match Workbooks::default().get(&cut, "cut.xlsx").as_ref() {
+        match open(&Parsed::default(), &cut, "cut.xlsx").as_ref() {
             Err(OpenError::Damaged { message, hint }) => {
                 assert!(message.starts_with("`cut.xlsx` is not a readable spreadsheet"), "{message}");
                 assert!(hint.contains("Excel workbook (.xlsx)"), "{hint}");
