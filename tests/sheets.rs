@@ -424,3 +424,27 @@ fn a_batch_makes_each_area_from_one_spreadsheet() {
     assert!(pdf_text(&out_dir.join("metropolitan-police.pdf")).contains("Metropolitan Police had 30,940.2 officers"));
     assert!(pdf_text(&out_dir.join("greater-manchester.pdf")).contains("Greater Manchester had 6,539.4 officers"));
 }
+
+#[test]
+fn a_batch_over_a_spreadsheet_series_asks_for_a_csv_list() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(Path::new(ODS).join(SEP19), dir.path().join(SEP19)).unwrap();
+    let manifest = serde_json::json!({
+        "format": 1, "title": "Officers in {area}", "date": "2020-02-01",
+        "sources": {"ho": {"publisher": "Home Office", "title": "Police workforce"}},
+        "data": {"officers": {"file": SEP19, "sheet": "Table_1", "range": "A6:D63", "row": {"A": "{area}"},
+                              "label": "Officers", "source": "ho"}},
+        "summary": ["{officers.latest:.1} officers [@ho]."],
+    });
+    std::fs::write(dir.path().join("briefing.json"), manifest.to_string()).unwrap();
+    let out = briefing()
+        .args(["batch", "--each", "officers.A", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(dir.path().join("briefing.json"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--each: series `officers` reads a spreadsheet"), "{err}");
+    assert!(!dir.path().join("out").exists() || std::fs::read_dir(dir.path().join("out")).unwrap().next().is_none());
+}
