@@ -96,7 +96,15 @@ impl Resolver<'_> {
             (Some(file), []) => {
                 Some(vec![EditionSpec { file, range: None, header: None, field: vec![PathSeg::Key("file".into())] }])
             }
-            (None, []) => None,
+            (None, []) => {
+                self.error(
+                    name,
+                    None,
+                    "a series with a `sheet` needs the spreadsheet `file` (or several editions as `files`)",
+                    "add `\"file\": \"tables.ods\"`, relative to the manifest's folder",
+                );
+                None
+            }
             (None, files) => Some(
                 files
                     .iter()
@@ -475,4 +483,107 @@ fn shown(v: f64) -> String {
 
 fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= SAME_VALUE * a.abs().max(b.abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyse::analyse;
+    use crate::diag::Diagnostic;
+    use crate::input::data::Files;
+    use crate::input::manifest;
+
+    /// `t.xlsx` (a wide table on sheet `S`: areas in A, years across row 1)
+    /// and `t.csv`.
+    struct Book(Vec<u8>);
+
+    impl Files for Book {
+        fn read(&self, name: &str) -> Result<String, String> {
+            match name {
+                "t.csv" => Ok("year,n\n2018,1\n".into()),
+                _ => Err("no such file".into()),
+            }
+        }
+        fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+            if name.ends_with(".xlsx") { Ok(self.0.clone()) } else { self.read(name).map(String::into_bytes) }
+        }
+        fn display(&self, name: &str) -> String {
+            name.to_string()
+        }
+    }
+
+    fn book() -> Book {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("S").unwrap();
+        sheet.write_string(0, 0, "Area").unwrap();
+        sheet.write_number(0, 1, 2018.0).unwrap();
+        sheet.write_number(0, 2, 2019.0).unwrap();
+        for (row, area) in ["Kent", "Essex", "Kent"].iter().enumerate() {
+            sheet.write_string(row as u32 + 1, 0, *area).unwrap();
+            sheet.write_number(row as u32 + 1, 1, row as f64).unwrap();
+            sheet.write_number(row as u32 + 1, 2, row as f64 + 0.5).unwrap();
+        }
+        Book(book.save_to_buffer().unwrap())
+    }
+
+    /// The problems with one series `o` declared with `fields`.
+    fn problems(fields: &str) -> Vec<Diagnostic> {
+        let src = format!(
+            r#"{{"format": 1, "title": "T", "date": "2020-01-01", "sources": {{"s": {{"publisher": "P", "title": "T"}}}},
+                "data": {{"o": {{"label": "O", "source": "s", {fields}}}}}}}"#
+        );
+        let m = manifest::parse("m.json", &src).unwrap();
+        analyse("m.json", &src, &m, &book()).1
+    }
+
+    fn messages(fields: &str) -> Vec<(String, String)> {
+        problems(fields).into_iter().map(|d| (d.path, d.message)).collect()
+    }
+
+    #[test]
+    fn the_declaration_is_checked_before_any_cell_is_read() {
+        let one = |fields: &str| {
+            let all = messages(fields);
+            assert_eq!(all.len(), 1, "{fields}: {all:?}");
+            all.into_iter().next().unwrap()
+        };
+        let (path, message) = one(r#""sheet": "S", "header": 1, "row": {"A": "Essex"}"#);
+        assert_eq!(path, "$.data.o");
+        assert!(message.contains("needs the spreadsheet `file`"), "{message}");
+        let (_, message) = one(r#""file": "t.xlsx", "header": 1, "row": {"A": "Essex"}"#);
+        assert_eq!(message, "`t.xlsx` is a spreadsheet: name the sheet the table is on");
+        let (path, _) = one(r#""file": "t.csv", "sheet": "S", "x": "year", "y": "n""#);
+        assert_eq!(path, "$.data.o.sheet");
+        let (_, message) = one(r#""file": "t.xlsx", "sheet": "S", "row": {"A": "Essex"}"#);
+        assert!(message.starts_with("say where the table is"), "{message}");
+        let (path, message) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"Area": "Essex"}"#);
+        assert_eq!((path.as_str(), message.as_str()), ("$.data.o.row", "`Area` is not a column letter"));
+        let (path, _) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Essex"}, "x": "Area""#);
+        assert_eq!(path, "$.data.o.row");
+        let (path, _) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Essex"}, "occurrence": 0"#);
+        assert_eq!(path, "$.data.o.occurrence");
+        let (path, _) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "x": "Area", "y": "2018", "skip": ["x"]"#);
+        assert_eq!(path, "$.data.o.skip");
+        let (path, _) = one(r#""file": "t.xlsx", "files": ["t.xlsx"], "sheet": "S", "header": 1, "row": 2"#);
+        assert_eq!(path, "$.data.o.files");
+    }
+
+    #[test]
+    fn rows_are_chosen_by_label_occurrence_or_number() {
+        assert!(problems(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Essex"}"#).is_empty());
+        let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}"#);
+        assert_eq!(
+            all,
+            [("S!A2".to_string(), "2 rows have `Kent` in column A: S!A2, S!A4; which one is meant?".to_string())]
+        );
+        assert!(
+            problems(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}, "occurrence": 2"#)
+                .is_empty()
+        );
+        let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}, "occurrence": 3"#);
+        assert_eq!(all[0].1, "`occurrence` is 3, but 2 rows have `Kent` in column A: S!A2, S!A4");
+        let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": 9"#);
+        assert_eq!(all[0].1, "row 9 is not in the table, which has rows 2 to 4");
+        let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Esex"}"#);
+        assert_eq!(all[0], ("S!A2:A4".to_string(), "no row has `Esex` in column A".to_string()));
+    }
 }
