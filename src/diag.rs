@@ -32,7 +32,8 @@ pub struct Diagnostic {
     pub file: String,
     /// 1-based line and column; `None` when the problem is about the file as a whole.
     pub position: Option<(usize, usize)>,
-    /// JSON path such as `$.sections[0].blocks[2]`; empty when not applicable.
+    /// JSON path such as `$.sections[0].blocks[2]`, or in a spreadsheet the
+    /// sheet and cell, `Table_1!C14`; empty when not applicable.
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
@@ -83,6 +84,11 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether `path` names a spreadsheet cell or range (`Table_1!C14`) rather than a JSON value.
+    pub fn is_cell(&self) -> bool {
+        !self.path.is_empty() && !self.path.starts_with('$')
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -91,12 +97,17 @@ impl fmt::Display for Diagnostic {
         if let Some((line, col)) = self.position {
             write!(f, ":{line}:{col}")?;
         }
+        // A spreadsheet cell is where in the file, as line:column is in text.
+        let cell = self.is_cell();
+        if cell {
+            write!(f, ": {}", self.path)?;
+        }
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
         write!(f, ": {label}: ")?;
-        if !self.path.is_empty() {
+        if !self.path.is_empty() && !cell {
             write!(f, "{}: ", self.path)?;
         }
         write!(f, "{}", self.message)?;

@@ -10,7 +10,10 @@
 //! case whose CSV file is itself the problem keeps its own copy. A CSV
 //! position in `expected.txt` names the file's folder too
 //! (`non-numeric/officers.csv:3:2`, `data/officers.csv:1:1`), so that it
-//! cannot match the wrong copy. Inputs too big to commit (a 50,000-word
+//! cannot match the wrong copy. Spreadsheet cases share two published Home
+//! Office workbooks in `tests/bad/data/` (see its README) and are located
+//! by sheet and cell (`data/police-workforce-sep18-tables.ods:
+//! Table_1!A28`). Inputs too big to commit (a 50,000-word
 //! paragraph, 10,000 points) and output paths that cannot be written are
 //! made at run time by the tests below the corpus.
 
@@ -30,7 +33,9 @@ fn builtin_briefing_checks_clean() {
 
 #[test]
 fn example_briefings_check_clean() {
-    for manifest in ["data/london-2018/briefing.json", "data/london-latest/briefing.json"] {
+    for manifest in
+        ["data/london-2018/briefing.json", "data/london-latest/briefing.json", "data/west-midlands/briefing.json"]
+    {
         let out = briefing().args(["check", manifest, "--data-root", "data"]).assert().success();
         let stderr = stderr(out.get_output());
         assert!(stderr.contains("0 errors, 0 warnings"), "{manifest}: {stderr}");
@@ -80,10 +85,12 @@ fn broken_inputs_give_located_diagnostics() {
                 failures.push(format!("{}: missing `{line}` in:\n{stderr}", case.display()));
             }
         }
-        // Every error names a file and a position in it, or a JSON path.
+        // Every error names a file and a position in it (line and column,
+        // or a spreadsheet's sheet and cell), or a JSON path.
         for line in stderr.lines().filter(|l| l.contains(": error: ")) {
-            let located = line.split(": error: ").next().is_some_and(|head| head.matches(':').count() >= 2)
-                || line.contains(": error: $");
+            let located = line.split(": error: ").next().is_some_and(|head| {
+                head.matches(':').count() >= 2 || head.rsplit(": ").next().is_some_and(|cell| cell.contains('!'))
+            }) || line.contains(": error: $");
             if !located {
                 failures.push(format!("{}: unlocated error `{line}`", case.display()));
             }

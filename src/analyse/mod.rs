@@ -3,18 +3,21 @@
 //!
 //! Series read from files come first; derived series (ratios, differences)
 //! are computed from them in dependency order. Every problem is reported
-//! with the file, line:column and JSON path (or CSV row and column).
+//! with the file, line:column and JSON path (or CSV row and column, or
+//! spreadsheet sheet and cell).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub mod format;
 pub mod group;
+mod sheets;
 pub mod stats;
 
 use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
-use crate::input::data::{self, Csv, Files, Row};
+use crate::input::data::{self, Csv, Files, Parsed, Row};
 use crate::input::manifest::{DataSpec, Manifest, Match};
+use crate::input::sheet;
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -143,6 +146,7 @@ pub fn analyse(file: &str, src: &str, m: &Manifest, files: &dyn Files) -> (Analy
         m,
         files,
         csvs: BTreeMap::new(),
+        parsed: Parsed::default(),
         analysis: Analysis::default(),
         diags: Vec::new(),
         visiting: Vec::new(),
@@ -161,6 +165,8 @@ struct Resolver<'a> {
     /// Each CSV file is parsed once, however many series read it (keyed by
     /// name and encoding).
     csvs: BTreeMap<(String, &'static str), Option<Csv>>,
+    /// Spreadsheets parsed for this briefing alone, when `files` keeps none across briefings.
+    parsed: Parsed,
     analysis: Analysis,
     diags: Vec<Diagnostic>,
     /// Series being resolved, to catch cycles (a = b / c, c = a - b).
@@ -209,6 +215,7 @@ impl Resolver<'_> {
         let derived = [("ratio", &spec.ratio), ("per_capita", &spec.per_capita), ("difference", &spec.difference)];
         let chosen: Vec<_> = derived.iter().filter(|(_, v)| v.is_some()).collect();
         let mut series = match (chosen.as_slice(), &spec.file) {
+            ([], _) if reads_sheets(spec) => self.sheet_series(name, spec)?,
             ([], Some(file)) => self.file_series(name, spec, file)?,
             ([(kind, Some(inputs))], None) => self.derived(name, spec, kind, inputs)?,
             ([], None) => {
@@ -588,6 +595,11 @@ impl Resolver<'_> {
         }
         Some(())
     }
+}
+
+/// Whether a series is read from spreadsheet tables rather than one CSV file.
+fn reads_sheets(spec: &DataSpec) -> bool {
+    spec.sheet.is_some() || !spec.files.is_empty() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet)
 }
 
 /// The 1-based column of `name` in a parsed CSV (1 if unknown).

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use briefing::diag::{self, Diagnostic, Sources};
 use briefing::export::output;
 use briefing::export::summary::Style;
-use briefing::input::data::{Files, Folder};
+use briefing::input::data::{Files, Folder, Parsed};
 use briefing::input::manifest::{Manifest, Paper};
 use briefing::text::fonts::Fonts;
 use briefing::{Envelope, Loaded, Options, Timings};
@@ -111,6 +111,8 @@ struct Recording {
     inner: Box<dyn Files>,
     /// Behind a mutex: a batch reads through one `Recording` from every thread.
     seen: Mutex<Sources>,
+    /// Spreadsheets parsed once for every briefing of a batch.
+    parsed: Parsed,
 }
 
 impl Files for Recording {
@@ -122,8 +124,18 @@ impl Files for Recording {
         self.record(name, self.inner.read_in(name, encoding)?)
     }
 
+    /// Spreadsheets are binary: there is no text to show in a snippet, so
+    /// their bytes are passed on unrecorded.
+    fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+        self.inner.read_bytes(name)
+    }
+
     fn display(&self, name: &str) -> String {
         self.inner.display(name)
+    }
+
+    fn parsed(&self) -> Option<&Parsed> {
+        Some(&self.parsed)
     }
 }
 
@@ -140,7 +152,7 @@ impl Recording {
     }
 
     fn new(inner: Box<dyn Files>) -> Self {
-        Recording { inner, seen: Mutex::default() }
+        Recording { inner, seen: Mutex::default(), parsed: Parsed::default() }
     }
 }
 
@@ -542,7 +554,9 @@ fn watch(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Reporter) 
 fn is_input(path: &Path, output: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    !name.starts_with(".briefing-") && path != output && matches!(ext, "json" | "csv" | "md" | "gz")
+    !name.starts_with(".briefing-")
+        && path != output
+        && matches!(ext, "json" | "csv" | "md" | "gz" | "ods" | "xlsx" | "xls")
 }
 
 fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), Error> {
@@ -639,5 +653,70 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A workbook in memory that counts how often its bytes are read.
+    struct Counting {
+        xlsx: Vec<u8>,
+        reads: AtomicUsize,
+    }
+
+    impl Files for &'static Counting {
+        fn read(&self, name: &str) -> Result<String, String> {
+            Err(format!("{name} is binary"))
+        }
+
+        fn read_bytes(&self, _: &str) -> Result<Vec<u8>, String> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok(self.xlsx.clone())
+        }
+
+        fn display(&self, name: &str) -> String {
+            name.to_string()
+        }
+    }
+
+    fn areas_xlsx() -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, head) in ["area", "2018", "2019"].iter().enumerate() {
+            sheet.write_string(0, col as u16, *head).unwrap();
+        }
+        for (row, area) in ["Coventry", "Solihull", "Walsall"].iter().enumerate() {
+            sheet.write_string(row as u32 + 1, 0, *area).unwrap();
+            sheet.write_number(row as u32 + 1, 1, row as f64).unwrap();
+            sheet.write_number(row as u32 + 1, 2, row as f64 + 0.5).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    /// A batch reads through one `Recording`: however many areas (and
+    /// series per area) use a spreadsheet, it is read and parsed once.
+    #[test]
+    fn a_batch_reads_each_spreadsheet_once() {
+        let counting: &'static Counting =
+            Box::leak(Box::new(Counting { xlsx: areas_xlsx(), reads: AtomicUsize::new(0) }));
+        let recording = Recording::new(Box::new(counting));
+        for area in ["Coventry", "Solihull", "Walsall"] {
+            let src = briefing::input::template::substitute(
+                r#"{"format": 1, "title": "T", "date": "2020-01-01",
+                   "sources": {"s": {"publisher": "P", "title": "T"}},
+                   "data": {"a": {"file": "areas.xlsx", "sheet": "Sheet1", "header": 1, "row": {"A": "{area}"}, "label": "A", "source": "s"},
+                            "b": {"file": "areas.xlsx", "sheet": "Sheet1", "range": "A1:B4", "row": {"A": "{area}"}, "label": "B", "source": "s"}}}"#,
+                area,
+            );
+            let m = briefing::input::manifest::parse("t.json", &src).unwrap();
+            let (analysis, diags) = briefing::analyse::analyse("t.json", &src, &m, &recording);
+            assert!(diags.is_empty(), "{area}: {diags:?}");
+            assert_eq!(analysis.series["a"].points.len(), 2, "{area}");
+        }
+        assert_eq!(counting.reads.load(Ordering::SeqCst), 1);
     }
 }

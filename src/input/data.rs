@@ -8,8 +8,10 @@
 //!
 //! Every problem in a CSV file is reported with the file, row and column.
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use encoding_rs::Encoding;
 
@@ -28,8 +30,44 @@ pub trait Files: Sync {
     fn read_in(&self, name: &str, encoding: &'static Encoding) -> Result<String, String> {
         decode(self.read(name)?.into_bytes(), encoding)
     }
+    /// The bytes of the file `name`, as stored: spreadsheets are binary
+    /// (ZIP or OLE containers), so they are read without any decoding.
+    /// Sources that hold only text give the text's bytes.
+    fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+        self.read(name).map(String::into_bytes)
+    }
     /// How diagnostics name the file.
     fn display(&self, name: &str) -> String;
+    /// Parsed files kept across the briefings made through these files
+    /// (a batch reads each spreadsheet once, not once per area); `None`
+    /// keeps them for one briefing only.
+    fn parsed(&self) -> Option<&Parsed> {
+        None
+    }
+}
+
+/// What readers made of data files, by file name, kept for reuse. Shared
+/// across the threads of a batch; each reader stores its own type (a
+/// spreadsheet reader its parsed workbook), so this module needs to know
+/// none of them.
+#[derive(Default)]
+pub struct Parsed {
+    files: Mutex<BTreeMap<String, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Parsed {
+    /// What was made of `name` before, or `make()`'s result, kept. The lock
+    /// is held while making: a second thread asking for the same file
+    /// waits for this result instead of parsing the file again.
+    pub fn get_or_make<T: Any + Send + Sync>(&self, name: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(kept) = files.get(name).and_then(|kept| kept.clone().downcast::<T>().ok()) {
+            return kept;
+        }
+        let made = Arc::new(make());
+        files.insert(name.to_string(), made.clone());
+        made
+    }
 }
 
 /// Files on disk, named relative to the manifest's folder (`base`). A name
@@ -50,21 +88,14 @@ impl Folder {
 
 impl Files for Folder {
     fn read(&self, name: &str) -> Result<String, String> {
-        decode(self.bytes(name)?, encoding_rs::UTF_8)
+        decode(decompress(name, self.read_bytes(name)?)?, encoding_rs::UTF_8)
     }
 
     fn read_in(&self, name: &str, encoding: &'static Encoding) -> Result<String, String> {
-        decode(self.bytes(name)?, encoding)
+        decode(decompress(name, self.read_bytes(name)?)?, encoding)
     }
 
-    fn display(&self, name: &str) -> String {
-        self.base.join(name).display().to_string()
-    }
-}
-
-impl Folder {
-    /// The bytes of the file `name`, decompressed, once it is known to be inside the root.
-    fn bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+    fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
         let outside = || {
             format!(
                 "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
@@ -86,8 +117,11 @@ impl Folder {
         if !real.starts_with(&root) {
             return Err(outside());
         }
-        let bytes = std::fs::read(&real).map_err(|e| e.to_string())?;
-        decompress(name, bytes)
+        std::fs::read(&real).map_err(|e| e.to_string())
+    }
+
+    fn display(&self, name: &str) -> String {
+        self.base.join(name).display().to_string()
     }
 }
 
@@ -388,7 +422,7 @@ pub const MAX_MAGNITUDE: f64 = 1e15;
 /// What is wrong with a number cell; cells with the same kind of problem
 /// in one column are reported together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BadNumber {
+pub(crate) enum BadNumber {
     NotANumber,
     TooLarge,
     ThousandsSeparators,
@@ -397,7 +431,7 @@ enum BadNumber {
 
 impl BadNumber {
     /// Completes "`cell` in column `y` ...".
-    fn problem(self) -> &'static str {
+    pub(crate) fn problem(self) -> &'static str {
         match self {
             BadNumber::TooLarge => "is too large to be a figure",
             _ => "is not a number",
@@ -405,7 +439,7 @@ impl BadNumber {
     }
 
     /// How to fix it, quoting `cell` (the first of its kind) where that helps.
-    fn hint(self, cell: &str) -> String {
+    pub(crate) fn hint(self, cell: &str) -> String {
         match self {
             BadNumber::NotANumber => "leave the cell empty for a missing value; it is shown as a gap".into(),
             BadNumber::TooLarge => {
@@ -423,7 +457,7 @@ impl BadNumber {
 
 /// A number cell: empty means a gap. Thousands separators and stray
 /// symbols are refused rather than guessed at.
-fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
+pub(crate) fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);

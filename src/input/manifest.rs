@@ -115,7 +115,8 @@ pub struct DataSpec {
     /// Source id(s); a derived series also rests on its inputs' sources.
     #[serde(default)]
     pub source: Option<SourceIds>,
-    /// The CSV file, relative to the manifest's folder.
+    /// The data file, relative to the manifest's folder: CSV (`.csv`,
+    /// `.csv.gz`) or a spreadsheet (`.ods`, `.xlsx`, `.xls`, with `sheet`).
     #[serde(default)]
     pub file: Option<String>,
     #[serde(default)]
@@ -159,6 +160,116 @@ pub struct DataSpec {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+    /// Spreadsheet files (`.ods`, `.xlsx`, `.xls`): the sheet (tab) the
+    /// table is on, e.g. `"Table_1"`.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Spreadsheets: the table's cells, header row first, e.g. `"A6:D63"`.
+    /// Leaves out titles above, notes below and change columns beside it.
+    /// Give this or `header`.
+    #[serde(default)]
+    pub range: Option<String>,
+    /// Spreadsheets: the sheet row of the table's header, numbered from 1
+    /// as the spreadsheet shows it; the table runs to the sheet's last row.
+    /// Give this or `range`.
+    #[serde(default)]
+    pub header: Option<u32>,
+    /// Wide tables (one row per area, x values across the header): the row
+    /// holding the y values, by its label in a column, `{"A": "West
+    /// Midlands"}` (column letter: label, compared without surrounding
+    /// spaces or footnote markers), or by its sheet row number, `32`.
+    /// x values are the header cells of the other columns.
+    #[serde(default)]
+    pub row: Option<RowChoice>,
+    /// Wide tables: when the labels in `row` match several rows, which one,
+    /// counting from 1 down the sheet (`2`: the second "West Midlands").
+    #[serde(default)]
+    pub occurrence: Option<u32>,
+    /// Wide tables: header cells that are not x values, such as change
+    /// columns, e.g. `["number", "%"]`.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Several editions of one spreadsheet table, oldest first, read with
+    /// the same `sheet` and selection and merged into one series: where
+    /// editions share an x, the later one's value is used and a different
+    /// value is reported as a revision. Each is a file name, or `{"file":
+    /// ..., "header": 7}` (or `"range"`) for an edition whose table sits
+    /// elsewhere on the sheet. Use instead of `file`.
+    #[serde(default)]
+    pub files: Vec<Edition>,
+}
+
+/// How a wide table's row is chosen: by its sheet row number or by labels.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum RowChoice {
+    /// The sheet row number, e.g. `32`.
+    Number(u32),
+    /// Column letter to label, e.g. `{"A": "West Midlands"}`.
+    Labels(BTreeMap<String, String>),
+}
+
+/// One edition of a spreadsheet table: its file, and where its table is
+/// when that differs from the series' `range` or `header`.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum Edition {
+    File(String),
+    Placed(PlacedEdition),
+}
+
+// `RowChoice` and `Edition` are read by hand rather than as untagged enums:
+// serde's untagged error ("data did not match any variant") names neither
+// the misspelt field nor what was expected, and a manifest error must.
+
+impl<'de> Deserialize<'de> for RowChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RowChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sheet row number or labels by column letter, e.g. {\"A\": \"Kent\"}")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<RowChoice, E> {
+                u32::try_from(n)
+                    .map(RowChoice::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RowChoice, A::Error> {
+                BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RowChoice::Labels)
+            }
+        }
+        de.deserialize_any(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Edition {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Edition;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a file name or {\"file\": ..., \"range\": ...}")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Edition, E> {
+                Ok(Edition::File(s.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Edition, A::Error> {
+                PlacedEdition::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Edition::Placed)
+            }
+        }
+        de.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlacedEdition {
+    pub file: String,
+    #[serde(default)]
+    pub range: Option<String>,
+    #[serde(default)]
+    pub header: Option<u32>,
 }
 
 /// What a `where` column must hold: one value, or any value of a list.
@@ -716,6 +827,30 @@ mod tests {
         assert!(d.message.contains("invalid type"), "{d:?}");
         assert_eq!(d.position, Some((2, 16)));
         assert_eq!(src.lines().nth(1).unwrap().chars().nth(15), Some('"'));
+    }
+
+    /// An edition or a row written wrongly is named with what was expected,
+    /// not serde's "did not match any variant".
+    #[test]
+    fn spreadsheet_editions_and_rows_are_explained() {
+        let series = |fields: &str| {
+            MINIMAL.replace(
+                "\"summary\"",
+                &format!("\"data\": {{\"o\": {{\"label\": \"O\", \"sheet\": \"T\", {fields}}}}},\n  \"summary\""),
+            )
+        };
+        let src = series(r#""files": ["a.ods", {"file": "b.ods", "rnage": "A7:D64"}], "row": {"A": "Kent"}"#);
+        let d = &parse("m.json", &src).unwrap_err()[0];
+        assert_eq!(d.path, "$.data.o.files[1].rnage");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `range`?"));
+        let src = series(r#""file": "a.ods", "row": "Kent""#);
+        let d = &parse("m.json", &src).unwrap_err()[0];
+        assert_eq!(d.path, "$.data.o.row");
+        assert!(d.message.contains("expected a sheet row number or labels by column letter"), "{}", d.message);
+        let src = series(r#""files": ["a.ods", {"file": "b.ods", "header": 7}], "row": 32"#);
+        let m = parse("m.json", &src).unwrap();
+        assert!(matches!(m.data["o"].row, Some(RowChoice::Number(32))));
+        assert!(matches!(&m.data["o"].files[1], Edition::Placed(PlacedEdition { header: Some(7), .. })));
     }
 
     /// Regression: of two fields equally close to a misspelt one, the hint

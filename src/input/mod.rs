@@ -1,6 +1,6 @@
 //! Reading what the author wrote: the manifest (JSON with spans and
 //! duplicate-key checks), the inline markup of its prose, dates, data files
-//! and batch templates. Nothing here evaluates a value or decides whether
+//! (CSV and spreadsheets) and batch templates. Nothing here evaluates a value or decides whether
 //! the briefing as a whole is valid; that is `resolve`'s job.
 
 pub mod convert;
@@ -9,6 +9,7 @@ pub mod date;
 pub mod manifest;
 pub mod markdown;
 pub mod markup;
+pub mod sheet;
 pub mod template;
 pub mod typography;
 pub mod x;

@@ -11,6 +11,7 @@
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Files};
 use crate::input::manifest::{Manifest, Match};
+use crate::input::sheet;
 
 /// The placeholder filled in with each value.
 pub const PLACEHOLDER: &str = "{area}";
@@ -40,6 +41,16 @@ pub fn areas(
     };
     let segs = [PathSeg::Key("data".into()), PathSeg::Key(series.into())];
     let path = format_path(&segs);
+    if spec.sheet.is_some() || !spec.files.is_empty() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet) {
+        return Err(usage(format!(
+            "--each: series `{series}` reads a spreadsheet; --each takes its values from a CSV column"
+        ))
+        .at(locate(src, &segs))
+        .path(path)
+        .hint(
+            "list the areas in a CSV file and declare a series that reads it, e.g. `forces.csv` with a `force` column",
+        ));
+    }
     let Some(name) = &spec.file else {
         return Err(usage(format!("--each: series `{series}` is derived, not read from a file"))
             .at(locate(src, &segs))
