@@ -241,6 +241,15 @@ fn the_west_midlands_example_builds_from_the_published_tables() {
     assert!(text.contains("31 March 2019"), "{text}");
     assert!(text.contains("6,495") && text.contains("6,405"), "{text}");
     assert!(text.contains("7,155"), "the series starts in the September 2015 edition: {text}");
+    // Officers per 1,000 residents with no step outside `briefing`: the
+    // officers from the five ODS editions, the population summed from the
+    // ONS local authority file (.csv.gz) over the force's seven boroughs.
+    // Independently: the seven boroughs' mid-2019 rows of the ONS file sum
+    // to 2,928,592 (Python over the raw file, as in tests/groups.rs), and
+    // 6494.7 / 2928592 × 1000 = 2.2177.
+    let squashed = common::squash(&text);
+    assert!(squashed.contains(&common::squash("was 2,928,592 at mid-2019")), "{text}");
+    assert!(squashed.contains(&common::squash("That gives 2.218 officers per 1,000 residents at 31 March 2019")), "{text}");
 }
 
 /// Writes a workbook with the shapes official tables come in.
