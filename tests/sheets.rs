@@ -249,7 +249,10 @@ fn the_west_midlands_example_builds_from_the_published_tables() {
     // 6494.7 / 2928592 × 1000 = 2.2177.
     let squashed = common::squash(&text);
     assert!(squashed.contains(&common::squash("was 2,928,592 at mid-2019")), "{text}");
-    assert!(squashed.contains(&common::squash("That gives 2.218 officers per 1,000 residents at 31 March 2019")), "{text}");
+    assert!(
+        squashed.contains(&common::squash("That gives 2.218 officers per 1,000 residents at 31 March 2019")),
+        "{text}"
+    );
 }
 
 /// Writes a workbook with the shapes official tables come in.

@@ -194,16 +194,21 @@ fn norm(s: &str) -> String {
 }
 
 /// The built-in briefing: its PDF, read back, and its document model.
-fn built_in(dir: &Path, args: &[&str]) -> (Document, Vec<u8>, briefing::Rendered) {
+fn built_in(dir: &Path) -> (Document, briefing::Rendered) {
     let out = dir.join("b.pdf");
-    briefing().args(["build", "-o"]).arg(&out).args(args).assert().success();
+    briefing().args(["build", "-o"]).arg(&out).assert().success();
     common::keep_pdf(&out);
     let bytes = std::fs::read(&out).unwrap();
     let fonts = briefing::text::fonts::Fonts::new();
     let loaded =
         briefing::load(briefing::BUILTIN_NAME, briefing::BUILTIN_MANIFEST, &fonts, &briefing::BUILTIN_FILES).unwrap();
     let rendered = briefing::render(&loaded, &fonts, &briefing::Options::default());
-    (Document::load_mem(&bytes).unwrap(), bytes, rendered)
+    (Document::load_mem(&bytes).unwrap(), rendered)
+}
+
+/// The document's blocks of one kind, in order.
+fn blocks<'a, T>(rendered: &'a briefing::Rendered, pick: impl Fn(&'a Block) -> Option<&'a T>) -> Vec<&'a T> {
+    rendered.document.blocks.iter().filter_map(pick).collect()
 }
 
 fn tree_of(doc: &Document) -> (Elem, BTreeMap<ObjectId, PageContent>) {
@@ -216,7 +221,7 @@ fn tree_of(doc: &Document) -> (Elem, BTreeMap<ObjectId, PageContent>) {
 #[test]
 fn all_content_is_in_the_tree_or_an_artifact() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, _) = built_in(dir.path(), &[]);
+    let (doc, _) = built_in(dir.path());
     let (tree, content) = tree_of(&doc);
     assert_eq!(tree.role, "Document");
     for (page, left) in &content {
@@ -228,7 +233,7 @@ fn all_content_is_in_the_tree_or_an_artifact() {
 #[test]
 fn headings_nest_in_sections_in_the_outline_order() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (doc, rendered) = built_in(dir.path());
     let (tree, _) = tree_of(&doc);
     assert_eq!(tree.children[0].role, "H1");
     assert_eq!(norm(&tree.children[0].text), norm(&rendered.document.title));
@@ -257,7 +262,7 @@ fn headings_nest_in_sections_in_the_outline_order() {
 #[test]
 fn paragraphs_and_list_items_read_as_written() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (doc, rendered) = built_in(dir.path());
     let (tree, _) = tree_of(&doc);
     let spans =
         |spans: &[briefing::text::linebreak::Span]| norm(&spans.iter().map(|s| s.text.as_str()).collect::<String>());
@@ -298,17 +303,12 @@ fn paragraphs_and_list_items_read_as_written() {
 #[test]
 fn figures_have_alt_text_a_box_and_their_data_attached() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (doc, rendered) = built_in(dir.path());
     let (tree, _) = tree_of(&doc);
-    let figures: Vec<&briefing::compose::Figure> = rendered
-        .document
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Figure(f) => Some(&**f),
-            _ => None,
-        })
-        .collect();
+    let figures: Vec<&briefing::compose::Figure> = blocks(&rendered, |b| match b {
+        Block::Figure(f) => Some(&**f),
+        _ => None,
+    });
     let elems = tree.find("Figure");
     assert_eq!(elems.len(), figures.len());
     for (e, f) in elems.iter().zip(&figures) {
@@ -328,7 +328,7 @@ fn figures_have_alt_text_a_box_and_their_data_attached() {
 #[test]
 fn each_chart_attaches_the_values_it_draws_as_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (doc, rendered) = built_in(dir.path());
     let listed = std::process::Command::new("pdfdetach").arg("-list").arg(dir.path().join("b.pdf")).output().unwrap();
     let listed = String::from_utf8(listed.stdout).unwrap();
     let files = embedded_files(&doc);
@@ -419,17 +419,12 @@ fn embedded_files(doc: &Document) -> BTreeMap<String, String> {
 #[test]
 fn tables_have_header_cells_with_a_scope() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, rendered) = built_in(dir.path(), &[]);
+    let (doc, rendered) = built_in(dir.path());
     let (tree, _) = tree_of(&doc);
-    let tables: Vec<&briefing::compose::Table> = rendered
-        .document
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(t),
-            _ => None,
-        })
-        .collect();
+    let tables: Vec<&briefing::compose::Table> = blocks(&rendered, |b| match b {
+        Block::Table(t) => Some(t),
+        _ => None,
+    });
     let elems = tree.find("Table");
     assert_eq!(elems.len(), tables.len());
     assert!(tables.len() > 1, "the appendix adds a table per chart");
@@ -456,7 +451,7 @@ fn tables_have_header_cells_with_a_scope() {
 #[test]
 fn every_link_annotation_belongs_to_a_link_element() {
     let dir = tempfile::tempdir().unwrap();
-    let (doc, _, _) = built_in(dir.path(), &[]);
+    let (doc, _) = built_in(dir.path());
     let (tree, _) = tree_of(&doc);
     let links = tree.find("Link");
     let claimed: BTreeSet<ObjectId> = links.iter().flat_map(|l| l.annotations.iter().copied()).collect();
@@ -487,7 +482,7 @@ fn every_link_annotation_belongs_to_a_link_element() {
 #[test]
 fn pdfinfo_shows_the_structure_in_reading_order() {
     let dir = tempfile::tempdir().unwrap();
-    let (_, _, rendered) = built_in(dir.path(), &[]);
+    let (_, rendered) = built_in(dir.path());
     let out = std::process::Command::new("pdfinfo").arg("-struct-text").arg(dir.path().join("b.pdf")).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("Document\n  H1"), "{}", &text[..text.len().min(300)]);

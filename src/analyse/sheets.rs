@@ -34,6 +34,20 @@ impl Resolver<'_> {
     /// A series read from one spreadsheet (`file` and `sheet`) or from
     /// several editions (`files`).
     pub(super) fn sheet_series(&mut self, name: &str, spec: &DataSpec) -> Option<Series> {
+        // Fields of CSV series that spreadsheet tables do not take yet: an
+        // error, never silently ignored (a sum not done is a wrong figure).
+        let unsupported = [
+            ("aggregate", spec.aggregate.is_some(), "sum the rows in a CSV file of the table, or in the spreadsheet"),
+            ("encoding", spec.encoding.is_some(), "leave it out: a spreadsheet's text is always Unicode"),
+        ];
+        for (field, set, hint) in unsupported {
+            if set {
+                self.error(name, Some(field), format!("`{field}` applies to CSV files, not spreadsheet tables"), hint);
+            }
+        }
+        if unsupported.iter().any(|u| u.1) {
+            return None;
+        }
         let editions = self.editions(name, spec)?;
         let Some(sheet_name) = &spec.sheet else {
             let spreadsheet = editions.iter().find(|e| sheet::is_spreadsheet(e.file)).map(|e| e.file);
@@ -557,6 +571,13 @@ mod tests {
         assert_eq!(path, "$.data.o.skip");
         let (path, _) = one(r#""file": "t.xlsx", "files": ["t.xlsx"], "sheet": "S", "header": 1, "row": 2"#);
         assert_eq!(path, "$.data.o.files");
+        // CSV-only fields are refused, not ignored.
+        let (path, message) =
+            one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "x": "Area", "y": "2018", "aggregate": "sum""#);
+        assert_eq!(path, "$.data.o.aggregate");
+        assert!(message.contains("applies to CSV files"), "{message}");
+        let (path, _) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": 2, "encoding": "latin1""#);
+        assert_eq!(path, "$.data.o.encoding");
     }
 
     #[test]

@@ -6,7 +6,11 @@
 //! resource names, so this module subsets with allsorts itself, names fonts
 //! from the glyph set, and derives the `/ID` from the document's objects.
 //! Streams are deflated with libdeflate and the small objects packed into
-//! object streams (PDF 1.5), which keeps a ten-page briefing under 80 KB.
+//! object streams (PDF 1.5), which keeps a ten-page briefing under 90 KB.
+//!
+//! All page content is marked: furniture and decoration as artifacts, the
+//! rest with marked-content ids that `structure` ties into the PDF/UA
+//! structure tree.
 
 use std::collections::{BTreeMap, BTreeSet};
 

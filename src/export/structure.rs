@@ -132,7 +132,15 @@ pub fn write(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId], tags
         let key = key.unwrap_or((usize::MAX, 0));
         entries[*node].push(Entry { key, node: None, kid: Kid::Element(*id) });
         let mut dict = element("Link", ids[*node]);
-        dict.set("K", kid_array(kids, None, pages));
+        // The link's page: its text (as a bare id) and annotation are on it.
+        let page = kids.iter().find_map(|k| match k {
+            Kid::Content(p, _) | Kid::Annotation(_, p) => Some(*p),
+            Kid::Element(_) => None,
+        });
+        if let Some(p) = page {
+            dict.set("Pg", Object::Reference(pages[p]));
+        }
+        dict.set("K", kid_array(kids, page, pages));
         lo.objects.insert(*id, Object::Dictionary(dict));
     }
     // Children before parents (a node's parent always comes earlier), so a
@@ -248,10 +256,11 @@ fn embed(lo: &mut lopdf::Document, file: &crate::frame::Attachment) -> ObjectId 
     lo.add_object(spec)
 }
 
-/// A structure element of type `role` under `parent`.
+/// A structure element of type `role` under `parent`. (`/Type
+/// /StructElem` is optional, and left out: lopdf's writing of the many
+/// small elements is most of what tagging costs.)
 fn element(role: &str, parent: ObjectId) -> Dictionary {
     let mut dict = Dictionary::new();
-    dict.set("Type", Object::Name(b"StructElem".to_vec()));
     dict.set("S", Object::Name(role.as_bytes().to_vec()));
     dict.set("P", Object::Reference(parent));
     dict

@@ -8,6 +8,11 @@
 //! (widows and orphans), and quotes and key-figure panels forbid all inner
 //! breaks unless they are taller than a page. The result is plain data
 //! (positioned glyph runs, rectangles, links, anchors) for the PDF writer.
+//!
+//! Blocks also build the document's logical structure (headings in their
+//! sections, paragraphs, lists, quotes, tables, figures) as it is read, and
+//! every row carries a tag naming the structure node its items belong to,
+//! so that pagination can move rows without losing what they are.
 
 use std::collections::BTreeMap;
 
