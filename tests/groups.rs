@@ -12,7 +12,6 @@ mod common;
 use std::path::Path;
 
 use briefing::analyse::{Analysis, analyse};
-use briefing::compose::Block;
 use briefing::diag::Diagnostic;
 use briefing::input::data::Folder;
 use briefing::input::manifest;
@@ -127,16 +126,7 @@ fn tables(src: &str) -> Vec<Vec<Vec<String>>> {
     let fonts = Fonts::new();
     let loaded =
         briefing::load("m.json", src, &fonts, &Folder::new(WEST_MIDLANDS.into())).unwrap_or_else(|d| panic!("{d:?}"));
-    let rendered = briefing::render(&loaded, &fonts, &briefing::Options::default());
-    rendered
-        .document
-        .blocks
-        .into_iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(t.rows),
-            _ => None,
-        })
-        .collect()
+    common::composed_tables(&loaded).into_iter().map(|t| t.rows).collect()
 }
 
 #[test]

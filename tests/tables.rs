@@ -3,7 +3,9 @@
 //! plain years) are an error with a hint, unless the table (or chart, for
 //! its appendix table) asks for rows by calendar year.
 
-use briefing::compose::{Block, Table};
+mod common;
+
+use briefing::compose::Table;
 use briefing::diag::Diagnostic;
 use briefing::input::data::Folder;
 use briefing::text::fonts::Fonts;
@@ -41,18 +43,7 @@ fn load(m: &Value) -> (String, Result<briefing::Loaded, Vec<Diagnostic>>) {
 /// The composed tables of a briefing that loads, in order (the appendix's included).
 fn tables(m: &Value) -> Vec<Table> {
     let (_, loaded) = load(m);
-    let loaded = loaded.unwrap_or_else(|d| panic!("{d:?}"));
-    let fonts = Fonts::new();
-    let rendered = briefing::render(&loaded, &fonts, &briefing::Options::default());
-    rendered
-        .document
-        .blocks
-        .into_iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(t),
-            _ => None,
-        })
-        .collect()
+    common::composed_tables(&loaded.unwrap_or_else(|d| panic!("{d:?}")))
 }
 
 fn errors(m: &Value) -> Vec<Diagnostic> {

@@ -72,3 +72,19 @@ pub fn keep_pdf_bytes(name: &str, bytes: &[u8]) {
     let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     std::fs::write(dir.join(format!("{binary}-{}-{n}-{safe}.pdf", std::process::id())), bytes).unwrap();
 }
+
+/// The tables of a loaded briefing, composed, in order (the chart-data
+/// appendix's included).
+pub fn composed_tables(loaded: &briefing::Loaded) -> Vec<briefing::compose::Table> {
+    let fonts = briefing::text::fonts::Fonts::new();
+    let rendered = briefing::render(loaded, &fonts, &briefing::Options::default());
+    rendered
+        .document
+        .blocks
+        .into_iter()
+        .filter_map(|b| match b {
+            briefing::compose::Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
