@@ -298,10 +298,8 @@ fn owners(items: &[Item], layout: &Layout) -> Vec<Owner> {
                 Tag::Node(n) => Owner::Node(*n),
             };
         }
-        let figure =
-            matches!(current, Owner::Node(n) if layout.structure.get(n).is_some_and(|n| n.role == Role::Figure));
         owners.push(match item {
-            Item::Rect { .. } | Item::Path { .. } if !figure => Owner::Artifact,
+            Item::Rect { .. } | Item::Path { .. } if !is_figure(layout, current) => Owner::Artifact,
             _ => current,
         });
     }
@@ -311,6 +309,11 @@ fn owners(items: &[Item], layout: &Layout) -> Vec<Owner> {
         }
     }
     owners
+}
+
+/// Whether `owner` is a chart (a `Figure` node).
+fn is_figure(layout: &Layout, owner: Owner) -> bool {
+    matches!(owner, Owner::Node(n) if layout.structure.get(n).is_some_and(|n| n.role == Role::Figure))
 }
 
 /// Opens marked content for `owner` unless it is already open: an artifact,
@@ -352,7 +355,7 @@ fn unmark(ops: &mut Vec<Op>, open: &mut Option<Owner>) {
 /// Grows a figure's bounding box to take in a rectangle (PDF coordinates).
 fn grow(tags: &mut PageTags, owner: Owner, layout: &Layout, [x0, y0, x1, y1]: [f32; 4]) {
     let Owner::Node(n) = owner else { return };
-    if layout.structure.get(n).is_none_or(|n| n.role != Role::Figure) {
+    if !is_figure(layout, owner) {
         return;
     }
     let b = tags.boxes.entry(n).or_insert([x0, y0, x1, y1]);

@@ -132,21 +132,12 @@ pub fn write(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId], tags
         let key = key.unwrap_or((usize::MAX, 0));
         entries[*node].push(Entry { key, node: None, kid: Kid::Element(*id) });
         let mut dict = element("Link", ids[*node]);
-        // The link's page: its text (as a bare id) and annotation are on it.
-        let page = kids.iter().find_map(|k| match k {
-            Kid::Content(p, _) | Kid::Annotation(_, p) => Some(*p),
-            Kid::Element(_) => None,
-        });
-        if let Some(p) = page {
-            dict.set("Pg", Object::Reference(pages[p]));
-        }
-        dict.set("K", kid_array(kids, page, pages));
+        set_kids(&mut dict, kids, pages);
         lo.objects.insert(*id, Object::Dictionary(dict));
     }
     // Children before parents (a node's parent always comes earlier), so a
     // node knows its kids, and whether it has any, when it is written.
-    let boxes: BTreeMap<usize, (usize, [f32; 4])> =
-        tags.iter().enumerate().flat_map(|(p, t)| t.boxes.iter().map(move |(&n, &b)| (n, (p, b)))).collect();
+    let boxes: BTreeMap<usize, [f32; 4]> = tags.iter().flat_map(|t| &t.boxes).map(|(&n, &b)| (n, b)).collect();
     let mut files = Vec::new();
     for n in (0..nodes.len()).rev() {
         let mut mine = std::mem::take(&mut entries[n]);
@@ -164,15 +155,8 @@ pub fn write(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId], tags
         let node = &nodes[n];
         let parent = node.parent.map_or(root, |p| ids[p]);
         let mut dict = element(node.role.name(), parent);
-        let page = mine.iter().find_map(|e| match e.kid {
-            Kid::Content(p, _) => Some(p),
-            _ => None,
-        });
-        if let Some(p) = page {
-            dict.set("Pg", Object::Reference(pages[p]));
-        }
         let kids: Vec<Kid> = mine.iter().map(|e| e.kid).collect();
-        dict.set("K", kid_array(&kids, page, pages));
+        set_kids(&mut dict, &kids, pages);
         if let Some(alt) = &node.alt {
             dict.set("Alt", Object::String(utf16be(alt), StringFormat::Literal));
         }
@@ -182,7 +166,7 @@ pub fn write(lo: &mut lopdf::Document, layout: &Layout, pages: &[ObjectId], tags
                 dict.set("A", attributes("Table", [("Scope", Object::Name(scope.into()))]));
             }
             Role::Figure => {
-                if let Some(&(_, b)) = boxes.get(&n) {
+                if let Some(b) = boxes.get(&n) {
                     let bbox = Object::Array(b.iter().map(|v| Object::Real((v * 100.0).round() / 100.0)).collect());
                     dict.set("A", attributes("Layout", [("BBox", bbox)]));
                 }
@@ -271,6 +255,19 @@ fn attributes<const N: usize>(owner: &str, pairs: [(&str, Object); N]) -> Object
     let mut dict = Dictionary::from_iter(pairs);
     dict.set("O", Object::Name(owner.as_bytes().to_vec()));
     Object::Dictionary(dict)
+}
+
+/// Sets an element's `/K` and, when it has content or an annotation, its
+/// page `/Pg`: the page of the first of them.
+fn set_kids(dict: &mut Dictionary, kids: &[Kid], pages: &[ObjectId]) {
+    let page = kids.iter().find_map(|k| match *k {
+        Kid::Content(p, _) | Kid::Annotation(_, p) => Some(p),
+        Kid::Element(_) => None,
+    });
+    if let Some(p) = page {
+        dict.set("Pg", Object::Reference(pages[p]));
+    }
+    dict.set("K", kid_array(kids, page, pages));
 }
 
 /// A `/K` entry: marked content on the element's own page `page` as bare
