@@ -33,9 +33,12 @@ fn builtin_briefing_checks_clean() {
 
 #[test]
 fn example_briefings_check_clean() {
-    for manifest in
-        ["data/london-2018/briefing.json", "data/london-latest/briefing.json", "data/west-midlands/briefing.json"]
-    {
+    for manifest in [
+        "data/london-2018/briefing.json",
+        "data/london-latest/briefing.json",
+        "data/west-midlands/briefing.json",
+        "data/london-crime/briefing.json",
+    ] {
         let out = briefing().args(["check", manifest, "--data-root", "data"]).assert().success();
         let stderr = stderr(out.get_output());
         assert!(stderr.contains("0 errors, 0 warnings"), "{manifest}: {stderr}");

@@ -438,7 +438,7 @@ fn a_batch_makes_each_area_from_one_spreadsheet() {
 }
 
 #[test]
-fn a_batch_over_a_spreadsheet_series_asks_for_a_csv_list() {
+fn a_batch_over_one_row_of_a_wide_table_asks_for_a_column() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(Path::new(ODS).join(SEP19), dir.path().join(SEP19)).unwrap();
     let manifest = serde_json::json!({
@@ -457,6 +457,6 @@ fn a_batch_over_a_spreadsheet_series_asks_for_a_csv_list() {
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("--each: series `officers` reads a spreadsheet"), "{err}");
+    assert!(err.contains("--each: series `officers` reads one row of a wide table; --each needs a column"), "{err}");
     assert!(!dir.path().join("out").exists() || std::fs::read_dir(dir.path().join("out")).unwrap().next().is_none());
 }

@@ -8,15 +8,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod assemble;
+mod fold;
 pub mod format;
-pub mod group;
+mod plan;
 mod sheets;
 pub mod stats;
+mod tables;
 
 use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
-use crate::input::data::{self, Csv, Files, Parsed, Row};
-use crate::input::manifest::{DataSpec, Manifest, Match};
+use crate::input::data::{self, Files, Parsed};
+use crate::input::manifest::{DataSpec, Edition, Manifest};
 use crate::input::sheet;
 
 /// Every series the manifest declares, resolved.
@@ -145,7 +148,6 @@ pub fn analyse(file: &str, src: &str, m: &Manifest, files: &dyn Files) -> (Analy
         src,
         m,
         files,
-        csvs: BTreeMap::new(),
         parsed: Parsed::default(),
         analysis: Analysis::default(),
         diags: Vec::new(),
@@ -162,9 +164,6 @@ struct Resolver<'a> {
     src: &'a str,
     m: &'a Manifest,
     files: &'a dyn Files,
-    /// Each CSV file is parsed once, however many series read it (keyed by
-    /// name and encoding).
-    csvs: BTreeMap<(String, &'static str), Option<Csv>>,
     /// Spreadsheets parsed for this briefing alone, when `files` keeps none across briefings.
     parsed: Parsed,
     analysis: Analysis,
@@ -216,7 +215,7 @@ impl Resolver<'_> {
         let chosen: Vec<_> = derived.iter().filter(|(_, v)| v.is_some()).collect();
         let mut series = match (chosen.as_slice(), &spec.file) {
             ([], _) if reads_sheets(spec) => self.sheet_series(name, spec)?,
-            ([], Some(file)) => self.file_series(name, spec, file)?,
+            ([], _) if spec.file.is_some() || !spec.files.is_empty() => self.table_series(name, spec)?,
             ([(kind, Some(inputs))], None) => self.derived(name, spec, kind, inputs)?,
             ([], None) => {
                 self.error(
@@ -254,7 +253,11 @@ impl Resolver<'_> {
             );
             return None;
         }
-        self.restrict(name, spec, &mut series)?;
+        // Tables apply `from` and `to` as they are read (to rows' dates, not only to x).
+        let from_tables = !reads_sheets(spec) && (spec.file.is_some() || !spec.files.is_empty());
+        if !from_tables {
+            self.restrict(name, spec, &mut series)?;
+        }
         if series.points.iter().all(|p| p.1.is_none()) {
             self.error(
                 name,
@@ -265,32 +268,6 @@ impl Resolver<'_> {
             return None;
         }
         Some(series)
-    }
-
-    /// The parsed CSV file, read once however many series use it. A file
-    /// that cannot be read is reported at the series that names it.
-    fn csv(&mut self, name: &str, file: &str, encoding: &'static encoding_rs::Encoding) -> Option<&Csv> {
-        let cache_key = (file.to_string(), encoding.name());
-        if !self.csvs.contains_key(&cache_key) {
-            let parsed = match self.files.read_in(file, encoding) {
-                Ok(text) => data::parse_csv(&self.files.display(file), &text).map_err(|d| self.diags.push(d)).ok(),
-                Err(reason) => {
-                    let hint = if reason.contains("not UTF-8") {
-                        "spreadsheets often save CSV as Windows-1252: say so on the series with `\"encoding\": \"windows-1252\"`, or save the file as \"CSV UTF-8\""
-                    } else if reason.contains("gzip") {
-                        "download the file again, or decompress it yourself and name the plain CSV file"
-                    } else if reason.contains("not valid") {
-                        "check the series' `encoding`: the file is in another one"
-                    } else {
-                        "data files are named relative to the manifest's folder"
-                    };
-                    self.error(name, Some("file"), format!("cannot read the data file `{file}`: {reason}"), hint);
-                    None
-                }
-            };
-            self.csvs.insert(cache_key.clone(), parsed);
-        }
-        self.csvs.get(&cache_key).and_then(Option::as_ref)
     }
 
     /// The encoding the series declares (UTF-8 by default).
@@ -306,170 +283,6 @@ impl Resolver<'_> {
             );
         }
         found
-    }
-
-    fn file_series(&mut self, name: &str, spec: &DataSpec, file: &str) -> Option<Series> {
-        let (Some(x), Some(y)) = (&spec.x, &spec.y) else {
-            self.error(
-                name,
-                None,
-                "a series read from a file needs `x` and `y` columns",
-                "add `\"x\": \"date\", \"y\": \"officers_fte\"`",
-            );
-            return None;
-        };
-        let encoding = self.encoding(name, spec)?;
-        let csv = self.csv(name, file, encoding)?;
-        let result = data::series_from_csv(csv, x, y, &spec.filter);
-        let csv_name = csv.name.clone();
-        let x_column = csv_column(Some(csv), x);
-        let rows = match result {
-            Ok(rows) => rows,
-            Err(diags) => {
-                self.diags.extend(diags);
-                return None;
-            }
-        };
-        // Every `where` value held by some row also means some row matched.
-        if !self.filter_values_found(name, spec, file, encoding, &rows) {
-            return None;
-        }
-        let points = match spec.aggregate {
-            None => {
-                let groups = group::by_x(&rows);
-                // The first row, reading down the file, that repeats an x.
-                if let Some(g) = groups.iter().filter(|g| g.rows.len() > 1).min_by_key(|g| g.rows[1].line) {
-                    let lines: Vec<usize> = g.rows.iter().map(|r| r.line).collect();
-                    let message =
-                        format!("{} rows have the x value `{}` ({})", lines.len(), g.x, data::rows_list(&lines));
-                    let hint = "a series has one value per x: remove a repeated row, narrow the rows with `where`, or add `\"aggregate\": \"sum\"` (or `\"mean\"`) to combine them";
-                    self.diags.push(Diagnostic::error(&csv_name, message).at(Some((lines[1], x_column))).hint(hint));
-                    return None;
-                }
-                rows.into_iter().map(|r| (r.line, r.x, r.y)).collect()
-            }
-            Some(how) => {
-                let mut groups = group::by_x(&rows);
-                // Rows outside `from`/`to` are not summed, so a member
-                // missing there does not matter.
-                groups.retain(|g| within(spec, g.x));
-                if !self.groups_complete(name, spec, file, &groups) {
-                    return None;
-                }
-                group::combine(&groups, how)
-            }
-        };
-        if points.is_empty() {
-            // Only grouped rows are narrowed before the series is built.
-            let field = if spec.from.is_some() { "from" } else { "to" };
-            self.error(
-                name,
-                Some(field),
-                format!("no rows of {file} lie between `from` and `to`"),
-                "check the range against the x values in the file",
-            );
-            return None;
-        }
-        if let Some((at, message, hint)) = order_problem(&points) {
-            self.diags.push(Diagnostic::error(&csv_name, message).at(Some((points[at].0, x_column))).hint(hint));
-            return None;
-        }
-        let points = points.into_iter().map(|(_, x, y)| (x, y)).collect();
-        Some(Series { label: String::new(), unit: String::new(), sources: Vec::new(), points })
-    }
-
-    /// Whether every value of every `where` filter is held by some row;
-    /// reports those that are not, at the value in the manifest, with the
-    /// closest values the column does hold.
-    fn filter_values_found(
-        &mut self,
-        name: &str,
-        spec: &DataSpec,
-        file: &str,
-        encoding: &'static encoding_rs::Encoding,
-        rows: &[Row],
-    ) -> bool {
-        let mut problems = Vec::new();
-        let csv = self.csvs.get(&(file.to_string(), encoding.name())).and_then(Option::as_ref);
-        for (f, (column, m)) in spec.filter.iter().enumerate() {
-            let at = |i: usize| match m {
-                Match::Value(_) => vec![PathSeg::Key("where".into()), PathSeg::Key(column.clone())],
-                Match::Any(_) => vec![
-                    PathSeg::Key("where".into()),
-                    PathSeg::Key(column.clone()),
-                    PathSeg::Key("in".into()),
-                    PathSeg::Index(i),
-                ],
-            };
-            if m.values().is_empty() {
-                let mut path = at(0);
-                path.pop();
-                problems.push((
-                    path,
-                    "the `in` list is empty, so no row matches".to_string(),
-                    "list the values to keep, e.g. `{\"in\": [\"Birmingham\", \"Coventry\"]}`".to_string(),
-                ));
-                continue;
-            }
-            for (i, value) in m.values().iter().enumerate() {
-                if rows.iter().any(|r| r.members.get(f) == Some(&i)) {
-                    continue;
-                }
-                // The column's values, only when a hint needs them.
-                let in_file: Vec<&str> = csv
-                    .and_then(|c| c.header.iter().position(|h| h == column).map(|i| data::distinct(c, i)))
-                    .unwrap_or_default();
-                let (message, hint) = if in_file.contains(&value.trim()) {
-                    (
-                        format!(
-                            "no row of {file} with `{value}` in column `{column}` matches the other `where` filters"
-                        ),
-                        "check the other `where` values: each row must match all of them".to_string(),
-                    )
-                } else {
-                    let hint = suggest(value, in_file.iter().copied()).unwrap_or_else(|| {
-                        let shown: Vec<&str> = in_file.iter().take(6).copied().collect();
-                        let more = if in_file.len() > shown.len() { ", …" } else { "" };
-                        format!("the column holds {}{more}", shown.join(", "))
-                    });
-                    (format!("column `{column}` of {file} has no `{value}`"), hint)
-                };
-                problems.push((at(i), message, hint));
-            }
-        }
-        let found = problems.is_empty();
-        for (path, message, hint) in problems {
-            self.error_at(name, &path, message, hint);
-        }
-        found
-    }
-
-    /// Whether each group of rows to combine holds every member of every
-    /// `in` list; each member that some x lacks is reported with those x
-    /// values, so that a sum never silently leaves an area out.
-    fn groups_complete(&mut self, name: &str, spec: &DataSpec, file: &str, groups: &[group::Group]) -> bool {
-        let mut complete = true;
-        for (f, (column, m)) in spec.filter.iter().enumerate() {
-            let Match::Any(any) = m else { continue };
-            for (member, xs) in group::missing(groups, f, any.values.len()) {
-                complete = false;
-                let shown: Vec<String> = xs.iter().take(8).map(|x| x.to_string()).collect();
-                let more = if xs.len() > shown.len() { format!(" … ({} in all)", xs.len()) } else { String::new() };
-                let path = [
-                    PathSeg::Key("where".into()),
-                    PathSeg::Key(column.clone()),
-                    PathSeg::Key("in".into()),
-                    PathSeg::Index(member),
-                ];
-                self.error_at(
-                    name,
-                    &path,
-                    format!("`{}` has no row in {file} for {}{more}", any.values[member], and_list(&shown)),
-                    "a sum or mean needs a row for every member at every x; add the missing rows, leave the member out, or narrow the x range with `from`/`to`",
-                );
-            }
-        }
-        complete
     }
 
     fn derived(&mut self, name: &str, spec: &DataSpec, kind: &str, inputs: &[String; 2]) -> Option<Series> {
@@ -597,30 +410,16 @@ impl Resolver<'_> {
     }
 }
 
-/// Whether a series is read from spreadsheet tables rather than one CSV file.
+/// Whether a series is read from spreadsheet tables rather than CSV files.
 fn reads_sheets(spec: &DataSpec) -> bool {
-    spec.sheet.is_some() || !spec.files.is_empty() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet)
-}
-
-/// The 1-based column of `name` in a parsed CSV (1 if unknown).
-fn csv_column(csv: Option<&Csv>, name: &str) -> usize {
-    csv.and_then(|c| c.header.iter().position(|h| h == name)).map_or(1, |i| i + 1)
-}
-
-/// Whether `x` lies within the series' `from`/`to` (a bound of another
-/// kind is reported by `restrict`, and left out here).
-fn within(spec: &DataSpec, x: &X) -> bool {
-    let after = |bound: &Option<String>| bound.as_deref().map(X::parse).and_then(|b| x.time_cmp(&b));
-    after(&spec.from).is_none_or(|o| o.is_ge()) && after(&spec.to).is_none_or(|o| o.is_le())
-}
-
-/// `2005`, `2005 and 2006`, `2005, 2006 and 2019`.
-fn and_list(items: &[String]) -> String {
-    match items.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
+    let spreadsheet = |e: &Edition| match e {
+        Edition::File(f) => sheet::is_spreadsheet(f),
+        Edition::Placed(_) => true,
+    };
+    spec.sheet.is_some()
+        || spec.row.is_some()
+        || spec.files.iter().any(spreadsheet)
+        || spec.file.as_deref().is_some_and(sheet::is_spreadsheet)
 }
 
 /// A category shaped like `YYYY-MM-DD` (or `YYYY-M-D`): a date that does not exist or is mistyped.

@@ -9,9 +9,8 @@
 use std::collections::BTreeSet;
 
 use crate::analyse::stats::{Series, X};
-use crate::analyse::{Resolver, order_problem};
-use crate::diag::{Diagnostic, PathSeg, suggest};
-use crate::input::data;
+use crate::analyse::{Resolver, assemble, fold, order_problem, plan, tables};
+use crate::diag::{Diagnostic, PathSeg};
 use crate::input::manifest::{DataSpec, Edition, RowChoice};
 use crate::input::sheet::{self, Choice, OpenError, Place, Point, SheetError, Table};
 
@@ -34,11 +33,11 @@ impl Resolver<'_> {
     /// A series read from one spreadsheet (`file` and `sheet`) or from
     /// several editions (`files`).
     pub(super) fn sheet_series(&mut self, name: &str, spec: &DataSpec) -> Option<Series> {
-        // Fields of CSV series that spreadsheet tables do not take yet: an
-        // error, never silently ignored (a sum not done is a wrong figure).
+        // Fields of CSV series that spreadsheet tables do not take: an
+        // error, never silently ignored.
         let unsupported = [
-            ("aggregate", spec.aggregate.is_some(), "sum the rows in a CSV file of the table, or in the spreadsheet"),
             ("encoding", spec.encoding.is_some(), "leave it out: a spreadsheet's text is always Unicode"),
+            ("wide", spec.wide, "a spreadsheet's wide table is read with `row`, e.g. `{\"A\": \"West Midlands\"}`"),
         ];
         for (field, set, hint) in unsupported {
             if set {
@@ -154,7 +153,7 @@ impl Resolver<'_> {
     /// Long (`x` and `y` columns) or wide (`row`), checked against the other fields.
     fn shape(&mut self, name: &str, spec: &DataSpec) -> Option<Shape> {
         match (&spec.row, &spec.x, &spec.y) {
-            (None, Some(x), Some(y)) => {
+            (None, Some(_), _) => {
                 if spec.occurrence.is_some() || !spec.skip.is_empty() {
                     let field = if spec.occurrence.is_some() { "occurrence" } else { "skip" };
                     self.error(
@@ -165,7 +164,7 @@ impl Resolver<'_> {
                     );
                     return None;
                 }
-                Some(Shape::Long { x: x.clone(), y: y.clone() })
+                Some(Shape::Long)
             }
             (None, _, _) => {
                 self.error(
@@ -318,7 +317,7 @@ impl Resolver<'_> {
             Shape::Wide { choice } => {
                 table.wide(choice, spec.occurrence, &spec.skip).map_err(|d| self.diags.extend(d)).ok()?
             }
-            Shape::Long { x, y } => self.long_points(name, spec, &table, x, y)?,
+            Shape::Long => self.long_points(name, spec, &table)?,
         };
         let numbered: Vec<(usize, X, Option<f64>)> =
             points.iter().enumerate().map(|(i, p)| (i, p.x.clone(), p.y)).collect();
@@ -337,70 +336,78 @@ impl Resolver<'_> {
         Some(points)
     }
 
-    /// A long table's points, read by the CSV rules from its rows.
-    fn long_points(&mut self, name: &str, spec: &DataSpec, table: &Table, x: &str, y: &str) -> Option<Vec<Point>> {
+    /// A long table's points, read by the same plan and fold as CSV files.
+    fn long_points(&mut self, name: &str, spec: &DataSpec, table: &Table) -> Option<Vec<Point>> {
+        let plan = self.plan(name, spec, true)?;
         let csv = table.long();
-        let mut missing = false;
-        for column in [x, y].into_iter().chain(spec.filter.keys().map(String::as_str)) {
-            if !csv.header.iter().any(|h| h == column) {
-                let present: Vec<&str> = csv.header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
-                let hint = suggest(column, present.iter().copied()).unwrap_or_else(|| {
-                    format!(
-                        "the header row has {}; is the table's header on another row in this edition?",
-                        present.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
-                    )
-                });
-                self.diags.push(
-                    Diagnostic::error(&csv.name, format!("no column `{column}` in the header row"))
-                        .path(table.header_span())
-                        .hint(hint),
-                );
-                missing = true;
-            }
-        }
-        if missing {
-            return None;
-        }
-        let located = |diags: Vec<Diagnostic>| -> Vec<Diagnostic> {
-            diags
-                .into_iter()
-                .map(|mut d| {
-                    if let Some((row, field)) = d.position.take() {
-                        d.path = table.cell_of(row, field);
-                    }
-                    d
-                })
-                .collect()
+        let mut rows = csv.rows.iter();
+        let mut next = |record: &mut csv::ByteRecord| {
+            Ok(rows.next().map(|(line, row)| {
+                record.clone_from(row.as_byte_record());
+                *line as u64
+            }))
         };
-        let points = match data::series_from_csv(&csv, x, y, &spec.filter) {
-            Ok(points) => points,
-            Err(diags) => {
-                self.diags.extend(located(diags));
-                return None;
+        let folded = fold::fold(&plan, csv.header.clone(), &mut next);
+        let cell = |at: fold::At| {
+            if at.pos == fold::HEADER {
+                table.header_span()
+            } else {
+                let column =
+                    if at.column == assemble::X_COLUMN { tables::x_column(&plan, &csv.header) } else { at.column };
+                table.cell_of(at.pos as usize, column + 1)
             }
         };
-        if points.is_empty() {
-            self.error(
-                name,
-                Some("where"),
-                format!("no rows of {} match the filter", csv.name),
-                "check the `where` values against the sheet",
-            );
-            return None;
-        }
-        let field = |column: &str| csv.header.iter().position(|h| h == column).unwrap_or(0) + 1;
-        let (x_field, y_field) = (field(x), field(y));
+        let assembled =
+            match assemble::assemble(&plan, vec![folded], std::slice::from_ref(&csv.name), assemble::Files::One) {
+                Ok(a) => a,
+                Err(findings) => {
+                    self.sheet_findings(name, &csv.name, findings, &cell);
+                    return None;
+                }
+            };
+        self.sheet_findings(name, &csv.name, assembled.warnings, &cell);
+        let x_field = tables::x_column(&plan, &csv.header);
+        let y_field = match &plan.shape {
+            plan::Shape::Long { y: Some(y), .. } => csv.header.iter().position(|h| h == y).unwrap_or(0),
+            _ => x_field,
+        };
         Some(
-            points
+            assembled
+                .points
                 .into_iter()
-                .map(|row| Point {
-                    x: row.x,
-                    y: row.y,
-                    cell: table.cell_of(row.line, y_field),
-                    x_cell: table.cell_of(row.line, x_field),
+                .map(|(x, y, at)| {
+                    let pos = at.map_or(0, |a| a.1 as usize);
+                    Point { x, y, cell: table.cell_of(pos, y_field + 1), x_cell: table.cell_of(pos, x_field + 1) }
                 })
                 .collect(),
         )
+    }
+
+    /// Reports findings in a spreadsheet table at their cells (or fields).
+    fn sheet_findings(
+        &mut self,
+        name: &str,
+        file: &str,
+        findings: Vec<assemble::Finding>,
+        cell: &dyn Fn(fold::At) -> String,
+    ) {
+        for f in findings {
+            match f.place {
+                assemble::Place::Field(path) => self.error_at(name, &path, f.message, f.hint),
+                assemble::Place::Table(_, at) => {
+                    let mut message = f.message;
+                    if let Some((positions, total)) = &f.rows {
+                        let cells: Vec<String> =
+                            positions.iter().map(|p| cell(fold::At { pos: *p, column: at.column })).collect();
+                        let more =
+                            if *total as usize > cells.len() { format!(" … ({total} cells)") } else { String::new() };
+                        message.push_str(&format!(": {}{more}", cells.join(", ")));
+                    }
+                    let d = if f.error { Diagnostic::error(file, message) } else { Diagnostic::warning(file, message) };
+                    self.diags.push(d.path(cell(at)).hint(f.hint));
+                }
+            }
+        }
     }
 
     /// Merges editions, oldest first, into one series sorted by x. A later
@@ -476,8 +483,11 @@ fn files_at(i: usize) -> Vec<PathSeg> {
 
 /// How a spreadsheet table is read.
 enum Shape {
-    Long { x: String, y: String },
-    Wide { choice: Choice },
+    /// Read with the plan of a CSV table (`x`, `y`, `where`, `aggregate`).
+    Long,
+    Wide {
+        choice: Choice,
+    },
 }
 
 /// A value in a message: at most six decimals, so that 32182.680000000004
@@ -572,10 +582,14 @@ mod tests {
         let (path, _) = one(r#""file": "t.xlsx", "files": ["t.xlsx"], "sheet": "S", "header": 1, "row": 2"#);
         assert_eq!(path, "$.data.o.files");
         // CSV-only fields are refused, not ignored.
-        let (path, message) =
-            one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "x": "Area", "y": "2018", "aggregate": "sum""#);
-        assert_eq!(path, "$.data.o.aggregate");
+        let (path, message) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "wide": true"#);
+        assert_eq!(path, "$.data.o.wide");
         assert!(message.contains("applies to CSV files"), "{message}");
+        // A long table is read by the same plan as a CSV file: a count takes no `y`.
+        let (path, message) =
+            one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "x": "Area", "y": "2018", "aggregate": "count""#);
+        assert_eq!(path, "$.data.o.y");
+        assert!(message.contains("counts rows"), "{message}");
         let (path, _) = one(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": 2, "encoding": "latin1""#);
         assert_eq!(path, "$.data.o.encoding");
     }

@@ -105,6 +105,9 @@ struct Input {
     files: Recording,
 }
 
+/// The largest data file whose text is kept for snippets in diagnostics.
+const KEPT_FOR_SNIPPETS: u64 = 4 << 20;
+
 /// Data files read through `inner`, their text kept so that diagnostics can
 /// show the offending row.
 struct Recording {
@@ -128,6 +131,30 @@ impl Files for Recording {
     /// their bytes are passed on unrecorded.
     fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
         self.inner.read_bytes(name)
+    }
+
+    /// A small file's text is kept for snippets as it streams by; a large
+    /// one (an archive's month) is passed on unkept, and its diagnostics
+    /// show no snippet.
+    fn open(&self, name: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        use std::io::Read;
+        let mut stream = self.inner.open(name)?;
+        let mut head = Vec::new();
+        (&mut stream)
+            .take(KEPT_FOR_SNIPPETS + 1)
+            .read_to_end(&mut head)
+            .map_err(|e| briefing::input::stream::describe(&e))?;
+        if head.len() as u64 <= KEPT_FOR_SNIPPETS {
+            if let Ok(text) = std::str::from_utf8(&head) {
+                self.record(name, text.to_string())?;
+            }
+            return Ok(Box::new(std::io::Cursor::new(head)));
+        }
+        Ok(Box::new(std::io::Cursor::new(head).chain(stream)))
+    }
+
+    fn glob(&self, pattern: &str) -> Result<Vec<String>, String> {
+        self.inner.glob(pattern)
     }
 
     fn display(&self, name: &str) -> String {

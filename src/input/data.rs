@@ -16,8 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use encoding_rs::Encoding;
 
 use crate::diag::{Diagnostic, suggest};
-use crate::input::manifest::Match;
-use crate::input::x::X;
+use crate::input::stream;
 
 /// Where data files named in a manifest are read from. All outside input
 /// passes through here, so the rest of the pipeline stays pure.
@@ -35,6 +34,16 @@ pub trait Files: Sync {
     /// Sources that hold only text give the text's bytes.
     fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
         self.read(name).map(String::into_bytes)
+    }
+    /// The file's bytes as a stream, decompressed and bounded
+    /// ([`stream::open`]): tables too large to hold are read this way.
+    fn open(&self, name: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        stream::open(name, Box::new(std::io::Cursor::new(self.read_bytes(name)?)))
+    }
+    /// The files a glob pattern matches, by name (as a manifest would
+    /// write them), sorted.
+    fn glob(&self, pattern: &str) -> Result<Vec<String>, String> {
+        Err(format!("`{pattern}` is a pattern, and these files cannot be searched"))
     }
     /// How diagnostics name the file.
     fn display(&self, name: &str) -> String;
@@ -96,6 +105,44 @@ impl Files for Folder {
     }
 
     fn read_bytes(&self, name: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.path(name)?).map_err(|e| e.to_string())
+    }
+
+    fn open(&self, name: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        let file = std::fs::File::open(self.path(name)?).map_err(|e| e.to_string())?;
+        stream::open(name, Box::new(file))
+    }
+
+    fn glob(&self, pattern: &str) -> Result<Vec<String>, String> {
+        let prefix = stream::literal_prefix(pattern);
+        // The folder searched must itself be inside the root.
+        let start = if prefix.is_empty() { self.base.clone() } else { self.path(prefix)? };
+        let mut names = Vec::new();
+        let mut stack = vec![(start, prefix.to_string())];
+        while let Some((dir, rel)) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let Some(file_name) = entry.file_name().to_str().map(str::to_string) else { continue };
+                let rel = if rel.is_empty() { file_name } else { format!("{rel}/{file_name}") };
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => stack.push((entry.path(), rel)),
+                    Ok(_) => names.push(rel),
+                    Err(_) => {}
+                }
+            }
+        }
+        // Every match is checked on reading, like a file named outright.
+        stream::matching(pattern, names)
+    }
+
+    fn display(&self, name: &str) -> String {
+        self.base.join(name).display().to_string()
+    }
+}
+
+impl Folder {
+    /// The real path of `name`, refused when it lies outside the root.
+    fn path(&self, name: &str) -> Result<PathBuf, String> {
         let outside = || {
             format!(
                 "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
@@ -117,11 +164,7 @@ impl Files for Folder {
         if !real.starts_with(&root) {
             return Err(outside());
         }
-        std::fs::read(&real).map_err(|e| e.to_string())
-    }
-
-    fn display(&self, name: &str) -> String {
-        self.base.join(name).display().to_string()
+        Ok(real)
     }
 }
 
@@ -219,6 +262,10 @@ impl Files for Embedded {
             .find(|(n, _)| *n == name)
             .map(|(_, text)| text.to_string())
             .ok_or_else(|| "no such file is built in".to_string())
+    }
+
+    fn glob(&self, pattern: &str) -> Result<Vec<String>, String> {
+        stream::matching(pattern, self.files.iter().map(|(n, _)| n.to_string()))
     }
 
     fn display(&self, name: &str) -> String {
@@ -326,78 +373,6 @@ impl Csv {
     }
 }
 
-/// Points read from a CSV file, each with the line it came from.
-pub type Points = Vec<(usize, X, Option<f64>)>;
-
-/// A row that a series' `where` filters keep.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// The line of the CSV file it is on.
-    pub line: usize,
-    pub x: X,
-    /// `None` for an empty cell: a gap.
-    pub y: Option<f64>,
-    /// For each `where` filter, in order, which of its values the row holds.
-    pub members: Vec<usize>,
-}
-
-/// Reads the rows of a parsed CSV that match `filter`: their x and y, and
-/// which filter values they hold. Empty y cells are gaps. Reports every
-/// bad cell at once.
-pub fn series_from_csv(
-    csv: &Csv,
-    x: &str,
-    y: &str,
-    filter: &BTreeMap<String, Match>,
-) -> Result<Vec<Row>, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let xi = csv.column(x).map_err(|d| diags.push(d)).ok();
-    let yi = csv.column(y).map_err(|d| diags.push(d)).ok();
-    let filters: Vec<(usize, &Match)> =
-        filter.iter().filter_map(|(col, m)| csv.column(col).map_err(|d| diags.push(d)).ok().map(|i| (i, m))).collect();
-    let (Some(xi), Some(yi)) = (xi, yi) else {
-        return Err(diags);
-    };
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let mut rows = Vec::new();
-    // Bad cells by kind, in order of first appearance: the first cell and every line.
-    let mut bad: Vec<(BadNumber, &str, Vec<usize>)> = Vec::new();
-    for (line, row) in &csv.rows {
-        let Some(members) = filters.iter().map(|(i, m)| m.position(&row[*i])).collect::<Option<Vec<usize>>>() else {
-            continue;
-        };
-        let x = X::parse(&row[xi]);
-        match parse_number(&row[yi]) {
-            Ok(value) => rows.push(Row { line: *line, x, y: value, members }),
-            Err(kind) => match bad.iter_mut().find(|(k, _, _)| *k == kind) {
-                Some((_, _, lines)) => lines.push(*line),
-                None => bad.push((kind, row[yi].trim(), vec![*line])),
-            },
-        }
-    }
-    // One message per kind of problem, at its first cell: a column written
-    // with thousands separators throughout is one thing to fix, not 26.
-    for (kind, cell, lines) in bad {
-        let mut message = format!("`{cell}` in column `{y}` {}", kind.problem());
-        match lines.len() {
-            1 => {}
-            2 => message.push_str(&format!(", and 1 more cell has the same problem: {}", rows_list(&lines))),
-            n => message.push_str(&format!(", and {} more cells have the same problem: {}", n - 1, rows_list(&lines))),
-        }
-        diags.push(Diagnostic::error(&csv.name, message).at(Some((lines[0], yi + 1))).hint(kind.hint(cell)));
-    }
-    if diags.is_empty() { Ok(rows) } else { Err(diags) }
-}
-
-/// The distinct values of a column, trimmed, in file order: what a `where`
-/// value could have been meant to be.
-pub fn distinct(csv: &Csv, column: usize) -> Vec<&str> {
-    let mut seen = std::collections::BTreeSet::new();
-    csv.rows.iter().map(|(_, row)| row[column].trim()).filter(|v| seen.insert(*v)).collect()
-}
-
 /// How many line numbers a list of rows shows before it gives the count.
 const ROWS_SHOWN: usize = 5;
 
@@ -477,128 +452,6 @@ pub(crate) fn parse_number(cell: &str) -> Result<Option<f64>, BadNumber> {
 mod tests {
     use super::*;
 
-    fn points(csv: &str, x: &str, y: &str, filter: &[(&str, &str)]) -> Result<Vec<(X, Option<f64>)>, Vec<Diagnostic>> {
-        let csv = parse_csv("d.csv", csv).map_err(|d| vec![d])?;
-        let filter = filter.iter().map(|(a, b)| (a.to_string(), Match::Value(b.to_string()))).collect();
-        series_from_csv(&csv, x, y, &filter).map(|rows| rows.into_iter().map(|r| (r.x, r.y)).collect())
-    }
-
-    #[test]
-    fn reads_points_with_gaps_and_filters() {
-        let csv = "year,area,n\n2017,A,1\n2017,B,2\n2018,A,\n2019,A,3.5\n";
-        let got = points(csv, "year", "n", &[("area", "A")]).unwrap();
-        assert_eq!(got, vec![(X::Year(2017), Some(1.0)), (X::Year(2018), None), (X::Year(2019), Some(3.5))]);
-    }
-
-    #[test]
-    fn bad_cells_are_located_by_row_and_column() {
-        let csv = "year,n\n2017,1\n2018,\"30,390\"\n2019,lots\n";
-        let diags = points(csv, "year", "n", &[]).unwrap_err();
-        assert_eq!(diags.len(), 2);
-        assert_eq!(diags[0].position, Some((3, 2)));
-        assert!(diags[0].hint.as_deref().unwrap().contains("thousands separators"));
-        assert_eq!(diags[1].position, Some((4, 2)));
-        assert_eq!(diags[1].message, "`lots` in column `n` is not a number");
-    }
-
-    #[test]
-    fn nan_infinite_and_huge_values_are_refused() {
-        let csv = "year,n\n2016,NaN\n2017,inf\n2018,1e308\n2019,-2e15\n2020,1e15\n";
-        let diags = points(csv, "year", "n", &[]).unwrap_err();
-        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(
-            messages,
-            [
-                "`NaN` in column `n` is not a number",
-                "`inf` in column `n` is too large to be a figure, and 2 more cells have the same problem: rows 3, 4 and 5",
-            ]
-        );
-        assert_eq!(diags[1].position, Some((3, 2)));
-    }
-
-    /// Regression: a column written with thousands separators gave one
-    /// identical error per row (26 for a short file).
-    #[test]
-    fn the_same_problem_in_many_cells_of_a_column_is_one_error() {
-        let mut csv = String::from("year,area,n\n2000,B,lots\n");
-        for (i, year) in (1990..2016).enumerate() {
-            csv.push_str(&format!("{year},A,\"{},{:03}\"\n", 31 + i, i));
-            csv.push_str(&format!("{year},B,{}\n", if i % 10 == 0 { "x" } else { "1" }));
-        }
-        csv.push_str("2016,A,about 30k\n");
-        let diags = points(&csv, "year", "n", &[]).unwrap_err();
-        let at: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.position, d.hint.as_deref().unwrap())).collect();
-        assert_eq!(
-            at,
-            [
-                (
-                    "`lots` in column `n` is not a number, and 4 more cells have the same problem: rows 2, 4, 24, 44 and 55",
-                    Some((2, 3)),
-                    "write a plain number such as 30390.5, or leave the cell empty for a missing value"
-                ),
-                (
-                    "`31,000` in column `n` is not a number, and 25 more cells have the same problem: rows 3, 5, 7, 9, 11 … (26 rows)",
-                    Some((3, 3)),
-                    "remove the thousands separators (write 31000, not 31,000)"
-                ),
-            ]
-        );
-        let diags = points("year,n\n2017,x\n2018,y\n", "year", "n", &[]).unwrap_err();
-        assert_eq!(
-            diags[0].message,
-            "`x` in column `n` is not a number, and 1 more cell has the same problem: rows 2 and 3"
-        );
-        // Filtered to one area, each problem is counted in its rows only.
-        let diags = points(&csv, "year", "n", &[("area", "B")]).unwrap_err();
-        assert_eq!(diags.len(), 1);
-        assert!(diags[0].message.ends_with("rows 2, 4, 24 and 44"), "{}", diags[0].message);
-    }
-
-    #[test]
-    fn missing_columns_suggest_the_closest() {
-        let diags = points("year,officers\n2017,1\n", "year", "oficers", &[]).unwrap_err();
-        assert_eq!(diags[0].message, "no column `oficers`");
-        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `officers`?"));
-        // Two columns equally close are both named: picking one could chart the wrong force.
-        let csv = "year,wmp_officers_fte,ew_officers_fte\n2017,1,2\n";
-        let diags = points(csv, "year", "we_officers_fte", &[]).unwrap_err();
-        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `ew_officers_fte` or `wmp_officers_fte`?"));
-        let diags = points("year;officers\n2017;1\n", "year", "officers", &[]).unwrap_err();
-        assert!(
-            diags[0].hint.as_deref().unwrap().contains("separated by something other than commas"),
-            "{:?}",
-            diags[0]
-        );
-    }
-
-    /// Regression: rows of CRLF files (as Excel and Python's csv module
-    /// write them) and rows after blank lines were reported a line too low.
-    #[test]
-    fn crlf_files_and_blank_lines_report_the_right_line() {
-        for csv in ["year,n\r\n2017,1\r\n2018,x\r\n2019,1e400\r\n", "year,n\n2017,1\n2018,x\n2019,1e400\n"] {
-            let diags = points(csv, "year", "n", &[]).unwrap_err();
-            let at: Vec<_> = diags.iter().map(|d| d.position).collect();
-            assert_eq!(at, [Some((3, 2)), Some((4, 2))], "{csv:?}");
-        }
-        for csv in ["year,n\r\n\r\n2017,1\r\n\r\n\r\n2018,x\r\n", "year,n\n\n2017,1\n\n\n2018,x"] {
-            let diags = points(csv, "year", "n", &[]).unwrap_err();
-            assert_eq!(diags[0].position, Some((6, 2)), "{csv:?}");
-        }
-        let diags = points("year,n\r\n2017,1\r\n2018,1,2\r\n", "year", "n", &[]).unwrap_err();
-        assert_eq!(diags[0].position, Some((3, 1)));
-    }
-
-    #[test]
-    fn ragged_rows_and_empty_files_are_errors() {
-        let diags = points("year,n\n2017,1,9\n", "year", "n", &[]).unwrap_err();
-        assert_eq!(diags[0].position, Some((2, 1)));
-        assert!(diags[0].message.contains("3 fields but the header has 2"), "{}", diags[0].message);
-        let diags = points("", "year", "n", &[]).unwrap_err();
-        assert_eq!(diags[0].message, "the file is empty");
-        let diags = points("year,n\n", "year", "n", &[]).unwrap_err();
-        assert_eq!(diags[0].message, "the file has a header row but no data rows");
-    }
-
     fn gzip(bytes: &[u8]) -> Vec<u8> {
         use std::io::Write;
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -635,12 +488,7 @@ mod tests {
         for name in ["bom.csv", "bom.csv.gz"] {
             let csv = parse_csv(name, &folder.read(name).unwrap()).unwrap();
             assert_eq!(csv.header, ["year", "n"], "{name}");
-            let diags = series_from_csv(&csv, "year", "n", &BTreeMap::new()).unwrap_err();
-            assert_eq!(diags.len(), 1, "{diags:?}");
-            assert_eq!(
-                (diags[0].message.as_str(), diags[0].position),
-                ("`x` in column `n` is not a number", Some((3, 2)))
-            );
+            assert_eq!(csv.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3], "{name}");
         }
     }
 

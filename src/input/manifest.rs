@@ -117,21 +117,60 @@ pub struct DataSpec {
     pub source: Option<SourceIds>,
     /// The data file, relative to the manifest's folder: CSV (`.csv`,
     /// `.csv.gz`) or a spreadsheet (`.ods`, `.xlsx`, `.xls`, with `sheet`).
+    /// A CSV name may be a glob matching many files of one layout, e.g.
+    /// `"police-uk/*/*-metropolitan-street.csv"` (`*` and `?` within a
+    /// folder or file name, `**` for any folders); each x must then come
+    /// from one file only.
     #[serde(default)]
     pub file: Option<String>,
+    /// The column of x values (dates, months, years, financial years or
+    /// categories). In a wide table (`wide`), a label column: the series
+    /// then has one value per label, summed over the dated columns from
+    /// `from` to `to`.
     #[serde(default)]
     pub x: Option<String>,
+    /// The column of y values. Leave it out with `"aggregate": "count"`
+    /// (one row per incident) and in a wide table.
     #[serde(default)]
     pub y: Option<String>,
+    /// A wide table: one column per date, month or year, named by its
+    /// header (`201004`, `2010-04`, `2010`); the other columns are labels
+    /// for `where` (and for `x`).
+    #[serde(default)]
+    pub wide: bool,
+    /// For a category `x` in a long table: the column of each row's date
+    /// or month, bounded by `from` and `to`, e.g. `"Month"` in police.uk
+    /// street-level files.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Group dated rows into periods: `month`, `quarter`, `year` (calendar),
+    /// `financial-year` (April to March, printed `2023/24`) or
+    /// `year-ending-<month>` (`year-ending-march`: the twelve months to
+    /// March, printed `Year ending March 2024`). Needs `aggregate`.
+    #[serde(default)]
+    pub period: Option<String>,
+    /// What to do with a period (or a `from`-`to` range) missing some of
+    /// its months: `error` (the default), `drop` (leave it out, with a
+    /// warning naming it) or `keep` (keep it, printed with its months:
+    /// `2023/24 (10 months)`).
+    #[serde(default)]
+    pub partial: Option<String>,
+    /// What first-of-month dates in the file stand for: `month-end` reads
+    /// `2022-03-01` as 31 March 2022 (the Home Office open data dates its
+    /// 31 March counts this way).
+    #[serde(default)]
+    pub as_at: Option<String>,
     /// Keep only rows whose columns have these values: one value, e.g.
-    /// `{"area_name": "Croydon"}`, or any of a list, e.g.
-    /// `{"name": {"in": ["Birmingham", "Coventry"]}}`. Every value must
-    /// occur in the file.
+    /// `{"area_name": "Croydon"}`, any of a list, e.g.
+    /// `{"name": {"in": ["Birmingham", "Coventry"]}}`, or any value but
+    /// those listed, e.g. `{"borough": {"not": ["London Heathrow and
+    /// London City Airports"]}}`. Every value named must occur in the file.
     #[serde(default, rename = "where")]
     pub filter: BTreeMap<String, Match>,
-    /// Combine the rows that share an x into one point: `sum` or `mean` of
-    /// `y`. Every member of an `in` list must have a row at every x; an
-    /// empty cell in any of them makes the point a gap.
+    /// Combine the rows that share an x (or a period) into one point:
+    /// `sum` or `mean` of `y`, or `count` of the rows (no `y`). For sums
+    /// and means every member of an `in` list must have a row at every x;
+    /// an empty cell in any of them makes the point a gap.
     #[serde(default)]
     pub aggregate: Option<Aggregate>,
     /// The file's text encoding when it is not UTF-8, e.g. `windows-1252`
@@ -189,12 +228,13 @@ pub struct DataSpec {
     /// columns, e.g. `["number", "%"]`.
     #[serde(default)]
     pub skip: Vec<String>,
-    /// Several editions of one spreadsheet table, oldest first, read with
-    /// the same `sheet` and selection and merged into one series: where
-    /// editions share an x, the later one's value is used and a different
-    /// value is reported as a revision. Each is a file name, or `{"file":
-    /// ..., "header": 7}` (or `"range"`) for an edition whose table sits
-    /// elsewhere on the sheet. Use instead of `file`.
+    /// Several files of one table, oldest first (CSV files, globs of them,
+    /// or editions of a spreadsheet table read with the same `sheet` and
+    /// selection), merged into one series: where files share an x, the
+    /// later one's value is used and a different value is reported as a
+    /// revision. Each is a file name, or `{"file": ..., "header": 7}` (or
+    /// `"range"`) for a spreadsheet edition whose table sits elsewhere on
+    /// the sheet. Use instead of `file`.
     #[serde(default)]
     pub files: Vec<Edition>,
 }
@@ -276,13 +316,23 @@ pub struct PlacedEdition {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(
     untagged,
-    expecting = "expected a value in quotes, e.g. \"Croydon\", or a list of values, e.g. {\"in\": [\"Croydon\", \"Sutton\"]}"
+    expecting = "expected a value in quotes, e.g. \"Croydon\", a list of values, e.g. {\"in\": [\"Croydon\", \"Sutton\"]}, or values to leave out, e.g. {\"not\": [\"Heathrow\"]}"
 )]
 pub enum Match {
     /// Rows whose cell is this value.
     Value(String),
     /// Rows whose cell is any of these values.
     Any(AnyOf),
+    /// Rows whose cell is none of these values.
+    Not(NoneOf),
+}
+
+/// `{"not": [...]}`: values a `where` column must not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoneOf {
+    #[serde(rename = "not")]
+    pub values: Vec<String>,
 }
 
 /// `{"in": [...]}`: the values a `where` column may hold.
@@ -299,13 +349,24 @@ impl Match {
         match self {
             Match::Value(value) => std::slice::from_ref(value),
             Match::Any(any) => &any.values,
+            Match::Not(none) => &none.values,
         }
+    }
+
+    /// Whether the filter leaves values out rather than naming those to keep.
+    pub fn excludes(&self) -> bool {
+        matches!(self, Match::Not(_))
     }
 
     /// Which of the values `cell` is (cells are compared trimmed).
     pub fn position(&self, cell: &str) -> Option<usize> {
         let cell = cell.trim();
         self.values().iter().position(|v| v == cell)
+    }
+
+    /// Whether a row whose cell is `cell` is kept.
+    pub fn keeps(&self, cell: &str) -> bool {
+        self.position(cell).is_some() != self.excludes()
     }
 }
 
@@ -317,6 +378,8 @@ pub enum Aggregate {
     Sum,
     /// The mean of `y` over the rows.
     Mean,
+    /// The number of rows (one row per incident or victim); takes no `y`.
+    Count,
 }
 
 /// One source id or several.

@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod markup;
 pub mod sheet;
+pub mod stream;
 pub mod template;
 pub mod typography;
 pub mod x;

@@ -10,7 +10,7 @@
 
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Files};
-use crate::input::manifest::{Manifest, Match};
+use crate::input::manifest::{DataSpec, Manifest, Match};
 use crate::input::sheet;
 
 /// The placeholder filled in with each value.
@@ -41,28 +41,29 @@ pub fn areas(
     };
     let segs = [PathSeg::Key("data".into()), PathSeg::Key(series.into())];
     let path = format_path(&segs);
-    if spec.sheet.is_some() || !spec.files.is_empty() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet) {
-        return Err(usage(format!(
-            "--each: series `{series}` reads a spreadsheet; --each takes its values from a CSV column"
-        ))
-        .at(locate(src, &segs))
-        .path(path)
-        .hint(
-            "list the areas in a CSV file and declare a series that reads it, e.g. `forces.csv` with a `force` column",
-        ));
+    let spreadsheet = spec.sheet.is_some() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet);
+    if spreadsheet && spec.row.is_some() {
+        return Err(usage(format!("--each: series `{series}` reads one row of a wide table; --each needs a column"))
+            .at(locate(src, &segs))
+            .path(path)
+            .hint("name a series that reads a long table (with `x` and `y`), e.g. one listing the areas"));
     }
-    let Some(name) = &spec.file else {
+    let Some(name) = spec.file.as_deref().or_else(|| {
+        spec.files.last().map(|e| match e {
+            crate::input::manifest::Edition::File(f) => f.as_str(),
+            crate::input::manifest::Edition::Placed(p) => p.file.as_str(),
+        })
+    }) else {
         return Err(usage(format!("--each: series `{series}` is derived, not read from a file"))
             .at(locate(src, &segs))
             .path(path)
             .hint("name a series with a `file`; its column supplies the values"));
     };
-    // An unknown encoding falls back to UTF-8 here; checking each briefing reports it.
-    let encoding = spec.encoding.as_deref().and_then(data::encoding).unwrap_or(encoding_rs::UTF_8);
-    let text = files.read_in(name, encoding).map_err(|reason| {
-        Diagnostic::error(file, format!("cannot read `{name}`: {reason}")).at(locate(src, &segs)).path(path.clone())
-    })?;
-    let csv = data::parse_csv(&files.display(name), &text)?;
+    let csv = if spreadsheet {
+        sheet_table(file, src, &segs, spec, name, files)?
+    } else {
+        csv_table(file, src, &segs, spec, name, files)?
+    };
     let index = csv.column(column)?;
     let filters: Vec<(usize, &Match)> = spec
         .filter
@@ -71,12 +72,10 @@ pub fn areas(
         .map(|(col, m)| csv.column(col).map(|i| (i, m)))
         .collect::<Result<_, _>>()?;
     let mut values: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, row) in &csv.rows {
         let value = row[index].trim();
-        if filters.iter().all(|(i, m)| m.position(&row[*i]).is_some())
-            && !value.is_empty()
-            && !values.iter().any(|v| v == value)
-        {
+        if filters.iter().all(|(i, m)| m.keeps(&row[*i])) && !value.is_empty() && seen.insert(value) {
             values.push(value.to_string());
         }
     }
@@ -88,6 +87,56 @@ pub fn areas(
         .hint("check the series' `where` filters"));
     }
     Ok(values)
+}
+
+/// A CSV file as a table. An unknown encoding falls back to UTF-8 here;
+/// checking each briefing reports it.
+fn csv_table(
+    file: &str,
+    src: &str,
+    segs: &[PathSeg],
+    spec: &DataSpec,
+    name: &str,
+    files: &dyn Files,
+) -> Result<data::Csv, Diagnostic> {
+    let encoding = spec.encoding.as_deref().and_then(data::encoding).unwrap_or(encoding_rs::UTF_8);
+    let text = files.read_in(name, encoding).map_err(|reason| {
+        Diagnostic::error(file, format!("cannot read `{name}`: {reason}")).at(locate(src, segs)).path(format_path(segs))
+    })?;
+    data::parse_csv(&files.display(name), &text)
+}
+
+/// A spreadsheet's long table (its `sheet`, at its `range` or `header`) as a table.
+fn sheet_table(
+    file: &str,
+    src: &str,
+    segs: &[PathSeg],
+    spec: &DataSpec,
+    name: &str,
+    files: &dyn Files,
+) -> Result<data::Csv, Diagnostic> {
+    let fail = |message: String| Diagnostic::error(file, message).at(locate(src, segs)).path(format_path(segs));
+    let parsed = data::Parsed::default();
+    let book = sheet::open(files.parsed().unwrap_or(&parsed), files, name);
+    let book = match book.as_ref() {
+        Ok(book) => book,
+        Err(sheet::OpenError::Read(reason)) => return Err(fail(format!("cannot read `{name}`: {reason}"))),
+        Err(sheet::OpenError::Damaged { message, .. }) => return Err(fail(message.clone())),
+    };
+    let Some(sheet_name) = &spec.sheet else {
+        return Err(fail(format!("--each: `{name}` is a spreadsheet: the series needs a `sheet`")));
+    };
+    let sheet = book.sheet(sheet_name).map_err(|e| match e {
+        sheet::SheetError::Missing { message, .. } => fail(message),
+        sheet::SheetError::Damaged(d) => d,
+    })?;
+    let place = match (&spec.range, spec.header) {
+        (Some(range), None) => sheet::Place::range(range),
+        (None, Some(row)) => sheet::Place::header_row(row),
+        _ => Err("the series needs one of `range` or `header`".to_string()),
+    }
+    .map_err(|m| fail(format!("--each: {m}")))?;
+    Ok(sheet.table(place)?.long())
 }
 
 /// The template's text with every `{area}` replaced by `area`, escaped for

@@ -348,8 +348,14 @@ struct Segment {
 fn time_of(x: &X) -> f64 {
     match x {
         X::Date { year, month, day } => *year as f64 + ((*month as f64 - 1.0) * 30.5 + *day as f64) / 366.0,
+        // A month or quarter sits at its middle.
+        X::Month { year, month } => *year as f64 + (*month as f64 - 0.5) / 12.0,
+        X::Quarter { year, quarter } => *year as f64 + (*quarter as f64 * 3.0 - 1.5) / 12.0,
         X::Year(y) => *y as f64,
         X::FinancialYear(y) => *y as f64 + 0.5,
+        // Where the financial year of the same months would sit.
+        X::YearEnding { year, month } => (*year * 12 + *month as i32 - 12) as f64 / 12.0 + 0.25,
+        X::Partial { period, .. } => time_of(period),
         X::Category(_) => 0.0,
     }
 }
@@ -357,7 +363,7 @@ fn time_of(x: &X) -> f64 {
 /// The label of an x value on an axis: years for dates, as written otherwise.
 fn axis_label(x: &X) -> String {
     match x {
-        X::Date { year, .. } | X::Year(year) => year.to_string(),
+        X::Date { year, .. } | X::Month { year, .. } | X::Quarter { year, .. } | X::Year(year) => year.to_string(),
         other => other.to_string(),
     }
 }
@@ -781,8 +787,25 @@ impl Chart<'_, '_> {
         }
         let offset = times[0] - times[0].floor();
         let offset = if times.iter().all(|t| (t - t.floor() - offset).abs() < 1e-6) { offset } else { 0.0 };
-        let financial = points().all(|px| matches!(px, X::FinancialYear(_)));
-        let label = |year: i32| if financial { X::FinancialYear(year).to_string() } else { year.to_string() };
+        let financial = points().all(|px| matches!(px.whole(), X::FinancialYear(_)));
+        let year_ending = points().all(|px| matches!(px.whole(), X::YearEnding { .. }));
+        // A partial period keeps its note ("2023/24 (10 months)") on the axis too.
+        let partial = |year: i32| points().find(|px| matches!(px, X::Partial { .. }) && px.year() == Some(year));
+        let label = |year: i32| match partial(year) {
+            Some(px) => px.to_string(),
+            None if financial => X::FinancialYear(year).to_string(),
+            // The years ending in a month are labelled by the month they end: "Mar 2024".
+            None if year_ending => points()
+                .find(|px| px.year() == Some(year))
+                .and_then(|px| match px.whole() {
+                    X::YearEnding { year, month } => {
+                        Some(format!("{} {year}", &crate::input::x::MONTHS[*month as usize - 1][..3]))
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| year.to_string()),
+            None => year.to_string(),
+        };
         let mut years: Vec<(f64, String)> = (t0.floor() as i32..=t1.floor() as i32)
             .map(|year| (year as f64 + offset, label(year)))
             .filter(|(t, _)| *t >= t0 - 1e-6 && *t <= t1 + 1e-6)

@@ -143,9 +143,12 @@ impl<'a> Resolver<'a> {
         };
         let default_header = match (align, series.first().and_then(|(_, s)| s.points.first())) {
             (RowAlign::Year | RowAlign::PreviousYear, _) => "Year",
-            (_, Some((X::Date { .. }, _))) => "Date",
-            (_, Some((X::Year(_), _))) => "Year",
-            (_, Some((X::FinancialYear(_), _))) => "Financial year",
+            (_, Some((x, _))) if x.kind() == "date" => "Date",
+            (_, Some((x, _))) if x.kind() == "month" => "Month",
+            (_, Some((x, _))) if x.kind() == "quarter" => "Quarter",
+            (_, Some((x, _))) if x.kind() == "year" => "Year",
+            (_, Some((x, _))) if x.kind() == "financial year" => "Financial year",
+            (_, Some((x, _))) if x.kind() == "year ending" => "Year ending",
             _ => "Category",
         };
         TableData { x_header: x_label.unwrap_or_else(|| default_header.to_string()), columns, rows }

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod archive;
+
 use std::path::Path;
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
