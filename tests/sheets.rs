@@ -460,3 +460,49 @@ fn a_batch_over_one_row_of_a_wide_table_asks_for_a_column() {
     assert!(err.contains("--each: series `officers` reads one row of a wide table; --each needs a column"), "{err}");
     assert!(!dir.path().join("out").exists() || std::fs::read_dir(dir.path().join("out")).unwrap().next().is_none());
 }
+
+#[test]
+fn a_batch_takes_its_areas_from_a_spreadsheet_column() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Forces").unwrap();
+    sheet.write_string(0, 0, "Forces in this batch").unwrap();
+    sheet.write_string(2, 0, "force").unwrap();
+    sheet.write_string(2, 1, "region").unwrap();
+    for (row, (force, region)) in
+        [("Kent", "South East"), ("Essex", "East"), ("Surrey", "South East"), ("Kent", "South East")].iter().enumerate()
+    {
+        sheet.write_string(row as u32 + 3, 0, *force).unwrap();
+        sheet.write_string(row as u32 + 3, 1, *region).unwrap();
+    }
+    book.save(dir.path().join("forces.xlsx")).unwrap();
+    std::fs::copy(Path::new(ODS).join(SEP19), dir.path().join(SEP19)).unwrap();
+    let manifest = serde_json::json!({
+        "format": 1, "title": "Officers in {area}", "date": "2020-02-01",
+        "sources": {"ho": {"publisher": "Home Office", "title": "Police workforce"}},
+        "data": {
+            "forces": {"file": "forces.xlsx", "sheet": "Forces", "header": 3, "x": "force", "aggregate": "count",
+                       "where": {"region": "South East"}, "label": "F", "source": "ho"},
+            "officers": {"file": SEP19, "sheet": "Table_1", "range": "A6:D63", "row": {"A": "{area}"},
+                         "label": "Officers", "source": "ho"},
+        },
+        "summary": ["{area} had {officers.latest:.1} officers [@ho]."],
+    });
+    std::fs::write(dir.path().join("briefing.json"), manifest.to_string()).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = briefing()
+        .args(["batch", "--each", "forces.force", "--quiet", "-o"])
+        .arg(&out_dir)
+        .arg(dir.path().join("briefing.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The rows the series' `where` keeps, each area once: Kent and Surrey, not Essex.
+    let mut made: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    made.sort();
+    assert_eq!(made, ["kent.pdf", "surrey.pdf"]);
+    // 30 September 2019 as published: Kent 3,547.5841.
+    assert!(pdf_text(&out_dir.join("kent.pdf")).contains("Kent had 3,547.6 officers"));
+}
