@@ -240,6 +240,8 @@ struct State {
     tracked: Vec<usize>,
     /// For the row being read: which value of each filter it holds.
     held: Vec<usize>,
+    /// The month of the last row's date, already recorded.
+    last_month: Option<i32>,
     count: bool,
 }
 
@@ -262,6 +264,7 @@ impl State {
             last_key: (Vec::new(), Vec::new(), usize::MAX),
             tracked,
             held: Vec::new(),
+            last_month: None,
             count: plan.aggregate == Some(Aggregate::Count),
         }
     }
@@ -301,7 +304,11 @@ impl State {
             let position = m.position(value);
             if let Some(p) = position {
                 out.seen[f][p] = true;
-            } else if out.distinct[f].len() < DISTINCT_KEPT && !out.distinct[f].iter().any(|d| d == value) {
+            } else if out.distinct[f].len() < DISTINCT_KEPT
+                // Rows come in runs of one value: compare with the last one kept first.
+                && out.distinct[f].last().is_none_or(|d| d != value)
+                && !out.distinct[f].iter().any(|d| d == value)
+            {
                 out.distinct[f].push(value.to_string());
             }
             self.held.push(position.unwrap_or(usize::MAX));
@@ -319,8 +326,11 @@ impl State {
                             message,
                             hint: "write first-of-month dates, or leave out `as_at`".into(),
                         })?;
-                        if let Some(month) = month_of(&x) {
+                        if let Some(month) = month_of(&x)
+                            && self.last_month != Some(month)
+                        {
                             out.months.insert(month);
+                            self.last_month = Some(month);
                         }
                         Some(x)
                     }
