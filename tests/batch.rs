@@ -33,11 +33,49 @@ fn the_borough_template_makes_one_briefing_per_borough() {
     assert!(westminster.contains("ranked 1st of 32 boroughs"), "{westminster}");
     let croydon = pdf_text(&dir.path().join("croydon.pdf"));
     assert!(croydon.contains("ranked 2nd of 32 boroughs") && !croydon.contains("Westminster ranked"), "{croydon}");
+    // And its share of the Met's total, a ratio at `scale: 100` (a percentage),
+    // computed here from the CSV file.
+    let met = violence_2023("Metropolitan Police Service total");
+    for (area, text) in [("Westminster", &westminster), ("Croydon", &croydon)] {
+        let offences = violence_2023(area);
+        let share = offences / met * 100.0;
+        let want = format!("with {} offences or {share:.1}% of the Met’s total", grouped(offences));
+        assert!(common::squash(text).contains(&common::squash(&want)), "{area}: no `{want}` in {text}");
+    }
     for name in &names {
         common::keep_pdf(&dir.path().join(name));
         let doc = lopdf::Document::load(dir.path().join(name)).unwrap();
         assert_eq!(doc.get_pages().len(), 2, "{name} is not two pages");
     }
+}
+
+/// Violence against the person recorded in `area` in calendar year 2023,
+/// read from the CSV file the borough template uses.
+fn violence_2023(area: &str) -> f64 {
+    let csv = std::fs::read_to_string("data/london-2018/violence-by-borough.csv").unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[column("period_type")] == "calendar_year" && r[column("period")] == "2023")
+        .filter(|r| r[column("area_name")] == area)
+        .collect();
+    assert_eq!(rows.len(), 1, "{area} in 2023: {rows:?}");
+    rows[0][column("vap_total")].parse().unwrap()
+}
+
+/// A whole number with en-GB thousands separators.
+fn grouped(n: f64) -> String {
+    let digits = format!("{n:.0}");
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[test]

@@ -4,7 +4,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use briefing::resolve::{Block, Briefing, Inline, Section};
+use briefing::resolve::{Briefing, Inline, Section};
 use briefing::text::fonts::Fonts;
 use common::{briefing, squash, text};
 use lopdf::{Document, Object};
@@ -34,16 +34,27 @@ fn builtin() -> Briefing {
     loaded.unwrap_or_else(|d| panic!("{d:?}")).briefing
 }
 
-/// Every paragraph of every quote, walking nested sections.
-fn quotes(sections: &[Section], out: &mut Vec<String>) {
-    for section in sections {
-        for block in &section.blocks {
-            if let Block::Quote(q) = block {
-                out.extend(q.paragraphs.iter().cloned());
+/// Every quote of a Markdown text as written there: (the quoted words, the
+/// attribution after "— " without its citation). A quote is a run of `> `
+/// lines whose last line is the attribution.
+fn markdown_quotes(md: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    for line in md.lines() {
+        let Some(quoted) = line.strip_prefix('>').map(str::trim) else {
+            words.clear();
+            continue;
+        };
+        match quoted.strip_prefix("— ") {
+            Some(attribution) => {
+                let attribution = attribution.split(" [@").next().unwrap().to_string();
+                out.push((words.join(" "), attribution));
+                words.clear();
             }
+            None => words.push(quoted),
         }
-        quotes(&section.sections, out);
     }
+    out
 }
 
 fn count_headings(sections: &[Section]) -> usize {
@@ -96,11 +107,11 @@ fn default_briefing_has_title_quotes_and_references() {
 
     let all = squash(&text(&doc));
     assert!(all.contains(&squash(m["title"].as_str().unwrap())), "title missing");
-    let mut qs = Vec::new();
-    quotes(&builtin().sections, &mut qs);
-    assert!(qs.len() >= 2, "the briefing should quote at least two members");
-    for paragraph in &qs {
+    let qs = markdown_quotes(&std::fs::read_to_string("data/london-2018/briefing.md").unwrap());
+    assert!(qs.len() >= 4, "the briefing quotes four passages: {qs:?}");
+    for (paragraph, attribution) in &qs {
         assert!(all.contains(&squash(paragraph)), "quote missing: {paragraph}");
+        assert!(all.contains(&squash(attribution)), "attribution missing: {attribution}");
     }
     for (id, source) in m["sources"].as_object().unwrap() {
         if let Some(url) = source["url"].as_str() {
@@ -400,7 +411,9 @@ fn margin_markers_come_before_their_text_in_reading_order() {
         let start = squash(start);
         assert!(all.contains(&format!("•{start}")), "no bullet before `{start}`");
     }
-    let publishers: Vec<String> =
-        manifest()["sources"].as_object().unwrap().values().map(|s| squash(s["publisher"].as_str().unwrap())).collect();
-    assert!(publishers.iter().any(|p| all.contains(&format!("[1]{p},"))), "reference [1] is not before its text");
+    // Reference 1 is the source cited first: the first key figure and the
+    // summary's first point both cite `ldrs-2018-06` before any other.
+    let first = &manifest()["sources"]["ldrs-2018-06"];
+    let entry = squash(&format!("[1] {}, {}", first["publisher"].as_str().unwrap(), first["title"].as_str().unwrap()));
+    assert!(all.contains(&entry), "reference [1] is not `{entry}`, or not before its text");
 }
