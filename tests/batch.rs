@@ -140,6 +140,9 @@ fn build_prints_stage_timings() {
     let out = briefing().args(["build", "--timings", "-o"]).arg(dir.path().join("b.pdf")).output().unwrap();
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
+    for stage in ["load", "analyse", "layout", "render", "write", "total"] {
+        assert!(err.contains(&format!("  {stage} ")), "no `{stage}` timing in {err}");
+    }
     let total: f64 = err
         .lines()
         .find_map(|l| l.trim().strip_prefix("total"))

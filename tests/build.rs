@@ -97,7 +97,7 @@ fn links(doc: &Document) -> Vec<(String, Option<String>)> {
 }
 
 #[test]
-fn default_briefing_has_title_quotes_and_references() {
+fn default_briefing_is_a4_with_its_title_quotes_and_source_addresses() {
     let dir = tempfile::tempdir().unwrap();
     let doc = load(&build_default(dir.path(), &[]));
     let m = manifest();
@@ -121,7 +121,7 @@ fn default_briefing_has_title_quotes_and_references() {
 }
 
 #[test]
-fn every_reference_url_is_a_link_and_citations_link_to_references() {
+fn every_reference_url_is_a_web_link_and_citations_are_go_to_links() {
     let dir = tempfile::tempdir().unwrap();
     let doc = load(&build_default(dir.path(), &[]));
     let links = links(&doc);
@@ -131,6 +131,7 @@ fn every_reference_url_is_a_link_and_citations_link_to_references() {
             assert!(uris.contains(&url), "no link annotation for {id}: {url}");
         }
     }
+    // Where each citation link lands is checked in tests/tagging.rs.
     let gotos = links.iter().filter(|(kind, _)| kind == "GoTo").count();
     assert!(gotos >= manifest()["sources"].as_object().unwrap().len(), "only {gotos} citation links");
 }
@@ -327,7 +328,7 @@ fn a_missing_manifest_is_an_io_error() {
 }
 
 #[test]
-fn check_reports_and_writes_nothing() {
+fn check_passes_the_built_in_briefing_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     briefing().current_dir(dir.path()).arg("check").assert().success();
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -19,7 +19,7 @@ fn chart_count() -> usize {
 }
 
 #[test]
-fn the_briefing_has_its_four_charts_as_text_and_paths() {
+fn every_chart_of_the_briefing_is_captioned_with_real_text_and_no_images() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b.pdf");
     common::briefing().args(["build", "-o"]).arg(&out).assert().success();
