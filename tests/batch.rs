@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{briefing, pdf_text, stderr};
+use common::{briefing, grouped, pdf_text, stderr};
 
 #[test]
 fn the_borough_template_makes_one_briefing_per_borough() {
@@ -39,7 +39,7 @@ fn the_borough_template_makes_one_briefing_per_borough() {
     for (area, text) in [("Westminster", &westminster), ("Croydon", &croydon)] {
         let offences = violence_2023(area);
         let share = offences / met * 100.0;
-        let want = format!("with {} offences or {share:.1}% of the Met’s total", grouped(offences));
+        let want = format!("with {} offences or {share:.1}% of the Met’s total", grouped(offences.round() as i64));
         assert!(common::squash(text).contains(&common::squash(&want)), "{area}: no `{want}` in {text}");
     }
     for name in &names {
@@ -63,19 +63,6 @@ fn violence_2023(area: &str) -> f64 {
         .collect();
     assert_eq!(rows.len(), 1, "{area} in 2023: {rows:?}");
     rows[0][column("vap_total")].parse().unwrap()
-}
-
-/// A whole number with en-GB thousands separators.
-fn grouped(n: f64) -> String {
-    let digits = format!("{n:.0}");
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]

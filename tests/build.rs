@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use briefing::resolve::{Briefing, Inline, Section};
 use briefing::text::fonts::Fonts;
-use common::{briefing, squash, text};
+use common::{briefing, grouped, squash, text};
 use lopdf::{Document, Object};
 use serde_json::Value;
 
@@ -341,19 +341,6 @@ fn csv_value(path: &str, x: &str, column: &str) -> f64 {
     let index = text.lines().next().unwrap().split(',').position(|h| h == column).unwrap();
     let line = text.lines().find(|l| l.split(',').next() == Some(x)).unwrap();
     line.split(',').nth(index).unwrap().parse().unwrap()
-}
-
-/// en-GB grouping for a whole number, written independently of the tool's formatter.
-fn grouped(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]
