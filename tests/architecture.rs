@@ -1,5 +1,7 @@
 //! The crate's shape: data flows one way through the pipeline, so no module
-//! of `src/` imports, directly or through others, a module that imports it.
+//! of `src/` imports, directly or through others, a module that imports it,
+//! and no stage imports a later one (input, analyse, resolve, compose,
+//! layout, export, then cli on top; `text`, `frame` and `diag` below them all).
 //!
 //! Modules are the files under `src/`; an edge is a `crate::…` or
 //! `super::…` path in one file naming another. A folder's `mod.rs` and the
@@ -95,30 +97,73 @@ fn is_within(a: &str, b: &str) -> bool {
     a == b || a.starts_with(&format!("{b}::"))
 }
 
-#[test]
-fn src_has_no_import_cycle() {
-    let mut known = BTreeMap::new();
-    modules(Path::new("src"), &[], &mut known);
-    assert!(known.len() > 20, "only {} modules found", known.len());
+/// The import edges between the modules of `src/`, leaving out a module's
+/// edges to its own ancestors and descendants (see the module docs).
+fn edges(known: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String>> {
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, text) in &known {
+    for (module, text) in known {
         for path in references(module, text) {
             let path: Vec<&str> = path.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
-            let Some(to) = target(&path, &known) else { continue };
+            let Some(to) = target(&path, known) else { continue };
             if !is_within(&to, module) && !is_within(module, &to) {
                 edges.entry(module.clone()).or_default().insert(to);
             }
         }
     }
+    edges
+}
+
+/// The top-level folder or file a module belongs to: its pipeline stage.
+fn stage(module: &str) -> &str {
+    module.split("::").next().unwrap_or(module)
+}
+
+/// The pipeline's order, first to last; the stages on one line may use each
+/// other (the cycle check keeps them apart), never a later line.
+const STAGES: &[&[&str]] = &[
+    // Below every stage: shared by all of them.
+    &["diag", "text", "frame"],
+    &["input"],
+    &["analyse"],
+    &["resolve"],
+    &["compose"],
+    &["layout"],
+    &["export"],
+    &["cli"],
+];
+
+/// A stage's place in [`STAGES`], if it has one.
+fn rank(stage: &str) -> Option<usize> {
+    STAGES.iter().position(|line| line.contains(&stage))
+}
+
+/// Every import of a later stage, as "from -> to".
+fn later_stage_imports(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (from, tos) in edges {
+        for to in tos {
+            if rank(stage(to)) > rank(stage(from)) {
+                out.push(format!("{from} -> {to}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn src_has_no_import_cycle() {
+    let mut known = BTreeMap::new();
+    modules(Path::new("src"), &[], &mut known);
+    assert!(known.len() > 20, "only {} modules found", known.len());
+    let edges = edges(&known);
     if let Some(c) = find_cycle(&edges) {
         panic!("import cycle: {}", c.join(" -> "));
     }
     // The stages, at folder level, run one way too.
-    let stage = |m: &str| m.split("::").next().unwrap_or(m).to_string();
     let mut stage_edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (from, tos) in &edges {
         for to in tos.iter().filter(|to| stage(to) != stage(from)) {
-            stage_edges.entry(stage(from)).or_default().insert(stage(to));
+            stage_edges.entry(stage(from).to_string()).or_default().insert(stage(to).to_string());
         }
     }
     if let Some(c) = find_cycle(&stage_edges) {
@@ -149,4 +194,34 @@ fn the_cycle_check_sees_cycles() {
     assert_eq!(find_cycle(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])), None);
     assert!(is_within("resolve::chart", "resolve"));
     assert!(!is_within("resolved", "resolve"));
+}
+
+#[test]
+fn no_stage_imports_a_later_stage() {
+    let mut known = BTreeMap::new();
+    modules(Path::new("src"), &[], &mut known);
+    // Every module belongs to a stage of the pipeline: a new top-level
+    // folder or file has to be placed in `STAGES` before it passes.
+    let unplaced: BTreeSet<&str> = known.keys().map(|m| stage(m)).filter(|s| rank(s).is_none()).collect();
+    assert!(unplaced.is_empty(), "modules outside every stage: {unplaced:?}");
+    let edges = edges(&known);
+    // The check sees real edges: layout draws with text, export reads frames.
+    assert!(edges.values().flatten().any(|to| stage(to) == "text"), "no module imports `text`: {edges:?}");
+    let wrong = later_stage_imports(&edges);
+    assert!(wrong.is_empty(), "modules that import a later stage:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_stage_check_sees_an_import_of_a_later_stage() {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    edges.entry("layout::chart".into()).or_default().insert("text::fonts".into());
+    edges.entry("export::pdf".into()).or_default().insert("frame".into());
+    assert!(later_stage_imports(&edges).is_empty());
+    edges.entry("analyse::stats".into()).or_default().insert("resolve::model".into());
+    edges.entry("frame".into()).or_default().insert("layout".into());
+    assert_eq!(later_stage_imports(&edges), ["analyse::stats -> resolve::model", "frame -> layout"]);
+    // Stages on one line may use each other; a stage outside the list has no place.
+    assert_eq!(rank("frame"), rank("text"));
+    assert!(rank("input") < rank("analyse") && rank("layout") < rank("export") && rank("export") < rank("cli"));
+    assert_eq!(rank("unknown"), None);
 }

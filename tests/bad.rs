@@ -451,15 +451,13 @@ fn a_write_failing_half_way_keeps_the_previous_pdf() {
 /// `diag::tests::twenty_thousand_snippets_of_one_file_render_quickly`); it
 /// is one error naming the first cell, a few rows and the count.
 #[test]
-fn twenty_thousand_bad_cells_are_reported_quickly() {
+fn twenty_thousand_bad_cells_are_reported_as_one_error() {
     let mut csv = String::from("date,officers_fte\n");
     for i in 0..20_000 {
         csv.push_str(&format!("{},x{i}\n", 1000 + i));
     }
     let dir = generated(|_| {}, Some(csv));
-    let start = Instant::now();
     let output = briefing().arg("check").arg(dir.path().join("briefing.json")).output().unwrap();
-    let elapsed = start.elapsed();
     let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
@@ -467,7 +465,6 @@ fn twenty_thousand_bad_cells_are_reported_quickly() {
                    rows 2, 3, 4, 5, 6 … (20000 rows)";
     assert!(stderr.contains(message), "{stderr}");
     assert!(stderr.contains("2 │ 1000,x0"), "{stderr}");
-    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{briefing, pdf_text, stderr};
+use common::{briefing, grouped, pdf_text, stderr};
 
 #[test]
 fn the_borough_template_makes_one_briefing_per_borough() {
@@ -33,11 +33,36 @@ fn the_borough_template_makes_one_briefing_per_borough() {
     assert!(westminster.contains("ranked 1st of 32 boroughs"), "{westminster}");
     let croydon = pdf_text(&dir.path().join("croydon.pdf"));
     assert!(croydon.contains("ranked 2nd of 32 boroughs") && !croydon.contains("Westminster ranked"), "{croydon}");
+    // And its share of the Met's total, a ratio at `scale: 100` (a percentage),
+    // computed here from the CSV file.
+    let met = violence_2023("Metropolitan Police Service total");
+    for (area, text) in [("Westminster", &westminster), ("Croydon", &croydon)] {
+        let offences = violence_2023(area);
+        let share = offences / met * 100.0;
+        let want = format!("with {} offences or {share:.1}% of the Met’s total", grouped(offences.round() as i64));
+        assert!(common::squash(text).contains(&common::squash(&want)), "{area}: no `{want}` in {text}");
+    }
     for name in &names {
         common::keep_pdf(&dir.path().join(name));
         let doc = lopdf::Document::load(dir.path().join(name)).unwrap();
         assert_eq!(doc.get_pages().len(), 2, "{name} is not two pages");
     }
+}
+
+/// Violence against the person recorded in `area` in calendar year 2023,
+/// read from the CSV file the borough template uses.
+fn violence_2023(area: &str) -> f64 {
+    let csv = std::fs::read_to_string("data/london-2018/violence-by-borough.csv").unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[column("period_type")] == "calendar_year" && r[column("period")] == "2023")
+        .filter(|r| r[column("area_name")] == area)
+        .collect();
+    assert_eq!(rows.len(), 1, "{area} in 2023: {rows:?}");
+    rows[0][column("vap_total")].parse().unwrap()
 }
 
 #[test]
@@ -102,6 +127,9 @@ fn build_prints_stage_timings() {
     let out = briefing().args(["build", "--timings", "-o"]).arg(dir.path().join("b.pdf")).output().unwrap();
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
+    for stage in ["load", "analyse", "layout", "render", "write", "total"] {
+        assert!(err.contains(&format!("  {stage} ")), "no `{stage}` timing in {err}");
+    }
     let total: f64 = err
         .lines()
         .find_map(|l| l.trim().strip_prefix("total"))

@@ -4,9 +4,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use briefing::resolve::{Block, Briefing, Inline, Section};
+use briefing::resolve::{Briefing, Inline, Section};
 use briefing::text::fonts::Fonts;
-use common::{briefing, squash, text};
+use common::{briefing, grouped, squash, text};
 use lopdf::{Document, Object};
 use serde_json::Value;
 
@@ -34,16 +34,27 @@ fn builtin() -> Briefing {
     loaded.unwrap_or_else(|d| panic!("{d:?}")).briefing
 }
 
-/// Every paragraph of every quote, walking nested sections.
-fn quotes(sections: &[Section], out: &mut Vec<String>) {
-    for section in sections {
-        for block in &section.blocks {
-            if let Block::Quote(q) = block {
-                out.extend(q.paragraphs.iter().cloned());
+/// Every quote of a Markdown text as written there: (the quoted words, the
+/// attribution after "— " without its citation). A quote is a run of `> `
+/// lines whose last line is the attribution.
+fn markdown_quotes(md: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    for line in md.lines() {
+        let Some(quoted) = line.strip_prefix('>').map(str::trim) else {
+            words.clear();
+            continue;
+        };
+        match quoted.strip_prefix("— ") {
+            Some(attribution) => {
+                let attribution = attribution.split(" [@").next().unwrap().to_string();
+                out.push((words.join(" "), attribution));
+                words.clear();
             }
+            None => words.push(quoted),
         }
-        quotes(&section.sections, out);
     }
+    out
 }
 
 fn count_headings(sections: &[Section]) -> usize {
@@ -86,7 +97,7 @@ fn links(doc: &Document) -> Vec<(String, Option<String>)> {
 }
 
 #[test]
-fn default_briefing_has_title_quotes_and_references() {
+fn default_briefing_is_a4_with_its_title_quotes_and_source_addresses() {
     let dir = tempfile::tempdir().unwrap();
     let doc = load(&build_default(dir.path(), &[]));
     let m = manifest();
@@ -96,11 +107,11 @@ fn default_briefing_has_title_quotes_and_references() {
 
     let all = squash(&text(&doc));
     assert!(all.contains(&squash(m["title"].as_str().unwrap())), "title missing");
-    let mut qs = Vec::new();
-    quotes(&builtin().sections, &mut qs);
-    assert!(qs.len() >= 2, "the briefing should quote at least two members");
-    for paragraph in &qs {
+    let qs = markdown_quotes(&std::fs::read_to_string("data/london-2018/briefing.md").unwrap());
+    assert!(qs.len() >= 4, "the briefing quotes four passages: {qs:?}");
+    for (paragraph, attribution) in &qs {
         assert!(all.contains(&squash(paragraph)), "quote missing: {paragraph}");
+        assert!(all.contains(&squash(attribution)), "attribution missing: {attribution}");
     }
     for (id, source) in m["sources"].as_object().unwrap() {
         if let Some(url) = source["url"].as_str() {
@@ -110,7 +121,7 @@ fn default_briefing_has_title_quotes_and_references() {
 }
 
 #[test]
-fn every_reference_url_is_a_link_and_citations_link_to_references() {
+fn every_reference_url_is_a_web_link_and_citations_are_go_to_links() {
     let dir = tempfile::tempdir().unwrap();
     let doc = load(&build_default(dir.path(), &[]));
     let links = links(&doc);
@@ -120,6 +131,7 @@ fn every_reference_url_is_a_link_and_citations_link_to_references() {
             assert!(uris.contains(&url), "no link annotation for {id}: {url}");
         }
     }
+    // Where each citation link lands is checked in tests/tagging.rs.
     let gotos = links.iter().filter(|(kind, _)| kind == "GoTo").count();
     assert!(gotos >= manifest()["sources"].as_object().unwrap().len(), "only {gotos} citation links");
 }
@@ -316,7 +328,7 @@ fn a_missing_manifest_is_an_io_error() {
 }
 
 #[test]
-fn check_reports_and_writes_nothing() {
+fn check_passes_the_built_in_briefing_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     briefing().current_dir(dir.path()).arg("check").assert().success();
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
@@ -329,19 +341,6 @@ fn csv_value(path: &str, x: &str, column: &str) -> f64 {
     let index = text.lines().next().unwrap().split(',').position(|h| h == column).unwrap();
     let line = text.lines().find(|l| l.split(',').next() == Some(x)).unwrap();
     line.split(',').nth(index).unwrap().parse().unwrap()
-}
-
-/// en-GB grouping for a whole number, written independently of the tool's formatter.
-fn grouped(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]
@@ -400,7 +399,9 @@ fn margin_markers_come_before_their_text_in_reading_order() {
         let start = squash(start);
         assert!(all.contains(&format!("•{start}")), "no bullet before `{start}`");
     }
-    let publishers: Vec<String> =
-        manifest()["sources"].as_object().unwrap().values().map(|s| squash(s["publisher"].as_str().unwrap())).collect();
-    assert!(publishers.iter().any(|p| all.contains(&format!("[1]{p},"))), "reference [1] is not before its text");
+    // Reference 1 is the source cited first: the first key figure and the
+    // summary's first point both cite `ldrs-2018-06` before any other.
+    let first = &manifest()["sources"]["ldrs-2018-06"];
+    let entry = squash(&format!("[1] {}, {}", first["publisher"].as_str().unwrap(), first["title"].as_str().unwrap()));
+    assert!(all.contains(&entry), "reference [1] is not `{entry}`, or not before its text");
 }

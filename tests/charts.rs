@@ -19,7 +19,7 @@ fn chart_count() -> usize {
 }
 
 #[test]
-fn the_briefing_has_its_four_charts_as_text_and_paths() {
+fn every_chart_of_the_briefing_is_captioned_with_real_text_and_no_images() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b.pdf");
     common::briefing().args(["build", "-o"]).arg(&out).assert().success();
@@ -473,39 +473,58 @@ fn dates_at_different_times_of_year_share_regular_year_ticks() {
     }
 }
 
-#[test]
-fn short_charts_get_fewer_gridlines_never_closer_than_18_pt() {
-    let fonts = Fonts::new();
-    let points = years(&[(2016, 6_100.0), (2017, 7_400.0), (2018, 8_950.0), (2019, 8_200.0)]);
-    for start in [AxisStart::Auto, AxisStart::Zero] {
-        for height in [80.0, 100.0, 120.0, 150.0, 190.0, 300.0] {
-            let mut d = chart(ChartKind::Line, vec![series("Offences", points.clone())]);
-            d.axis_start = start;
-            let width = 300.0;
-            let items = draw(&d, width, height, &fonts);
-            // Gridlines run to the right edge of the chart.
-            let mut ys: Vec<f32> = items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Path { points, .. }
-                        if points.len() == 2 && points[0].1 == points[1].1 && points[1].0 == width =>
-                    {
-                        Some(points[0].1)
-                    }
-                    _ => None,
-                })
-                .collect();
-            ys.sort_by(f32::total_cmp);
-            ys.dedup();
-            assert!(ys.len() >= 2, "{start:?} {height}: {ys:?}");
-            for w in ys.windows(2) {
-                assert!(w[1] - w[0] >= 18.0, "{start:?} at {height} pt: gridlines {ys:?}");
+/// The heights of the horizontal gridlines (and the zero line) of a line
+/// or column chart `width` wide: the paths that run to its right edge.
+fn gridlines(items: &[Item], width: f32) -> Vec<f32> {
+    let mut ys: Vec<f32> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Path { points, .. } if points.len() == 2 && points[0].1 == points[1].1 && points[1].0 == width => {
+                Some(points[0].1)
             }
-            if height == 120.0 {
-                assert!(ys.len() < 6, "{start:?}: {} gridlines on a 120 pt chart", ys.len());
+            _ => None,
+        })
+        .collect();
+    ys.sort_by(f32::total_cmp);
+    ys.dedup();
+    ys
+}
+
+#[test]
+fn gridlines_are_never_closer_than_20_pt_at_any_height() {
+    let fonts = Fonts::new();
+    let data = [
+        years(&[(2016, 6_100.0), (2017, 7_400.0), (2018, 8_950.0), (2019, 8_200.0)]),
+        years(&[(2014, 30_932.0), (2015, 32_252.0), (2016, 31_517.0), (2017, 30_390.0)]),
+        years(&[(2015, 12.0), (2016, -8.0), (2017, -20.0), (2018, 5.0)]),
+        years(&[(2015, 3.41), (2016, 4.14), (2017, 3.9)]),
+    ];
+    let mut closest = f32::INFINITY;
+    for points in &data {
+        for (kind, start) in [
+            (ChartKind::Line, AxisStart::Auto),
+            (ChartKind::Line, AxisStart::Zero),
+            (ChartKind::Column, AxisStart::Zero),
+        ] {
+            // Every height a chart may have, 80 to 600 pt, in half points up to 300.
+            for height in (160..=600).map(|h| h as f32 / 2.0).chain([400.0, 600.0]) {
+                let mut d = chart(kind, vec![series("Offences", points.clone())]);
+                d.axis_start = start;
+                let ys = gridlines(&draw(&d, 300.0, height, &fonts), 300.0);
+                assert!(ys.len() >= 2, "{kind:?} {start:?} {height}: {ys:?}");
+                for w in ys.windows(2) {
+                    closest = closest.min(w[1] - w[0]);
+                    // 20 pt, less the 0.1 pt to which the chart's coordinates are rounded.
+                    assert!(w[1] - w[0] >= 19.9, "{kind:?} {start:?} at {height} pt: gridlines {ys:?}");
+                }
+                if height == 120.0 {
+                    assert!(ys.len() < 6, "{kind:?} {start:?}: {} gridlines on a 120 pt chart", ys.len());
+                }
             }
         }
     }
+    // The rule is tight: some height puts gridlines 20 pt apart.
+    assert!(closest < 20.5, "gridlines at least {closest} pt apart");
 }
 
 /// Every text box pairwise apart, inside the chart, and none of the data's

@@ -127,17 +127,97 @@ fn summary_for_email_in_markdown_text_and_on_stdout() {
     assert_eq!(printed, txt);
 }
 
+/// Every page's size in points, from its /MediaBox, rounded to the point.
+fn page_sizes(doc: &lopdf::Document) -> Vec<(i32, i32)> {
+    doc.get_pages()
+        .values()
+        .map(|&id| {
+            let page = doc.get_dictionary(id).unwrap();
+            let b: Vec<f32> =
+                page.get(b"MediaBox").unwrap().as_array().unwrap().iter().map(|o| o.as_float().unwrap()).collect();
+            ((b[2] - b[0]).round() as i32, (b[3] - b[1]).round() as i32)
+        })
+        .collect()
+}
+
+/// The colours every chart is painted in: for each painting or text
+/// operation inside `Figure` marked content, the fill or stroke colour in
+/// force (set by `rg`/`RG`, or by `g`/`G` as a grey), as 0–1 RGB.
+fn chart_colours(doc: &lopdf::Document) -> (usize, Vec<[f32; 3]>) {
+    let mut figures = 0;
+    let mut out = Vec::new();
+    for &page in doc.get_pages().values() {
+        let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+        let (mut fill, mut stroke) = ([0.0; 3], [0.0; 3]);
+        let mut saved = Vec::new();
+        // Open marked content, innermost last: whether each is a figure.
+        let mut open: Vec<bool> = Vec::new();
+        for op in &content.operations {
+            let n = |i: usize| op.operands[i].as_float().unwrap();
+            match op.operator.as_str() {
+                "BDC" | "BMC" => {
+                    let figure = op.operands[0].as_name().is_ok_and(|tag| tag == b"Figure");
+                    figures += usize::from(figure);
+                    open.push(figure);
+                }
+                "EMC" => {
+                    open.pop();
+                }
+                "q" => saved.push((fill, stroke)),
+                "Q" => (fill, stroke) = saved.pop().unwrap(),
+                "rg" => fill = [n(0), n(1), n(2)],
+                "RG" => stroke = [n(0), n(1), n(2)],
+                "g" => fill = [n(0); 3],
+                "G" => stroke = [n(0); 3],
+                "k" | "K" | "sc" | "scn" | "SC" | "SCN" | "cs" | "CS" => {
+                    panic!("a colour operator the test does not read: {op:?}")
+                }
+                "f" | "f*" | "F" | "Tj" | "TJ" if open.contains(&true) => out.push(fill),
+                "S" | "s" if open.contains(&true) => out.push(stroke),
+                "B" | "B*" | "b" | "b*" if open.contains(&true) => out.extend([fill, stroke]),
+                _ => {}
+            }
+        }
+    }
+    (figures, out)
+}
+
+fn is_grey(c: &[f32; 3]) -> bool {
+    c[0] == c[1] && c[1] == c[2]
+}
+
 #[test]
-fn marking_gray_and_paper_options_change_the_pdf() {
+fn marking_is_printed_paper_sets_the_page_size_and_gray_charts_have_no_colour() {
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("plain.pdf");
     briefing().arg("build").arg("-o").arg(&plain).assert().success();
+    common::keep_pdf(&plain);
+    let plain = lopdf::Document::load(&plain).unwrap();
     let marked = dir.path().join("marked.pdf");
     briefing().arg("build").arg("-o").arg(&marked).args(["--marking", "OFFICIAL-SENSITIVE"]).assert().success();
     assert!(pdf_text(&marked).contains("OFFICIAL-SENSITIVE"));
+    assert!(!common::text(&plain).contains("OFFICIAL-SENSITIVE"));
+
+    // Paper: A4 by default (595 x 842 pt), Letter when asked (612 x 792 pt), on every page.
+    let sizes = page_sizes(&plain);
+    assert!(sizes.len() > 1 && sizes.iter().all(|s| *s == (595, 842)), "not A4: {sizes:?}");
+    let letter = dir.path().join("letter.pdf");
+    briefing().arg("build").arg("-o").arg(&letter).args(["--paper", "letter"]).assert().success();
+    common::keep_pdf(&letter);
+    let sizes = page_sizes(&lopdf::Document::load(&letter).unwrap());
+    assert!(sizes.len() > 1 && sizes.iter().all(|s| *s == (612, 792)), "not Letter: {sizes:?}");
+
+    // Gray: the charts are painted in greys only, where they had colour.
+    let (figures, colours) = chart_colours(&plain);
+    assert!(figures >= 4 && colours.iter().any(|c| !is_grey(c)), "{figures} charts, colours {colours:?}");
     let gray = dir.path().join("gray.pdf");
     briefing().arg("build").arg("-o").arg(&gray).arg("--gray").assert().success();
-    assert_ne!(std::fs::read(&plain).unwrap(), std::fs::read(&gray).unwrap());
+    common::keep_pdf(&gray);
+    let (figures, colours) = chart_colours(&lopdf::Document::load(&gray).unwrap());
+    assert!(figures >= 4 && colours.len() > 100, "{figures} charts, {} painting operations", colours.len());
+    let coloured: Vec<&[f32; 3]> = colours.iter().filter(|c| !is_grey(c)).collect();
+    assert!(coloured.is_empty(), "colours in --gray charts: {coloured:?}");
+
     // A marking the fonts cannot show is a usage error, before anything is written.
     briefing().arg("build").arg("-o").arg(dir.path().join("x.pdf")).args(["--marking", "機密"]).assert().code(2);
     assert!(!dir.path().join("x.pdf").exists());

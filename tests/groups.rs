@@ -284,7 +284,7 @@ fn a_windows_1252_file_is_read_when_the_series_says_so() {
 }
 
 #[test]
-fn check_reports_a_missing_member_at_the_manifest_and_writes_nothing() {
+fn build_reports_a_missing_group_member_at_the_manifest_and_writes_no_pdf() {
     let dir = tempfile::tempdir().unwrap();
     without(dir.path(), &[("Sandwell", "2012")]);
     let src = std::fs::read_to_string(Path::new(WEST_MIDLANDS).join("briefing.json")).unwrap();

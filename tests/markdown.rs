@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use briefing::compose::{Block, Document};
-use briefing::diag::{Diagnostic, line_col};
+use briefing::diag::Diagnostic;
 use briefing::input::data::Folder;
 use briefing::text::fonts::Fonts;
 use briefing::text::linebreak::Link;
@@ -196,34 +196,34 @@ fn with_line(line: &str) -> String {
     GOOD.replace("A *paragraph* with **bold** words and a [link](https://example.org/page) [@ho].", line)
 }
 
-fn at(md: &str, needle: &str) -> Option<(usize, usize)> {
-    Some(line_col(md, md.find(needle).unwrap_or_else(|| panic!("no `{needle}`"))))
-}
-
 #[test]
 fn constructs_a_briefing_cannot_print_are_located_errors() {
-    let cases: &[(&str, &str, &str)] = &[
-        ("<div>boxed</div>", "<div>", "HTML cannot be printed"),
-        ("Inline <b>bold</b> here.", "<b>", "HTML cannot be printed"),
-        ("![a map](map.png)", "![a map]", "`map.png` is not a figure"),
-        ("Text with an ![image](x.png) inside.", "![image]", "an image inside text"),
-        ("A note[^1].\n\n[^1]: The note.", "[^1]", "a footnote cannot be printed"),
-        ("| a | b |\n|---|---|\n| 1 | 2 |", "| a |", "a table written in Markdown"),
-        ("```\ncode\n```", "```", "a code block"),
-        ("Some `code` here.", "`code`", "code cannot be printed"),
-        ("1. first\n2. second", "1. first", "a numbered list"),
-        ("#### Too deep", "#### Too deep", "a level-4 heading"),
-        ("***", "***", "a horizontal rule"),
-        ("A [link](ftp://example.org) here.", "[link]", "`ftp://example.org` is not a web address"),
-        ("![alt text](figure:nowhere)", "![alt text]", "alt text here would not be used"),
+    // Each case replaces line 6 of the text; the expected line and column
+    // (in characters, from 1) of the construct are counted by hand.
+    let cases: &[(&str, (usize, usize), &str)] = &[
+        ("<div>boxed</div>", (6, 1), "HTML cannot be printed"),
+        ("Inline <b>bold</b> here.", (6, 8), "HTML cannot be printed"),
+        // Columns count characters, not bytes: `ï` is two bytes.
+        ("Naïve <b>bold</b> here.", (6, 7), "HTML cannot be printed"),
+        ("![a map](map.png)", (6, 1), "`map.png` is not a figure"),
+        ("Text with an ![image](x.png) inside.", (6, 14), "an image inside text"),
+        ("A note[^1].\n\n[^1]: The note.", (6, 7), "a footnote cannot be printed"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", (6, 1), "a table written in Markdown"),
+        ("```\ncode\n```", (6, 1), "a code block"),
+        ("Some `code` here.", (6, 6), "code cannot be printed"),
+        ("1. first\n2. second", (6, 1), "a numbered list"),
+        ("#### Too deep", (6, 1), "a level-4 heading"),
+        ("***", (6, 1), "a horizontal rule"),
+        ("A [link](ftp://example.org) here.", (6, 3), "`ftp://example.org` is not a web address"),
+        ("![alt text](figure:nowhere)", (6, 1), "alt text here would not be used"),
     ];
-    for (line, needle, message) in cases {
+    for (line, position, message) in cases {
         let md = with_line(line);
         let diags = problems(&md);
         let d = one(&diags, message);
         assert!(d.is_error(), "{line}: {d:?}");
         assert!(d.file.ends_with("briefing.md"), "{line}: {}", d.file);
-        assert_eq!(d.position, at(&md, needle), "{line}: {d:?}");
+        assert_eq!(d.position, Some(*position), "{line}: {d:?}");
         assert!(d.hint.is_some(), "{line}: no hint");
     }
 }
@@ -232,7 +232,8 @@ fn constructs_a_briefing_cannot_print_are_located_errors() {
 fn a_figure_placed_twice_is_an_error_at_the_second_place() {
     let md = with_line("![](figure:officers-table)");
     let d = one(&problems(&md), "figure `officers-table` is placed twice");
-    assert_eq!(d.position, Some(line_col(&md, md.rfind("![](figure:officers-table)").unwrap())));
+    // Placed first on line 6, the figure's own placement on line 21 is the second.
+    assert_eq!(d.position, Some((21, 1)));
     assert_eq!(d.hint.as_deref(), Some("each figure appears once; it is first placed on line 6"));
 }
 
@@ -248,18 +249,19 @@ fn heading_structure_is_checked() {
 
 #[test]
 fn values_citations_and_figures_are_checked_where_written() {
-    let cases: &[(&str, &str, &str)] = &[
-        ("Count {oficers.latest}.", "{oficers.latest}", "unknown series `oficers`"),
-        ("Count {officers.lates}.", "{officers.lates}", "unknown statistic `lates`"),
-        ("A claim [@hoo].", "[@hoo]", "unknown source `hoo`"),
-        ("![](figure:oficers)", "![](figure:oficers)", "unknown figure `oficers`"),
-        ("An open {brace.", "{brace", "is not closed"),
+    // On line 6 of the text, at the column where the slip starts.
+    let cases: &[(&str, (usize, usize), &str)] = &[
+        ("Count {oficers.latest}.", (6, 7), "unknown series `oficers`"),
+        ("Count {officers.lates}.", (6, 7), "unknown statistic `lates`"),
+        ("A claim [@hoo].", (6, 9), "unknown source `hoo`"),
+        ("![](figure:oficers)", (6, 1), "unknown figure `oficers`"),
+        ("An open {brace.", (6, 9), "is not closed"),
     ];
-    for (line, needle, message) in cases {
+    for (line, position, message) in cases {
         let md = with_line(line);
         let diags = problems(&md);
         let d = one(&diags, message);
-        assert_eq!(d.position, at(&md, needle), "{line}: {d:?}");
+        assert_eq!(d.position, Some(*position), "{line}: {d:?}");
     }
     // The misspelt figure is offered the right one.
     let d = one(&problems(&with_line("![](figure:oficers)")), "unknown figure");

@@ -505,4 +505,55 @@ fn a_batch_takes_its_areas_from_a_spreadsheet_column() {
     assert_eq!(made, ["kent.pdf", "surrey.pdf"]);
     // 30 September 2019 as published: Kent 3,547.5841.
     assert!(pdf_text(&out_dir.join("kent.pdf")).contains("Kent had 3,547.6 officers"));
+
+/// An edition of a long table of officers by year: a value, or a gap
+/// written as the publisher writes one ("..").
+fn edition(path: &Path, rows: &[(u16, Option<f64>)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Officers").unwrap();
+    sheet.write_string(0, 0, "Year").unwrap();
+    sheet.write_string(0, 1, "Officers").unwrap();
+    for (i, (year, value)) in rows.iter().enumerate() {
+        let row = 1 + i as u32;
+        sheet.write_number(row, 0, *year).unwrap();
+        match value {
+            Some(v) => sheet.write_number(row, 1, *v).map(|_| ()),
+            None => sheet.write_string(row, 1, "..").map(|_| ()),
+        }
+        .unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_gap_in_a_later_edition_keeps_the_earlier_value() {
+    let dir = tempfile::tempdir().unwrap();
+    edition(&dir.path().join("2018.xlsx"), &[(2016, Some(1100.0)), (2017, Some(1210.0)), (2018, Some(1320.0))]);
+    // The later edition has no figure for 2017 and revises 2018.
+    edition(&dir.path().join("2019.xlsx"), &[(2017, None), (2018, Some(1340.0)), (2019, Some(1450.0))]);
+    let manifest = serde_json::json!({
+        "format": 1, "title": "Officers by year", "date": "2020-02-01",
+        "sources": {"ho": {"publisher": "Home Office", "title": "Police workforce"}},
+        "data": {"officers": {"files": ["2018.xlsx", "2019.xlsx"], "sheet": "Officers", "header": 1, "x": "Year",
+                              "y": "Officers", "label": "Officers", "source": "ho"}},
+        "sections": [{"heading": "Officers", "blocks": [
+            {"text": "Officers were counted in {officers.count:.0} years, {officers.first:.0} in {officers.first_x} [@ho]."},
+            {"table": {"series": ["officers"], "caption": "Officers by year"}}
+        ]}]
+    });
+    std::fs::write(dir.path().join("briefing.json"), manifest.to_string()).unwrap();
+    let pdf = dir.path().join("b.pdf");
+    let out = briefing().arg("build").arg(dir.path().join("briefing.json")).arg("-o").arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdf_text(&pdf);
+    // Four years, 2017 among them with the earlier edition's figure; the
+    // revised 2018 figure is the later edition's.
+    assert!(text.contains("counted in 4 years, 1,100 in 2016"), "{text}");
+    // The table's cells, in reading order: each year followed by its value.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let rows: Vec<String> = words.windows(2).map(|w| w.join(" ")).collect();
+    for row in ["2016 1,100", "2017 1,210", "2018 1,340", "2019 1,450"] {
+        assert!(rows.iter().any(|r| r == row), "no table row `{row}` in {text}");
+    }
 }

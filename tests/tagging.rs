@@ -25,6 +25,8 @@ struct Elem {
     attached: usize,
     /// Annotations it refers to (`OBJR`).
     annotations: Vec<ObjectId>,
+    /// Where its first marked content is shown: the page and the baseline.
+    at: Option<(ObjectId, f32)>,
     text: String,
     children: Vec<Elem>,
 }
@@ -44,10 +46,12 @@ impl Elem {
     }
 }
 
-/// What a page's content stream holds: the text of each marked-content id,
-/// and how many text or painting operations are outside any marked content.
+/// What a page's content stream holds: the text of each marked-content id
+/// and the baseline its first text is shown on, and how many text or
+/// painting operations are outside any marked content.
 struct PageContent {
     text: BTreeMap<i64, String>,
+    baseline: BTreeMap<i64, f32>,
     unmarked: usize,
 }
 
@@ -64,7 +68,9 @@ fn page_content(doc: &Document, page: ObjectId) -> PageContent {
     }
     let mut stack: Vec<Mark> = Vec::new();
     let mut font = Vec::new();
-    let mut out = PageContent { text: BTreeMap::new(), unmarked: 0 };
+    let mut out = PageContent { text: BTreeMap::new(), baseline: BTreeMap::new(), unmarked: 0 };
+    // The baseline the text matrix was last set to.
+    let mut baseline = f32::NAN;
     for op in &content.operations {
         match op.operator.as_str() {
             "BDC" => {
@@ -88,6 +94,7 @@ fn page_content(doc: &Document, page: ObjectId) -> PageContent {
                 stack.pop().expect("EMC without BDC");
             }
             "Tf" => font = op.operands[0].as_name().unwrap().to_vec(),
+            "Tm" => baseline = op.operands[5].as_float().unwrap(),
             "TJ" | "Tj" | "f" | "f*" | "S" | "B" => {
                 let owner = stack.iter().rev().find(|m| !matches!(m, Mark::Actual(_)));
                 let mut text = String::new();
@@ -106,7 +113,12 @@ fn page_content(doc: &Document, page: ObjectId) -> PageContent {
                     }
                 }
                 match owner {
-                    Some(Mark::Id(id)) => out.text.entry(*id).or_default().push_str(&text),
+                    Some(Mark::Id(id)) => {
+                        out.text.entry(*id).or_default().push_str(&text);
+                        if op.operator.starts_with('T') {
+                            out.baseline.entry(*id).or_insert(baseline);
+                        }
+                    }
                     Some(Mark::Artifact) => {}
                     _ => out.unmarked += 1,
                 }
@@ -143,6 +155,7 @@ fn read_elem(doc: &Document, dict: &Dictionary, content: &mut BTreeMap<ObjectId,
         attached: dict.get(b"AF").map_or(0, |af| af.as_array().unwrap().len()),
         role,
         annotations: Vec::new(),
+        at: None,
         text: String::new(),
         children: Vec::new(),
     };
@@ -154,10 +167,16 @@ fn read_elem(doc: &Document, dict: &Dictionary, content: &mut BTreeMap<ObjectId,
     };
     for kid in kids {
         match kid {
-            Object::Integer(mcid) => e.text.push_str(&take(content, page.expect("an MCID without /Pg"), mcid)),
+            Object::Integer(mcid) => {
+                let page = page.expect("an MCID without /Pg");
+                e.at = e.at.or_else(|| shown_at(content, page, mcid));
+                e.text.push_str(&take(content, page, mcid));
+            }
             Object::Dictionary(d) if d.get(b"Type").unwrap().as_name().unwrap() == b"MCR" => {
                 let page = d.get(b"Pg").unwrap().as_reference().unwrap();
-                e.text.push_str(&take(content, page, d.get(b"MCID").unwrap().as_i64().unwrap()));
+                let mcid = d.get(b"MCID").unwrap().as_i64().unwrap();
+                e.at = e.at.or_else(|| shown_at(content, page, mcid));
+                e.text.push_str(&take(content, page, mcid));
             }
             Object::Dictionary(d) => {
                 assert_eq!(d.get(b"Type").unwrap().as_name().unwrap(), b"OBJR");
@@ -165,6 +184,7 @@ fn read_elem(doc: &Document, dict: &Dictionary, content: &mut BTreeMap<ObjectId,
             }
             Object::Reference(id) => {
                 let child = read_elem(doc, doc.get_dictionary(id).unwrap(), content);
+                e.at = e.at.or(child.at);
                 e.text.push_str(&child.text);
                 e.children.push(child);
             }
@@ -172,6 +192,11 @@ fn read_elem(doc: &Document, dict: &Dictionary, content: &mut BTreeMap<ObjectId,
         }
     }
     e
+}
+
+/// The page and baseline of a marked-content id's first text, if it has text.
+fn shown_at(content: &BTreeMap<ObjectId, PageContent>, page: ObjectId, mcid: i64) -> Option<(ObjectId, f32)> {
+    content.get(&page)?.baseline.get(&mcid).map(|&y| (page, y))
 }
 
 fn take(content: &mut BTreeMap<ObjectId, PageContent>, page: ObjectId, mcid: i64) -> String {
@@ -317,8 +342,13 @@ fn figures_have_alt_text_a_box_and_their_data_attached() {
         assert!(e.bbox, "Figure {} has no BBox", f.number);
         assert_eq!(e.attached, 1, "Figure {} has no data file", f.number);
     }
-    // Each figure's group has a caption with its title and source line.
-    for (div, f) in tree.find("Div").iter().filter(|d| d.children.iter().any(|c| c.role == "Figure")).zip(&figures) {
+    // Each figure's group has a caption with its title and source line: one
+    // group per figure, so that the zip below checks every one of them.
+    let groups: Vec<&Elem> =
+        tree.find("Div").into_iter().filter(|d| d.children.iter().any(|c| c.role == "Figure")).collect();
+    assert_eq!(groups.len(), figures.len(), "figures grouped with their captions");
+    assert!(figures.len() >= 4, "the built-in briefing has {} figures", figures.len());
+    for (div, f) in groups.iter().zip(&figures) {
         let caption = norm(&div.children[0].text);
         assert!(caption.starts_with(&format!("Figure {}:", f.number)), "{caption}");
         assert!(caption.contains("Source"), "{caption}");
@@ -492,5 +522,132 @@ fn pdfinfo_shows_the_structure_in_reading_order() {
         let title = entry.title.replace('\u{a0}', " ");
         let found = text[at..].find(&title).unwrap_or_else(|| panic!("{title} out of order"));
         at += found;
+    }
+}
+
+/// Where each numbered reference entry starts: its label ("[3]") in the
+/// references list, by number, as (page, baseline).
+fn reference_entries(tree: &Elem) -> BTreeMap<usize, (ObjectId, f32)> {
+    tree.find("Lbl")
+        .into_iter()
+        .filter_map(|l| {
+            let n = norm(&l.text).strip_prefix('[')?.strip_suffix(']')?.parse().ok()?;
+            Some((n, l.at.expect("a reference label with no text")))
+        })
+        .collect()
+}
+
+/// A citation link as read back.
+#[derive(Debug)]
+struct Citation {
+    /// The reference number the link's text shows.
+    shown: usize,
+    /// Its annotation's `/Contents`, read aloud by screen readers.
+    contents: String,
+    /// The page and height its destination opens the view at.
+    page: ObjectId,
+    top: f32,
+}
+
+/// Every citation link (a `Link` element whose annotation goes to a place
+/// in the document), in reading order.
+fn citations(doc: &Document, tree: &Elem) -> Vec<Citation> {
+    let mut out = Vec::new();
+    for link in tree.find("Link") {
+        for annot in &link.annotations {
+            let annot = doc.get_dictionary(*annot).unwrap();
+            let action = annot.get(b"A").unwrap().as_dict().unwrap();
+            if action.get(b"S").unwrap().as_name().unwrap() != b"GoTo" {
+                continue;
+            }
+            // [page /XYZ left top zoom]
+            let dest = action.get(b"D").unwrap().as_array().unwrap();
+            assert_eq!(dest[1].as_name().unwrap(), b"XYZ", "{dest:?}");
+            let digits: String = link.text.chars().filter(char::is_ascii_digit).collect();
+            out.push(Citation {
+                shown: digits.parse().unwrap_or_else(|_| panic!("citation link text {:?}", link.text)),
+                contents: text_string(annot.get(b"Contents").unwrap().as_str().unwrap()),
+                page: dest[0].as_reference().unwrap(),
+                top: dest[3].as_float().unwrap(),
+            });
+        }
+    }
+    out
+}
+
+/// Asserts that a citation's destination opens the view at the start of
+/// reference entry `n`: on its page, just above its first line (the first
+/// entry below that point is `n`, and it is less than two lines down).
+fn assert_lands_on_entry(c: &Citation, n: usize, entries: &BTreeMap<usize, (ObjectId, f32)>) {
+    let &(page, baseline) = entries.get(&n).unwrap_or_else(|| panic!("no reference entry [{n}] for {c:?}"));
+    assert_eq!(c.page, page, "citation [{n}] leads to another page than its entry: {c:?}");
+    let below = entries
+        .iter()
+        .filter(|(_, (p, y))| *p == c.page && *y < c.top)
+        .max_by(|a, b| a.1.1.total_cmp(&b.1.1))
+        .map(|(k, _)| *k);
+    assert_eq!(below, Some(n), "citation [{n}] opens above entry {below:?}: {c:?}");
+    assert!(c.top - baseline < 24.0, "citation [{n}] opens {} pt above its entry", c.top - baseline);
+}
+
+#[test]
+fn each_citation_links_to_its_own_reference_entry_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("n.csv"), "year,n\n2017,1\n2018,2\n").unwrap();
+    // Sources cited, and cited again, in an order that numbers them 1, 2, 1, 3, 2, then 1 and 3 together.
+    let sources = [
+        ("a", "Alpha Office", "First report"),
+        ("b", "Beta Board", "Second survey"),
+        ("c", "Gamma Group", "Third study"),
+    ];
+    let cited = ["a", "b", "a", "c", "b", "a", "c"];
+    let manifest = serde_json::json!({
+        "format": 1, "title": "Citations", "date": "2018-06-27",
+        "sources": sources.iter().map(|(id, p, t)| (id.to_string(), serde_json::json!({"publisher": p, "title": t})))
+            .collect::<serde_json::Map<_, _>>(),
+        "data": {"n": {"file": "n.csv", "x": "year", "y": "n", "label": "N", "source": "a"}},
+        "sections": [{"heading": "Claims", "blocks": [
+            {"text": "The first claim [@a]. The second claim [@b]."},
+            {"text": "The first again [@a]. The third claim [@c]. The second again [@b]."},
+            {"text": "The first and third together [@a; @c]."}
+        ]}]
+    });
+    std::fs::write(dir.path().join("briefing.json"), manifest.to_string()).unwrap();
+    let out = dir.path().join("c.pdf");
+    briefing().arg("build").arg(dir.path().join("briefing.json")).arg("-o").arg(&out).assert().success();
+    common::keep_pdf(&out);
+    let doc = Document::load(&out).unwrap();
+    let (tree, _) = tree_of(&doc);
+    let entries = reference_entries(&tree);
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    let found = citations(&doc, &tree);
+    let shown: Vec<usize> = found.iter().map(|c| c.shown).collect();
+    assert_eq!(shown, [1, 2, 1, 3, 2, 1, 3], "{found:?}");
+    for (c, id) in found.iter().zip(cited) {
+        let number = 1 + ["a", "b", "c"].iter().position(|s| *s == id).unwrap();
+        let (_, publisher, title) = sources[number - 1];
+        assert_eq!(c.contents, format!("Reference {number}: {publisher}, {title}"));
+        assert_lands_on_entry(c, number, &entries);
+    }
+}
+
+#[test]
+fn every_citation_of_the_built_in_briefing_lands_on_the_entry_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, rendered) = built_in(dir.path());
+    let (tree, _) = tree_of(&doc);
+    let entries = reference_entries(&tree);
+    assert_eq!(entries.len(), rendered.layout.references.len());
+    // Each entry reads as the reference it numbers.
+    let items: Vec<String> = tree.find("LI").iter().map(|li| norm(&li.text)).collect();
+    for (n, words) in &rendered.layout.references {
+        assert!(items.iter().any(|i| i.starts_with(&format!("[{n}] {}", norm(words)))), "no entry [{n}] {words}");
+    }
+    let found = citations(&doc, &tree);
+    assert!(found.len() > 40, "only {} citation links", found.len());
+    for c in &found {
+        let words = &rendered.layout.references[&c.shown];
+        assert_eq!(c.contents, format!("Reference {}: {words}", c.shown));
+        assert_lands_on_entry(c, c.shown, &entries);
     }
 }

@@ -394,7 +394,24 @@ pub fn draw(data: &ChartData, ts: &Typesetter, width: f32, height: f32) -> Vec<I
         ChartKind::Bar => chart.bar(),
     };
     drop(area);
-    Rc::try_unwrap(items).map(RefCell::into_inner).unwrap_or_default()
+    let mut items = Rc::try_unwrap(items).map(RefCell::into_inner).unwrap_or_default();
+    if data.gray {
+        // The axis and text colours carry a slight tint; printed in black and
+        // white, every ink of the chart is a true grey of the same lightness.
+        for item in &mut items {
+            if let Item::Text { color, .. } | Item::Rect { color, .. } | Item::Path { color, .. } = item {
+                *color = grey_of(*color);
+            }
+        }
+    }
+    items
+}
+
+/// The grey as light as `c` (Rec. 709 luma), for `--gray` charts.
+fn grey_of(c: Color) -> Color {
+    let luma = 0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64;
+    let v = luma.round().clamp(0.0, 255.0) as u8;
+    Color(v, v, v)
 }
 
 struct Chart<'a, 'b> {
@@ -643,12 +660,15 @@ impl Chart<'_, '_> {
             // The zero line is marked in the axis colour; so it stands out
             // from the gridlines where bars or lines go below it.
             let baseline = *t == 0.0;
-            self.path(
-                &[(left, yy), (self.width, yy)],
-                if baseline { AXIS } else { GRID },
-                if baseline { 0.9 } else { 0.5 },
-                None,
-            )?;
+            // A column chart draws its zero line once, after the columns, over their feet.
+            if !(baseline && self.data.kind == ChartKind::Column) {
+                self.path(
+                    &[(left, yy), (self.width, yy)],
+                    if baseline { AXIS } else { GRID },
+                    if baseline { 0.9 } else { 0.5 },
+                    None,
+                )?;
+            }
             self.text(label, left - 4.0, yy, style(false, AXIS, HPos::Right, VPos::Center))?;
         }
         if !self.data.unit.is_empty() {
@@ -971,7 +991,7 @@ impl Chart<'_, '_> {
                 self.taken.borrow_mut().push(Rect { x0, y0: a, x1, y1: b });
             }
         }
-        // Redraw the zero line over the columns' feet.
+        // The zero line, over the columns' feet (`value_axis` leaves it out).
         self.path(&[(left, base), (self.width, base)], AXIS, 0.9, None)?;
         let labels: Vec<String> = series.points.iter().map(|p| axis_label(&p.0)).collect();
         let positions: Vec<f32> = (0..series.points.len()).map(|i| centre(i) as f32).collect();
@@ -1176,6 +1196,23 @@ mod tests {
             Item::Link { .. } | Item::Tag(_) => false,
         });
         assert!(!coloured, "a coloured item in a --gray chart");
+        let tinted: Vec<&Item> = gray
+            .iter()
+            .filter(|i| match i {
+                Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => {
+                    color.0 != color.1 || color.1 != color.2
+                }
+                Item::Link { .. } | Item::Tag(_) => false,
+            })
+            .collect();
+        assert!(tinted.is_empty(), "items of a --gray chart that are not grey: {tinted:?}");
+    }
+
+    #[test]
+    fn fitted_line_axis_primitives() {
+        // A line chart's default: the value axis fitted to the data, not from zero.
+        let d = ChartData { axis_start: AxisStart::Auto, ..data(ChartKind::Line, vec![officers()]) };
+        insta::assert_snapshot!(describe(&drawn(&d, 300.0, 150.0)));
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
 
 /// Nice ticks covering `[min, max]` on an axis `length` points long: about
 /// five steps, or fewer when five would set gridlines closer than `min_gap`
-/// points (a short plot gets two or three, not six crammed together).
+/// points (a short plot gets two or three, not six crammed together). On an
+/// axis at least `2 × min_gap` long ticks are never closer than `min_gap`:
+/// one step of the nicest size gives at most three ticks.
 pub fn spaced_ticks(min: f64, max: f64, length: f64, min_gap: f64) -> Vec<f64> {
     let fits = |ticks: &Vec<f64>| ticks.len() < 2 || length / (ticks.len() - 1) as f64 >= min_gap;
     (1..=5).rev().map(|target| nice_ticks(min, max, target)).find(fits).unwrap_or_else(|| nice_ticks(min, max, 1))
@@ -136,13 +138,19 @@ mod tests {
         // 6,000 to 9,000 from zero on a 90 pt plot: five steps of 2,000 would be 18 pt apart.
         let t = spaced_ticks(0.0, 9_000.0, 90.0, 20.0);
         assert_eq!(t, vec![0.0, 2_500.0, 5_000.0, 7_500.0, 10_000.0]);
-        for length in [30.0, 50.0, 90.0, 160.0, 570.0] {
+        for length in [30.0, 40.0, 50.0, 61.0, 90.0, 160.0, 570.0] {
             for (lo, hi) in [(0.0, 9_000.0), (6_000.0, 9_000.0), (3.41, 4.14), (-20.0, 15.0)] {
                 let t = spaced_ticks(lo, hi, length, 20.0);
                 assert!(t[0] <= lo && *t.last().unwrap() >= hi, "{t:?} does not cover {lo}..{hi}");
                 let gap = length / (t.len() - 1) as f64;
-                // Two ticks are always kept, however short the axis.
-                assert!(gap >= 20.0 || t.len() <= 3, "{length} pt: {t:?} ({gap} pt apart)");
+                // An axis at least twice the gap long (a chart's plot is 50 pt
+                // or more) never has ticks closer than the gap; a shorter one
+                // keeps the two or three ticks that cover the range.
+                if length >= 40.0 {
+                    assert!(gap >= 20.0, "{length} pt: {t:?} ({gap} pt apart)");
+                } else {
+                    assert!(t.len() <= 3, "{length} pt: {t:?}");
+                }
             }
         }
         // A tall axis keeps about five steps.

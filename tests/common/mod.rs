@@ -55,6 +55,20 @@ pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}')).collect()
 }
 
+/// en-GB grouping for a whole number ("30,390"), written independently of
+/// the tool's formatter.
+pub fn grouped(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Copies a PDF a test produced into `$BRIEFING_TEST_PDF_DIR`, if set, under
 /// a name unique across test binaries and threads.
 pub fn keep_pdf(path: &Path) {
