@@ -492,10 +492,10 @@ pub fn lacking(acc: &Acc, t: usize, members: usize) -> Vec<usize> {
 /// Reads a CSV stream's header and then folds its records. Positions are
 /// byte offsets; the caller turns them into lines only for messages.
 pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(true).flexible(false).buffer_capacity(1 << 17).from_reader(stream);
-    let header: Vec<String> = match reader.byte_headers() {
-        Ok(h) => h
+    let mut records = crate::input::records::Records::new(stream);
+    let mut first = ByteRecord::new();
+    let header: Vec<String> = match records.next(&mut first) {
+        Ok(Some(_)) => first
             .iter()
             .enumerate()
             .map(|(i, cell)| {
@@ -503,7 +503,8 @@ pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
                 String::from_utf8_lossy(cell).trim().to_string()
             })
             .collect(),
-        Err(e) => return Folded { issues: vec![csv_issue(&e)], ..Folded::default() },
+        Ok(None) => Vec::new(),
+        Err(e) => return Folded { issues: vec![io_issue(&e, 0)], ..Folded::default() },
     };
     if header.iter().all(String::is_empty) {
         let issue = Issue {
@@ -513,10 +514,20 @@ pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
         };
         return Folded { issues: vec![issue], header, ..Folded::default() };
     }
-    let mut next = |record: &mut ByteRecord| match reader.read_byte_record(record) {
-        Ok(true) => Ok(Some(record.position().map_or(0, |p| p.byte()))),
-        Ok(false) => Ok(None),
-        Err(e) => Err(csv_issue(&e)),
+    let width = header.len();
+    let mut last = 0;
+    let mut next = |record: &mut ByteRecord| match records.next(record) {
+        Ok(Some(pos)) if record.len() != width => Err(Issue {
+            at: Some(At { pos, column: 0 }),
+            message: format!("this row has {} fields but the header has {width}", record.len()),
+            hint: "every row needs one value per column; quote values that contain commas".into(),
+        }),
+        Ok(Some(pos)) => {
+            last = pos;
+            Ok(Some(pos))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(io_issue(&e, last)),
     };
     let mut folded = fold(plan, header, &mut next);
     if folded.rows == 0 && folded.issues.is_empty() {
@@ -529,15 +540,14 @@ pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
     folded
 }
 
-fn csv_issue(e: &csv::Error) -> Issue {
-    let at = e.position().map(|p| At { pos: p.byte(), column: 0 });
-    let (message, hint) = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
-            format!("this row has {len} fields but the header has {expected_len}"),
-            "every row needs one value per column; quote values that contain commas".to_string(),
-        ),
-        csv::ErrorKind::Io(io) => (crate::input::stream::describe(io), "check the file, or download it again".into()),
-        _ => (format!("cannot parse the CSV: {e}"), "data files are comma-separated with one header row".into()),
+/// A problem reading the stream (damaged gzip, a limit passed, a quoted
+/// record the CSV reader refuses), placed after the last record read.
+fn io_issue(e: &std::io::Error, pos: u64) -> Issue {
+    let message = crate::input::stream::describe(e);
+    let hint = if message.contains("gzip") || message.contains("GiB") || message.contains("MiB") {
+        "check the file, or download it again"
+    } else {
+        "data files are comma-separated with one header row"
     };
-    Issue { at, message, hint }
+    Issue { at: Some(At { pos, column: 0 }), message, hint: hint.into() }
 }

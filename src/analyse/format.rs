@@ -17,6 +17,8 @@
 //! Nothing here panics: NaN is "n/a", infinities are "∞" and "−∞", and
 //! 1e308 is written out in full.
 
+use crate::input::x::MONTHS;
+
 /// The true minus sign; a hyphen-minus looks wrong next to typeset figures.
 const MINUS: char = '\u{2212}';
 
@@ -25,21 +27,6 @@ const MAX_DECIMALS: usize = 6;
 
 /// Shown with every spec error so the writer can see what is accepted.
 const EXAMPLES: &str = "formats look like `.1`, `+.0%`, `£m`, `£.1bn`";
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// A parsed format spec, the part after `:` in `{series.stat:SPEC}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

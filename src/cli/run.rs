@@ -105,8 +105,10 @@ struct Input {
     files: Recording,
 }
 
-/// The largest data file whose text is kept for snippets in diagnostics.
-const KEPT_FOR_SNIPPETS: u64 = 4 << 20;
+/// The largest data file whose text is kept for snippets in diagnostics,
+/// and the most kept in all: an archive of many small files is not held.
+const KEPT_FOR_SNIPPETS: u64 = 1 << 20;
+const KEPT_IN_ALL: u64 = 16 << 20;
 
 /// Data files read through `inner`, their text kept so that diagnostics can
 /// show the offending row.
@@ -116,6 +118,8 @@ struct Recording {
     seen: Mutex<Sources>,
     /// Spreadsheets parsed once for every briefing of a batch.
     parsed: Parsed,
+    /// Bytes of streamed files kept for snippets so far.
+    kept: std::sync::atomic::AtomicU64,
 }
 
 impl Files for Recording {
@@ -144,8 +148,10 @@ impl Files for Recording {
             .take(KEPT_FOR_SNIPPETS + 1)
             .read_to_end(&mut head)
             .map_err(|e| briefing::input::stream::describe(&e))?;
-        if head.len() as u64 <= KEPT_FOR_SNIPPETS {
-            if let Ok(text) = std::str::from_utf8(&head) {
+        let size = head.len() as u64;
+        if size <= KEPT_FOR_SNIPPETS {
+            let kept = self.kept.fetch_add(size, std::sync::atomic::Ordering::Relaxed) + size;
+            if let (true, Ok(text)) = (kept <= KEPT_IN_ALL, std::str::from_utf8(&head)) {
                 self.record(name, text.to_string())?;
             }
             return Ok(Box::new(std::io::Cursor::new(head)));
@@ -179,7 +185,7 @@ impl Recording {
     }
 
     fn new(inner: Box<dyn Files>) -> Self {
-        Recording { inner, seen: Mutex::default(), parsed: Parsed::default() }
+        Recording { inner, seen: Mutex::default(), parsed: Parsed::default(), kept: Default::default() }
     }
 }
 

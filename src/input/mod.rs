@@ -9,6 +9,7 @@ pub mod date;
 pub mod manifest;
 pub mod markdown;
 pub mod markup;
+pub mod records;
 pub mod sheet;
 pub mod stream;
 pub mod template;
