@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// An x value of a series.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum X {
     /// `YYYY-MM-DD`.
     Date { year: i32, month: u32, day: u32 },
