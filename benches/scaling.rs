@@ -3,7 +3,8 @@
 //! doubling size, made here as `tests/limits.rs` makes them, and the wall
 //! time and peak memory of each run are printed as a Markdown table
 //! (`/usr/bin/time`). Linear cost shows as a flat time per unit down each
-//! reader's rows. Results: `benches/RESULTS.md`.
+//! reader's rows. `BRIEFING_BIN=path` measures another build of the binary
+//! instead (an older commit, for comparison). Results: `benches/RESULTS.md`.
 
 #[path = "../tests/common/inputs.rs"]
 #[allow(dead_code)]
@@ -17,8 +18,9 @@ use inputs::{manifest, markdown, nested_list, officers_csv, text_labels, xlsx};
 /// Runs `briefing command briefing.json` in `dir` under `/usr/bin/time`:
 /// wall seconds and peak RSS in MB. A run must end in exit 0 or 1.
 fn measure(dir: &Path, command: &str) -> (f64, f64) {
+    let bin = std::env::var_os("BRIEFING_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_briefing").into());
     let mut cmd = Command::new("/usr/bin/time");
-    cmd.args(["-f", "%e %M", env!("CARGO_BIN_EXE_briefing"), command, "briefing.json"]).current_dir(dir);
+    cmd.args(["-f", "%e %M"]).arg(bin).args([command, "briefing.json"]).current_dir(dir);
     if command == "build" {
         cmd.args(["-o", "out.pdf"]);
     }

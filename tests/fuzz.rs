@@ -269,8 +269,9 @@ fn csv(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
 }
 
 /// Runs case `seed`: one to three mutations of the example's files, then
-/// `build` (every fourth case) or `check`. Returns a failure, if any.
-fn case(seed: u64, work: &Path) -> Option<String> {
+/// `build` (every fourth case) or `check`. Returns whether it passed (exit
+/// 0), and a failure, if any.
+fn case(seed: u64, work: &Path) -> (bool, Option<String>) {
     let mut rng = Rng::new(seed);
     let dir = work.join(format!("case-{seed}"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -326,13 +327,16 @@ fn case(seed: u64, work: &Path) -> Option<String> {
         format!("case {seed} ({}): {p}\n{}\n{stderr}", if build { "build" } else { "check" }, done.join("\n"))
     });
     std::fs::remove_dir_all(&dir).unwrap();
-    failure
+    (output.status.code() == Some(0), failure)
 }
 
-/// Runs cases `seeds` on two threads; panics with every failure.
+/// Runs cases `seeds` on two threads; panics with every failure, or if
+/// the mutations leave too few cases that pass, or too few that fail, for
+/// both the building and the refusing paths to be tried.
 fn run(seeds: std::ops::Range<u64>) {
     let work = tempfile::tempdir().unwrap();
     let next = std::sync::atomic::AtomicU64::new(seeds.start);
+    let passed = std::sync::atomic::AtomicU64::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
@@ -342,7 +346,9 @@ fn run(seeds: std::ops::Range<u64>) {
                     if seed >= seeds.end {
                         break;
                     }
-                    if let Some(failure) = case(seed, work.path()) {
+                    let (ok, failure) = case(seed, work.path());
+                    passed.fetch_add(u64::from(ok), std::sync::atomic::Ordering::Relaxed);
+                    if let Some(failure) = failure {
                         failures.lock().unwrap().push(failure);
                     }
                 }
@@ -350,6 +356,8 @@ fn run(seeds: std::ops::Range<u64>) {
         }
     });
     let failures = failures.into_inner().unwrap();
+    let (cases, passed) = (seeds.end - seeds.start, passed.into_inner());
+    assert!(passed * 10 >= cases && passed * 10 <= cases * 9, "{passed} of {cases} cases passed");
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n\n{}",
