@@ -4,7 +4,9 @@
 //! time and peak memory of each run are printed as a Markdown table
 //! (`/usr/bin/time`). Linear cost shows as a flat time per unit down each
 //! reader's rows. `BRIEFING_BIN=path` measures another build of the binary
-//! instead (an older commit, for comparison). Results: `benches/RESULTS.md`.
+//! instead (an older commit, for comparison); arguments choose the readers
+//! whose names contain them (`cargo bench --bench scaling -- XLSX`).
+//! Results: `benches/RESULTS.md`.
 
 #[path = "../tests/common/inputs.rs"]
 #[allow(dead_code)]
@@ -34,6 +36,10 @@ fn measure(dir: &Path, command: &str) -> (f64, f64) {
 
 /// Prints one reader's rows: `make` writes the input of size `n` into a folder.
 fn reader(name: &str, unit: &str, command: &str, sizes: &[usize], make: impl Fn(&Path, usize) -> usize) {
+    let chosen: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    if !chosen.is_empty() && !chosen.iter().any(|c| name.contains(c.as_str())) {
+        return;
+    }
     for &n in sizes {
         let dir = tempfile::tempdir().unwrap();
         let units = make(dir.path(), n);
