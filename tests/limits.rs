@@ -219,3 +219,19 @@ fn a_manifest_over_its_limit_is_refused_unread() {
         )],
     );
 }
+
+/// 80,000 one-word paragraphs lay out to some 2,500 pages: refused once
+/// laid out, before any page is written.
+#[test]
+fn a_briefing_over_the_page_limit_is_refused_before_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    markdown(
+        dir.path(),
+        format!("# Officers\n\n{{o.latest}} officers [@s].\n\n{}", "Fell.\n\n".repeat(80_000)).as_bytes(),
+    );
+    let stderr = refused(dir.path(), "build", &["briefing.json: error: the briefing runs to 2,"]);
+    assert!(
+        stderr.contains(&format!("pages, over the limit of {} pages", limits::thousands(limits::PAGES as u64))),
+        "{stderr}"
+    );
+}

@@ -420,10 +420,10 @@ impl Resolver<'_> {
             let (message, hint) = if editions.len() == 1 {
                 (
                     format!(
-                        "x values mix kinds: `{}` at {} is a {}, `{}` here a {}",
+                        "x values mix kinds: `{}` ({}) at {} then `{}` ({})",
                         first.x,
-                        first.x_cell,
                         first.x.kind(),
+                        first.x_cell,
                         other.x,
                         other.x.kind()
                     ),

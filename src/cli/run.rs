@@ -269,7 +269,7 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
     timings.load += read;
     // Rendered once, for the PDF and for the summary and chart files.
     let (rendered, bytes) = briefing::produce(&loaded, fonts, options, &mut timings).map_err(|e| match e {
-        ProduceError::Pages(_) => Error::Input(format!("error: {e}\nbuild failed; no PDF written")),
+        ProduceError::Pages(_) => Error::Input(format!("{}: error: {e}\nbuild failed; no PDF written", input.name)),
         ProduceError::Pdf(_) => Error::Io(format!("{e}")),
     })?;
     let start = Instant::now();

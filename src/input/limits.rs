@@ -15,7 +15,7 @@ pub const MANIFEST_BYTES: usize = 4 << 20;
 /// length: a 10 MB `author` took 6.5 s and 2.7 GB.
 pub const TEXT_BYTES: usize = 1 << 20;
 
-/// Bytes in a Markdown file of prose: about 700 pages of text, where a
+/// Bytes in a Markdown file of prose: about 1,000 pages of text, where a
 /// briefing has 4 to 20. Laying out text takes about 140 bytes of memory
 /// per byte of prose, so 50 MB of paragraphs would need 7 GB.
 pub const MARKDOWN_BYTES: usize = 4 << 20;
