@@ -296,7 +296,7 @@ fn case(seed: u64, work: &Path) -> (bool, Option<String>) {
     for (name, bytes) in &files {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
-    let build = seed % 4 == 0;
+    let build = seed.is_multiple_of(4);
     let args: &[&str] = if build {
         &["build", "briefing.json", "-o", "out.pdf", "--diagnostic-format", "short"]
     } else {
