@@ -558,6 +558,29 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where each line of a text starts, found once, so that many problems in
+/// one large file are each located in time proportional to their line
+/// rather than to the whole text before them.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let starts = std::iter::once(0).chain(src.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { src, starts }
+    }
+
+    /// The same as [`line_col`]: 1-based line and column (columns count characters).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.src.floor_char_boundary(offset.min(self.src.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        (line, self.src[start..offset].chars().count() + 1)
+    }
+}
+
 /// A minimal JSON walker over already-valid JSON: it only needs to skip values
 /// and find keys, so it does no validation of its own.
 struct Scanner<'a> {
@@ -682,6 +705,18 @@ mod tests {
 
     fn key(k: &str) -> PathSeg {
         PathSeg::Key(k.to_string())
+    }
+
+    #[test]
+    fn a_line_index_locates_as_line_col_does() {
+        let src = "ab\n£c\n\nlast “q”";
+        let index = LineIndex::new(src);
+        assert_eq!(index.line_col(0), (1, 1));
+        assert_eq!(index.line_col(5), (2, 2), "after `£`, two bytes but one character");
+        assert_eq!(index.line_col(src.len()), (4, 9));
+        for offset in 0..=src.len() + 2 {
+            assert_eq!(index.line_col(offset), line_col(src, offset), "offset {offset}");
+        }
     }
 
     #[test]

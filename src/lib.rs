@@ -210,8 +210,31 @@ pub fn figure_files(rendered: &Rendered, fonts: &Fonts, lang: &str) -> Result<Ve
 }
 
 /// Renders a loaded manifest to PDF bytes.
-pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, pdf::PdfError> {
+pub fn build(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Result<Vec<u8>, ProduceError> {
     produce(loaded, fonts, options, &mut Timings::default()).map(|(_, bytes)| bytes)
+}
+
+/// Why a loaded briefing gave no PDF.
+#[derive(Debug)]
+pub enum ProduceError {
+    /// It laid out to more pages than [`input::limits::PAGES`]: a problem
+    /// with the input, found before the pages are written.
+    Pages(usize),
+    Pdf(pdf::PdfError),
+}
+
+impl std::fmt::Display for ProduceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProduceError::Pages(n) => write!(
+                f,
+                "the briefing runs to {} pages, over the limit of {} pages for one briefing; is a long series shown as a table, or text repeated?",
+                input::limits::thousands(*n as u64),
+                input::limits::thousands(input::limits::PAGES as u64)
+            ),
+            ProduceError::Pdf(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 /// Lays out a loaded manifest and writes it as PDF bytes, recording the
@@ -222,12 +245,16 @@ pub fn produce(
     fonts: &Fonts,
     options: &Options,
     timings: &mut Timings,
-) -> Result<(Rendered, Vec<u8>), pdf::PdfError> {
+) -> Result<(Rendered, Vec<u8>), ProduceError> {
     let start = Instant::now();
     let rendered = render(loaded, fonts, options);
     timings.layout = start.elapsed();
+    let pages = rendered.layout.pages.len();
+    if pages > input::limits::PAGES {
+        return Err(ProduceError::Pages(pages));
+    }
     let start = Instant::now();
-    let bytes = to_pdf(&rendered, fonts, options)?;
+    let bytes = to_pdf(&rendered, fonts, options).map_err(ProduceError::Pdf)?;
     timings.render = start.elapsed();
     Ok((rendered, bytes))
 }

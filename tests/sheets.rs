@@ -505,6 +505,7 @@ fn a_batch_takes_its_areas_from_a_spreadsheet_column() {
     assert_eq!(made, ["kent.pdf", "surrey.pdf"]);
     // 30 September 2019 as published: Kent 3,547.5841.
     assert!(pdf_text(&out_dir.join("kent.pdf")).contains("Kent had 3,547.6 officers"));
+}
 
 /// An edition of a long table of officers by year: a value, or a gap
 /// written as the publisher writes one ("..").
@@ -556,4 +557,43 @@ fn a_gap_in_a_later_edition_keeps_the_earlier_value() {
     for row in ["2016 1,100", "2017 1,210", "2018 1,340", "2019 1,450"] {
         assert!(rows.iter().any(|r| r == row), "no table row `{row}` in {text}");
     }
+}
+
+/// A long table on sheet `S` of `t.xlsx` in `dir`: x values (text) and y values.
+fn long_table(path: &Path, xs: &[&str]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("S").unwrap();
+    sheet.write_string(0, 0, "x").unwrap();
+    sheet.write_string(0, 1, "y").unwrap();
+    for (i, x) in xs.iter().enumerate() {
+        sheet.write_string(i as u32 + 1, 0, *x).unwrap();
+        sheet.write_number(i as u32 + 1, 1, i as f64).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+/// Regressions: years after categories in one file were reported as "this
+/// edition's" x values, and categories in another edition as "categorys".
+#[test]
+fn x_values_of_two_kinds_are_reported_in_words_for_one_file_and_for_editions() {
+    let dir = tempfile::tempdir().unwrap();
+    long_table(&dir.path().join("mixed.xlsx"), &["Kent", "2018"]);
+    let (_, diags) = analyse(
+        dir.path(),
+        serde_json::json!({"o": {"file": "mixed.xlsx", "sheet": "S", "header": 1, "x": "x", "y": "y", "label": "O", "source": "ho"}}),
+    );
+    let messages: Vec<(&str, &str)> = diags.iter().map(|d| (d.path.as_str(), d.message.as_str())).collect();
+    assert_eq!(messages, [("S!A3", "x values mix kinds: `Kent` (category) at S!A2 then `2018` (year)")]);
+    long_table(&dir.path().join("areas.xlsx"), &["Kent", "Essex"]);
+    long_table(&dir.path().join("years.xlsx"), &["2017", "2018"]);
+    let (_, diags) = analyse(
+        dir.path(),
+        serde_json::json!({"o": {"files": ["areas.xlsx", "years.xlsx"], "sheet": "S", "header": 1, "x": "x", "y": "y", "label": "O", "source": "ho"}}),
+    );
+    let messages: Vec<(&str, &str)> = diags.iter().map(|d| (d.path.as_str(), d.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        [("S!A2", "this edition's x values are years, but the first edition's are categories (`Kent` at S!A2)")]
+    );
+    assert!(diags[0].file.ends_with("years.xlsx"), "{}", diags[0].file);
 }

@@ -6,7 +6,7 @@
 //! revision, reported as a warning naming both values, files and cells,
 //! so that a changed figure is never taken in silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::analyse::stats::{Series, X};
 use crate::analyse::{Resolver, assemble, fold, order_problem, plan, tables};
@@ -424,28 +424,44 @@ impl Resolver<'_> {
                 .iter()
                 .enumerate()
                 .find_map(|(i, (_, p))| p.iter().find(|p| p.x.kind() != first.x.kind()).map(|p| (i, p)))?;
-            self.diags.push(
-                Diagnostic::error(
-                    &displays[index],
+            let (message, hint) = if editions.len() == 1 {
+                (
                     format!(
-                        "this edition's x values are {}s, but the first edition's are {}s (`{}` at {})",
-                        other.x.kind(),
+                        "x values mix kinds: `{}` ({}) at {} then `{}` ({})",
+                        first.x,
                         first.x.kind(),
+                        first.x_cell,
+                        other.x,
+                        other.x.kind()
+                    ),
+                    "use one form for every x value: dates, years, financial years or categories; check that `x` names the right column",
+                )
+            } else {
+                (
+                    format!(
+                        "this edition's x values are {}, but the first edition's are {} (`{}` at {})",
+                        plural(other.x.kind()),
+                        plural(first.x.kind()),
                         first.x,
                         first.x_cell
                     ),
+                    "the editions' tables must have the same layout; give this edition its own `range` or `header`",
                 )
-                .path(other.x_cell.clone())
-                .hint("the editions' tables must have the same layout; give this edition its own `range` or `header`"),
-            );
+            };
+            self.diags.push(Diagnostic::error(&displays[index], message).path(other.x_cell.clone()).hint(hint));
             return None;
         }
+        // Where each x is in `merged`: hashed, since searching `merged` for
+        // every point made a long table's reading quadratic.
+        let mut slots: HashMap<X, usize> = HashMap::new();
         for (index, (_, points)) in editions.into_iter().enumerate() {
             for point in points {
-                let Some(slot) = merged.iter_mut().find(|(p, _)| p.x == point.x) else {
+                let Some(&at) = slots.get(&point.x) else {
+                    slots.insert(point.x.clone(), merged.len());
                     merged.push((point, index));
                     continue;
                 };
+                let slot = &mut merged[at];
                 match (slot.0.y, point.y) {
                     (_, None) => {}
                     (Some(old), Some(new)) if !same(old, new) => {
@@ -474,6 +490,14 @@ impl Resolver<'_> {
             merged.sort_by(|(a, _), (b, _)| a.x.time_cmp(&b.x).unwrap_or(std::cmp::Ordering::Equal));
         }
         Some(merged.into_iter().map(|(p, _)| (p.x, p.y)).collect())
+    }
+}
+
+/// `category` as `categories`, `year` as `years`: a kind of x in the plural.
+fn plural(kind: &str) -> String {
+    match kind.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{kind}s"),
     }
 }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use briefing::ProduceError;
 use briefing::diag::{self, Diagnostic, Sources};
 use briefing::export::output;
 use briefing::export::summary::Style;
@@ -202,7 +203,17 @@ fn read_manifest(path: Option<&Path>, data_root: Option<&Path>, report: &Reporte
     let base = manifest_folder(path);
     let folder = Folder { root: data_root.map_or_else(|| base.clone(), Path::to_path_buf), base };
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("cannot read {name}: {e}")))?;
+    // Read no further than the limit: a manifest of gigabytes is refused, not loaded.
+    let limit = briefing::input::limits::MANIFEST_BYTES as u64;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes))
+        .map_err(|e| Error::Io(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        report.report(&[briefing::input::manifest::too_large(&name, size)], None);
+        return Err(Error::Input(String::new()));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
@@ -290,8 +301,10 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
     let mut timings = loaded.timings;
     timings.load += read;
     // Rendered once, for the PDF and for the summary and chart files.
-    let (rendered, bytes) =
-        briefing::produce(&loaded, fonts, options, &mut timings).map_err(|e| Error::Io(format!("{e}")))?;
+    let (rendered, bytes) = briefing::produce(&loaded, fonts, options, &mut timings).map_err(|e| match e {
+        ProduceError::Pages(_) => Error::Input(format!("{}: error: {e}\nbuild failed; no PDF written", input.name)),
+        ProduceError::Pdf(_) => Error::Io(format!("{e}")),
+    })?;
     let start = Instant::now();
     write(&args.output, &bytes)?;
     timings.write = start.elapsed();

@@ -146,7 +146,7 @@ impl Folder {
         let outside = || {
             format!(
                 "`{name}` is outside the folder {}; data files must be inside it (`--data-root DIR` allows a wider folder)",
-                self.root.display()
+                lexical(&self.root).display()
             )
         };
         let path = Path::new(name);

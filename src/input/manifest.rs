@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, PathSeg, format_path, index, key, suggest, with};
+use crate::input::limits;
 
 /// A briefing manifest (format 1): the text, sources, data series, charts
 /// and tables of one PDF briefing.
@@ -549,7 +550,14 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
                 .hint("JSON requires UTF-8 without a byte-order mark; save the file as plain UTF-8"),
         ]);
     }
-    let mut diags = duplicate_keys(file, src);
+    if src.len() > limits::MANIFEST_BYTES {
+        return Err(vec![too_large(file, src.len() as u64)]);
+    }
+    let (mut diags, long) = walk(file, src);
+    if !long.is_empty() {
+        // Refused before the typed parse copies them, or anything sets them.
+        return Err(long);
+    }
     let de = &mut serde_json::Deserializer::from_str(src);
     let manifest: Result<Manifest, _> = serde_path_to_error::deserialize(de).map_err(|err| {
         let path = match err.path().to_string().as_str() {
@@ -593,16 +601,33 @@ pub fn parse(file: &str, src: &str) -> Result<Manifest, Vec<Diagnostic>> {
     }
 }
 
-/// Every key repeated within one JSON object, as errors located at the
-/// repeat. serde silently keeps the last value of a repeated key, so an
-/// author who pasted a second `"officers"` series would lose the first
-/// without a word. Invalid JSON yields nothing here: the typed parse reports it.
-fn duplicate_keys(file: &str, src: &str) -> Vec<Diagnostic> {
-    let found = std::cell::RefCell::new(Vec::new());
+/// The error for a manifest of `size` bytes, over [`limits::MANIFEST_BYTES`].
+pub fn too_large(file: &str, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        format!(
+            "the manifest is {} bytes, over the limit of {} for a manifest",
+            limits::thousands(size),
+            limits::bytes(limits::MANIFEST_BYTES as u64)
+        ),
+    )
+    .at(Some((1, 1)))
+    .hint("a manifest holds prose and declarations; put data in CSV or spreadsheet files and long prose in a Markdown `text` file")
+}
+
+/// One walk over the JSON, building nothing: every key repeated within
+/// one object, as errors located at the repeat, and every string longer
+/// than [`limits::TEXT_BYTES`]. serde silently keeps the last value of a
+/// repeated key, so an author who pasted a second `"officers"` series
+/// would lose the first without a word. Invalid JSON yields nothing past
+/// the error here: the typed parse reports it.
+fn walk(file: &str, src: &str) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let found = Found::default();
     let de = &mut serde_json::Deserializer::from_str(src);
-    // Only the duplicates collected so far matter; errors are the typed parse's to report.
+    // Only the problems collected so far matter; errors are the typed parse's to report.
     let _ = serde::de::DeserializeSeed::deserialize(Unique { path: Vec::new(), found: &found }, de);
-    found
+    let repeated = found
+        .repeated
         .into_inner()
         .into_iter()
         .map(|(path, key, n)| {
@@ -613,14 +638,41 @@ fn duplicate_keys(file: &str, src: &str) -> Vec<Diagnostic> {
                 .path(format_path(&full))
                 .hint("JSON keeps only the last value of a repeated key; remove or rename one of them")
         })
-        .collect()
+        .collect();
+    let long = found
+        .long
+        .into_inner()
+        .into_iter()
+        .map(|(path, len)| {
+            Diagnostic::error(
+                file,
+                format!(
+                    "this text is {} bytes, over the limit of {} for one text field",
+                    limits::thousands(len as u64),
+                    limits::bytes(limits::TEXT_BYTES as u64)
+                ),
+            )
+            .at(crate::diag::locate(src, &path))
+            .path(format_path(&path))
+            .hint("split long prose into paragraphs (`blocks`), or write it in a Markdown `text` file")
+        })
+        .collect();
+    (repeated, long)
 }
 
-/// A serde visitor that walks any JSON value and records repeated keys
-/// (object path, key, which occurrence) instead of building anything.
+/// What [`walk`] finds: repeated keys (object path, key, which occurrence)
+/// and strings over the length limit (path, length in bytes).
+#[derive(Default)]
+struct Found {
+    repeated: std::cell::RefCell<Vec<(Vec<PathSeg>, String, usize)>>,
+    long: std::cell::RefCell<Vec<(Vec<PathSeg>, usize)>>,
+}
+
+/// A serde visitor that walks any JSON value and records what [`Found`]
+/// holds instead of building anything.
 struct Unique<'a> {
     path: Vec<PathSeg>,
-    found: &'a std::cell::RefCell<Vec<(Vec<PathSeg>, String, usize)>>,
+    found: &'a Found,
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for Unique<'_> {
@@ -654,7 +706,10 @@ impl<'de> serde::de::Visitor<'de> for Unique<'_> {
         Ok(())
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+    fn visit_str<E>(self, s: &str) -> Result<(), E> {
+        if s.len() > limits::TEXT_BYTES {
+            self.found.long.borrow_mut().push((self.path, s.len()));
+        }
         Ok(())
     }
 
@@ -675,7 +730,7 @@ impl<'de> serde::de::Visitor<'de> for Unique<'_> {
         while let Some(k) = map.next_key::<String>()? {
             let count = seen.entry(k.clone()).or_default();
             if *count == 1 {
-                self.found.borrow_mut().push((self.path.clone(), k.clone(), 1));
+                self.found.repeated.borrow_mut().push((self.path.clone(), k.clone(), 1));
             }
             *count += 1;
             map.next_value_seed(Unique { path: with(&self.path, key(&k)), found: self.found })?;

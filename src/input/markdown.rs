@@ -19,8 +19,9 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::markup::Inline;
 use super::typography;
-use crate::diag::{Diagnostic, PathSeg, format_path, line_col, locate};
+use crate::diag::{Diagnostic, LineIndex, PathSeg, format_path, locate};
 use crate::input::data::Files;
+use crate::input::limits;
 use crate::text::fonts::MISSING_CHARACTER_HINT;
 
 /// The prose of a briefing, as written in its Markdown file.
@@ -81,7 +82,7 @@ const DEEPEST_HEADING: usize = 3;
 
 /// Parses a Markdown file; `file` names it in diagnostics.
 pub fn parse(file: &str, src: &str) -> Result<Prose, Vec<Diagnostic>> {
-    let mut p = Reader { file, src, diags: Vec::new() };
+    let mut p = Reader { file, src, lines: LineIndex::new(src), diags: Vec::new() };
     let blocks = p.blocks(src);
     let prose = p.structure(blocks);
     if p.diags.is_empty() { Ok(prose) } else { Err(p.diags) }
@@ -108,6 +109,8 @@ struct Char {
 struct Reader<'a> {
     file: &'a str,
     src: &'a str,
+    /// Where lines start: a file with many problems is not rescanned for each.
+    lines: LineIndex<'a>,
     diags: Vec<Diagnostic>,
 }
 
@@ -115,7 +118,7 @@ impl Reader<'_> {
     fn error(&mut self, at: &Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
         let len = self.src.get(at.clone()).map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
         self.diags
-            .push(Diagnostic::error(self.file, message).at(Some(line_col(self.src, at.start))).len(len).hint(hint));
+            .push(Diagnostic::error(self.file, message).at(Some(self.lines.line_col(at.start))).len(len).hint(hint));
     }
 
     /// Reads the file into headings and blocks, in order.
@@ -172,6 +175,11 @@ impl Reader<'_> {
     /// A construct the briefing cannot print, with what to write instead.
     fn unsupported(&mut self, event: &Event, range: &Range<usize>) {
         let (what, hint) = match event {
+            // Top-level lists are read; this one is inside a list item or a quote.
+            Event::Start(Tag::List(None)) => (
+                "a nested list",
+                "write the points as one list at the start of a line; lists inside lists or quotes are not printed",
+            ),
             Event::Start(Tag::List(Some(_))) => {
                 ("a numbered list", "write bullet points with `-`; numbered lists are not printed")
             }
@@ -267,12 +275,29 @@ impl Reader<'_> {
     }
 
     /// Inline events as text with values, citations, emphasis and links.
+    /// A paragraph over [`limits::TEXT_BYTES`] is refused before its
+    /// characters are gathered (each takes 40 bytes here, and more to set).
     fn para(&mut self, events: &[(Event, Range<usize>)], range: Range<usize>) -> Para {
+        if range.len() > limits::TEXT_BYTES {
+            self.error(
+                &range,
+                format!(
+                    "this paragraph is {} bytes, over the limit of {} for one paragraph",
+                    limits::thousands(range.len() as u64),
+                    limits::bytes(limits::TEXT_BYTES as u64)
+                ),
+                "split it into paragraphs with blank lines between them",
+            );
+            return Para { inlines: Vec::new(), at: range };
+        }
         let mut chars: Vec<Char> = Vec::new();
         let (mut bold, mut italic) = (0, 0);
         let mut link: Option<usize> = None;
         let mut links: Vec<String> = Vec::new();
-        for (event, r) in events {
+        let mut i = 0;
+        while i < events.len() {
+            let (event, r) = &events[i];
+            i += 1;
             match event {
                 Event::Text(text) => {
                     // Text that matches its source maps character by
@@ -327,7 +352,13 @@ impl Reader<'_> {
                     self.error(r, "a footnote cannot be printed in a briefing", "cite a source with `[@id]` instead")
                 }
                 Event::End(TagEnd::Image) => {}
-                other => self.unsupported(other, r),
+                other => {
+                    // One problem for a block inside the text (a nested
+                    // list), not one for every event within it; skipping it
+                    // also keeps deep nesting linear.
+                    self.unsupported(other, r);
+                    i = block_end(events, i - 1) + 1;
+                }
             }
         }
         Para { inlines: self.inlines(&chars, &links), at: range }
@@ -522,15 +553,27 @@ pub fn read(
     covers: &dyn Fn(char) -> bool,
 ) -> Result<(String, String, Prose), Vec<Diagnostic>> {
     let display = files.display(name);
+    let path = [PathSeg::Key("text".into())];
+    let refuse = |message: String, hint: &str| {
+        vec![Diagnostic::error(manifest, message).at(locate(src, &path)).path(format_path(&path)).hint(hint)]
+    };
     let text = files.read(name).map_err(|reason| {
-        let path = [PathSeg::Key("text".into())];
-        vec![
-            Diagnostic::error(manifest, format!("cannot read the text file `{name}`: {reason}"))
-                .at(locate(src, &path))
-                .path(format_path(&path))
-                .hint("`text` names the Markdown file relative to the manifest's folder, e.g. \"briefing.md\""),
-        ]
+        refuse(
+            format!("cannot read the text file `{name}`: {reason}"),
+            "`text` names the Markdown file relative to the manifest's folder, e.g. \"briefing.md\"",
+        )
     })?;
+    if text.len() > limits::MARKDOWN_BYTES {
+        return Err(refuse(
+            format!(
+                "the text file `{name}` is {} bytes, over the limit of {} for a briefing's text",
+                limits::thousands(text.len() as u64),
+                limits::bytes(limits::MARKDOWN_BYTES as u64)
+            ),
+            "a briefing's prose is a few thousand words; check that the file is the briefing's text and holds nothing twice",
+        ));
+    }
+    let lines = LineIndex::new(&text);
     let mut diags = Vec::new();
     for (i, c) in text.char_indices() {
         // Printable ASCII is in every bundled font: most text needs no lookup.
@@ -548,7 +591,7 @@ pub fn read(
             None
         };
         if let Some((message, hint)) = problem {
-            diags.push(Diagnostic::error(&display, message).at(Some(line_col(&text, i))).len(1).hint(hint));
+            diags.push(Diagnostic::error(&display, message).at(Some(lines.line_col(i))).len(1).hint(hint));
         }
     }
     if !diags.is_empty() {

@@ -6,6 +6,7 @@
 pub mod convert;
 pub mod data;
 pub mod date;
+pub mod limits;
 pub mod manifest;
 pub mod markdown;
 pub mod markup;

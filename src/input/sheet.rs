@@ -16,10 +16,11 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsx, XlsxCellReader, XlsxError};
 
 use crate::diag::{Diagnostic, suggest};
 use crate::input::data::{Csv, Files, MAX_MAGNITUDE, Parsed, parse_number};
+use crate::input::limits;
 use crate::input::x::X;
 
 /// Whether a data file is a spreadsheet, by its name.
@@ -72,19 +73,25 @@ impl Workbook {
         // calamine reads untrusted bytes; should it ever fail by panicking,
         // the author still gets a message naming the file, not a crash.
         let parsed = std::panic::catch_unwind(|| read_sheets(kind, bytes))
-            .unwrap_or_else(|_| Err("the spreadsheet reader failed on it".to_string()));
-        let sheets = parsed.map_err(|reason| {
-            let format = match kind {
-                Kind::Ods => "an OpenDocument spreadsheet (.ods)",
-                Kind::Xlsx => "an Excel workbook (.xlsx)",
-                Kind::Xls => "an Excel 97-2003 workbook (.xls)",
-            };
-            OpenError::Damaged {
-                message: format!("`{file}` is not a readable spreadsheet: {reason}"),
-                hint: format!(
-                    "the file should be {format}; it may be damaged or cut short: download it again, or open and re-save it in a spreadsheet program"
-                ),
+            .unwrap_or_else(|_| Err(Unreadable::Damaged("the spreadsheet reader failed on it".to_string())));
+        let sheets = parsed.map_err(|unreadable| match unreadable {
+            Unreadable::Damaged(reason) => {
+                let format = match kind {
+                    Kind::Ods => "an OpenDocument spreadsheet (.ods)",
+                    Kind::Xlsx => "an Excel workbook (.xlsx)",
+                    Kind::Xls => "an Excel 97-2003 workbook (.xls)",
+                };
+                OpenError::Damaged {
+                    message: format!("`{file}` is not a readable spreadsheet: {reason}"),
+                    hint: format!(
+                        "the file should be {format}; it may be damaged or cut short: download it again, or open and re-save it in a spreadsheet program"
+                    ),
+                }
             }
+            Unreadable::TooLarge(reason) => OpenError::Damaged {
+                message: format!("`{file}` is too large to read: {reason}"),
+                hint: "a briefing reads tables, not whole databases: save the sheet it needs as a workbook of its own or as CSV (a workbook made by a spreadsheet program that is this large may also be a ZIP bomb)".into(),
+            },
         })?;
         Ok(Workbook { name: display.to_string(), sheets })
     }
@@ -117,7 +124,13 @@ impl Workbook {
     }
 }
 
-fn read_sheets(kind: Kind, bytes: Vec<u8>) -> Result<Vec<NamedSheet>, String> {
+/// Why a workbook cannot be read: damage, or a size past the limits.
+enum Unreadable {
+    Damaged(String),
+    TooLarge(String),
+}
+
+fn read_sheets(kind: Kind, bytes: Vec<u8>) -> Result<Vec<NamedSheet>, Unreadable> {
     fn all<R: Reader<Cursor<Vec<u8>>>>(mut book: R) -> Vec<NamedSheet>
     where
         R::Error: std::fmt::Display,
@@ -130,12 +143,106 @@ fn read_sheets(kind: Kind, bytes: Vec<u8>) -> Result<Vec<NamedSheet>, String> {
             })
             .collect()
     }
-    let data = Cursor::new(bytes);
-    match kind {
-        Kind::Ods => calamine::open_workbook_from_rs::<Ods<_>, _>(data).map(all).map_err(|e| e.to_string()),
-        Kind::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(data).map(all).map_err(|e| e.to_string()),
-        Kind::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(data).map(all).map_err(|e| e.to_string()),
+    if matches!(kind, Kind::Ods | Kind::Xlsx) {
+        check_parts(&bytes)?;
     }
+    let data = Cursor::new(bytes);
+    let damaged = |e: &dyn std::fmt::Display| Unreadable::Damaged(e.to_string());
+    match kind {
+        Kind::Ods => calamine::open_workbook_from_rs::<Ods<_>, _>(data).map(all).map_err(|e| damaged(&e)),
+        Kind::Xlsx => xlsx_sheets(calamine::open_workbook_from_rs::<Xlsx<_>, _>(data).map_err(|e| damaged(&e))?),
+        Kind::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(data).map(all).map_err(|e| damaged(&e)),
+    }
+}
+
+/// Refuses a workbook in a ZIP container (`.xlsx`, `.ods`) with a part
+/// that would expand past [`limits::WORKBOOK_PART_BYTES`], from the sizes
+/// in the ZIP directory, before any part is inflated. The directory cannot
+/// understate a size to slip past: the ZIP reader stops every part at its
+/// declared size. Bytes that are not a ZIP are left for calamine to report.
+fn check_parts(bytes: &[u8]) -> Result<(), Unreadable> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else { continue };
+        if part.size() > limits::WORKBOOK_PART_BYTES {
+            return Err(Unreadable::TooLarge(format!(
+                "its part `{}` expands to {} bytes, over the limit of {} for one part of a workbook",
+                part.name().unwrap_or_default(),
+                limits::thousands(part.size()),
+                limits::bytes(limits::WORKBOOK_PART_BYTES)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every sheet of an `.xlsx` workbook, its cells streamed one by one so
+/// that the limits are checked as they arrive: the cells the sheets span
+/// ([`limits::WORKBOOK_CELLS`], before the rectangle is allocated) and the
+/// characters in a cell ([`limits::CELL_CHARS`]).
+fn xlsx_sheets(mut book: Xlsx<Cursor<Vec<u8>>>) -> Result<Vec<NamedSheet>, Unreadable> {
+    let mut spare = limits::WORKBOOK_CELLS;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let cells = match book.worksheet_cells_reader(&name) {
+            Ok(mut reader) => xlsx_cells(&mut reader, &name, &mut spare)?,
+            // A chart sheet has no cells, as calamine's own reading has it.
+            Err(XlsxError::NotAWorksheet(_)) => Ok(Range::default()),
+            Err(e) => Err(e.to_string()),
+        };
+        sheets.push((name, cells));
+    }
+    Ok(sheets)
+}
+
+/// One sheet's cells, from its reader; `spare` is what is left of the
+/// workbook's cell limit, and the sheet's rectangle is taken from it.
+fn xlsx_cells(
+    reader: &mut XlsxCellReader<'_, Cursor<Vec<u8>>>,
+    name: &str,
+    spare: &mut u64,
+) -> Result<Result<Range<Data>, String>, Unreadable> {
+    let mut cells = Vec::new();
+    let (mut first, mut last) = ((u32::MAX, u32::MAX), (0, 0));
+    let mut area = 0;
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let value = cell.get_value();
+        let (row, col) = cell.get_position();
+        let text = match value {
+            DataRef::Empty => continue,
+            DataRef::SharedString(s) => Some(*s),
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.as_str()),
+            _ => None,
+        };
+        // Counting characters only past the byte count that could exceed it.
+        if let Some(text) = text.filter(|t| t.len() > limits::CELL_CHARS && t.chars().count() > limits::CELL_CHARS) {
+            return Err(Unreadable::TooLarge(format!(
+                "the cell {} holds {} characters, over the limit of {} for one cell (Excel's own)",
+                cell_ref(name, row, col),
+                limits::thousands(text.chars().count() as u64),
+                limits::thousands(limits::CELL_CHARS as u64)
+            )));
+        }
+        first = (first.0.min(row), first.1.min(col));
+        last = (last.0.max(row), last.1.max(col));
+        area = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
+        if area > *spare {
+            return Err(Unreadable::TooLarge(format!(
+                "its sheets span more than {} cells, the limit for a workbook (the sheet `{name}` has cells from {} to {})",
+                limits::thousands(limits::WORKBOOK_CELLS),
+                cell_ref(name, first.0, first.1),
+                cell_ref(name, last.0, last.1),
+            )));
+        }
+        cells.push(Cell::new((row, col), Data::from(value.clone())));
+    }
+    *spare -= area;
+    Ok(Ok(Range::from_sparse(cells)))
 }
 
 /// Why a sheet cannot be read: a name that is not in the workbook (a
@@ -234,20 +341,12 @@ impl<'a> Sheet<'a> {
     /// `Table_1!C14` for 0-based row 13, column 2; a name with spaces or
     /// punctuation is quoted as spreadsheets write it (`'Table 1'!C14`).
     pub fn cell(&self, row: u32, col: u32) -> String {
-        format!("{}!{}{}", self.quoted(), column_name(col), row + 1)
+        cell_ref(self.name, row, col)
     }
 
     /// `Table_1!A6:D6`.
     fn span(&self, row: u32, first: u32, last: u32) -> String {
-        format!("{}!{}{}:{}{}", self.quoted(), column_name(first), row + 1, column_name(last), row + 1)
-    }
-
-    fn quoted(&self) -> String {
-        if self.name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            self.name.to_string()
-        } else {
-            format!("'{}'", self.name.replace('\'', "''"))
-        }
+        format!("{}!{}{}:{}{}", quoted(self.name), column_name(first), row + 1, column_name(last), row + 1)
     }
 
     fn get(&self, row: u32, col: u32) -> &'a Data {
@@ -263,7 +362,7 @@ impl<'a> Sheet<'a> {
     pub fn table(&self, place: Place) -> Result<Table<'a>, Diagnostic> {
         let (Some(_), Some((end_row, end_col))) = (self.cells.start(), self.cells.end()) else {
             return Err(self
-                .error(self.quoted(), "the sheet is empty")
+                .error(quoted(self.name), "the sheet is empty")
                 .hint("check the `sheet`: the table may be on another one"));
         };
         let extent = format!("{}:{}{}", "A1", column_name(end_col), end_row + 1);
@@ -272,7 +371,7 @@ impl<'a> Sheet<'a> {
                 let range =
                     format!("{}{}:{}{}", column_name(place.first_col), place.header + 1, column_name(col), row + 1);
                 return Err(self
-                    .error(format!("{}!{range}", self.quoted()), format!("the range {range} reaches outside the sheet, whose cells end at {}", self.cell(end_row, end_col).rsplit('!').next().unwrap_or_default()))
+                    .error(format!("{}!{range}", quoted(self.name)), format!("the range {range} reaches outside the sheet, whose cells end at {}", self.cell(end_row, end_col).rsplit('!').next().unwrap_or_default()))
                     .hint(format!("the sheet's cells are {extent}; check the range against the table (has the table moved in this edition?)")));
             }
             Some(last) => last,
@@ -467,7 +566,7 @@ impl Table<'_> {
                 });
                 let span = format!(
                     "{}!{}{}:{}{}",
-                    self.sheet.quoted(),
+                    quoted(self.sheet.name),
                     column_name(*first_col),
                     self.header + 2,
                     column_name(*first_col),
@@ -497,6 +596,20 @@ impl Table<'_> {
                 )))
             }
         }
+    }
+}
+
+/// `Table_1!C14` for 0-based row 13, column 2 of the sheet `sheet`.
+fn cell_ref(sheet: &str, row: u32, col: u32) -> String {
+    format!("{}!{}{}", quoted(sheet), column_name(col), row + 1)
+}
+
+/// A sheet's name as formulas write it: quoted when it has spaces or punctuation.
+fn quoted(sheet: &str) -> String {
+    if sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        sheet.to_string()
+    } else {
+        format!("'{}'", sheet.replace('\'', "''"))
     }
 }
 

@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod archive;
+pub mod inputs;
 
 use std::path::Path;
 use std::process::Output;
@@ -25,6 +26,31 @@ pub fn briefing() -> Command {
     let mut cmd = Command::cargo_bin("briefing").unwrap();
     cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
     cmd
+}
+
+/// Runs `briefing args...` in `dir` as a user would, under an
+/// address-space limit of `memory` bytes and a CPU-time limit of `seconds`
+/// set in the child before it starts (`setrlimit`): an allocation past the
+/// limit aborts the child (exit 134, as on a machine out of memory), and a
+/// run past the time is killed by SIGXCPU, so a blow-up fails the test
+/// instead of taking the machine or hanging the suite.
+pub fn run_bounded(dir: &Path, args: &[&str], memory: u64, seconds: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"));
+    cmd.args(args).current_dir(dir).env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    let limit = |resource, value: u64| {
+        let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
+        // SAFETY: setrlimit only reads `limit`; it is async-signal-safe, as pre_exec requires.
+        if unsafe { libc::setrlimit(resource, &limit) } == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    };
+    // SAFETY: the closure calls only setrlimit, which is safe between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            limit(libc::RLIMIT_AS, memory)?;
+            limit(libc::RLIMIT_CPU, seconds)
+        });
+    }
+    cmd.output().unwrap()
 }
 
 /// What a run printed on stderr, as text.
