@@ -235,3 +235,29 @@ fn a_briefing_over_the_page_limit_is_refused_before_it_is_written() {
         "{stderr}"
     );
 }
+
+/// A gzip file of 2 GiB of zeros (2,048 copies of one member of 1 MiB
+/// zeros after a header member, 2 MB on disk) is refused as it streams,
+/// after about a megabyte, within a 1 GB address space (the old reader
+/// held the whole decompressed file: 3.16 GB).
+#[test]
+fn a_gzip_bomb_is_refused_as_it_streams_in_bounded_memory() {
+    use std::io::Write;
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let member = gzip(&vec![b'0'; 1 << 20]);
+    let mut bomb = gzip(b"year,n\n2017,");
+    for _ in 0..2048 {
+        bomb.extend_from_slice(&member);
+    }
+    std::fs::write(dir.path().join("bomb.csv.gz"), &bomb).unwrap();
+    manifest(dir.path(), serde_json::json!({"file": "bomb.csv.gz", "x": "year", "y": "n"}), |_| {});
+    let output = run_bounded(dir.path(), &["check", "briefing.json", "--diagnostic-format", "short"], 1 << 30, HANG);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{:?}: {err}", output.status);
+    assert!(err.contains("longer than 1 MiB, so it is not a table of rows"), "{err}");
+}
