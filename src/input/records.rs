@@ -48,9 +48,12 @@ impl Records {
             let offset = self.base + self.start as u64;
             if memchr::memchr(b'"', content).is_none() {
                 record.clear();
-                for field in content.split(|&b| b == b',') {
-                    record.push_field(field);
+                let mut from = 0;
+                for comma in memchr::memchr_iter(b',', content) {
+                    record.push_field(&content[from..comma]);
+                    from = comma + 1;
                 }
+                record.push_field(&content[from..]);
                 self.start = (line_end + 1).min(self.end);
                 return Ok(Some(offset));
             }
