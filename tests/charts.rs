@@ -620,3 +620,40 @@ fn series_names_pushed_up_keep_below_a_long_axis_title() {
         assert_labels_clear(&items, &fonts, width, 80.0, &format!("{width}"));
     }
 }
+
+/// A half-yearly count (31 March and 30 September), from September 2015.
+fn half_yearly() -> String {
+    let mut csv = String::from("date,n\n2015-09-30,30100\n");
+    for (i, y) in (2016..=2019).enumerate() {
+        csv.push_str(&format!("{y}-03-31,{}\n{y}-09-30,{}\n", 30000 - i * 150, 29900 - i * 170));
+    }
+    csv
+}
+
+#[test]
+fn a_half_yearly_line_has_a_tick_for_its_first_year_and_a_marker_on_each_point() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("n.csv"), half_yearly()).unwrap();
+    let src = serde_json::json!({
+        "format": 1, "title": "Half-yearly", "date": "2020-06-27", "chart_data": false,
+        "sources": {"ho": {"publisher": "Home Office", "title": "Police workforce"}},
+        "data": {"n": {"file": "n.csv", "x": "date", "y": "n", "label": "Officers", "source": "ho"}},
+        "sections": [{"heading": "H", "blocks": [{"chart": {"kind": "line", "series": ["n"], "title": "Officers", "alt": "A line."}}]}]
+    })
+    .to_string();
+    let fonts = Fonts::new();
+    let files = briefing::input::data::Folder::new(dir.path().to_path_buf());
+    let loaded = briefing::load("t.json", &src, &fonts, &files).unwrap_or_else(|d| panic!("{d:#?}"));
+    let layout = briefing::render(&loaded, &fonts, &briefing::Options::default()).layout;
+    let lines = common::frame_lines(&layout);
+    // The year labels share a baseline under the plot: every year with data, 2015 included.
+    let axis = lines.iter().find(|l| l.contains("2016") && l.contains("2019")).expect("a year axis");
+    assert_eq!(axis, "2015 2016 2017 2018 2019");
+    // A marker (a filled 16-sided dot) on each of the nine points.
+    let dots = layout.pages[0]
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Path { points, width, .. } if *width == 0.0 && points.len() == 17))
+        .count();
+    assert_eq!(dots, 9, "markers on a half-yearly line");
+}

@@ -152,3 +152,50 @@ fn a_chart_of_dates_and_years_needs_rows_by_year_for_its_data_table() {
     let labels: Vec<&str> = appendix.rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(labels, ["2014", "2015", "2016", "2017", "2018"]);
 }
+
+#[test]
+fn a_ranking_in_the_appendix_stays_ranked_under_its_x_label_in_blocks_side_by_side() {
+    let src = std::fs::read_to_string("tests/data/appendix/briefing.json").unwrap();
+    let fonts = Fonts::new();
+    let files = Folder { base: "tests/data/appendix".into(), root: ".".into() };
+    let loaded = briefing::load("appendix", &src, &fonts, &files).unwrap_or_else(|d| panic!("{d:#?}"));
+    let tables = common::composed_tables(&loaded);
+    let ranking = &tables[0];
+    assert_eq!(ranking.header[0], "Borough");
+    assert_eq!(ranking.rows.len(), 32);
+    let values: Vec<f64> = ranking.rows.iter().map(|r| r[1].replace(',', "").parse().unwrap()).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "not largest first: {values:?}");
+    assert_eq!(ranking.rows[0][0], "Westminster");
+    // On the page, the 17th borough stands beside the 1st: two blocks of 16.
+    let layout = briefing::render(&loaded, &fonts, &briefing::Options::default()).layout;
+    let lines = common::frame_lines(&layout);
+    let top = format!("{} {}", ranking.rows[0][0], ranking.rows[0][1]);
+    // The last such line: the chart's bar label comes first.
+    let first = lines.iter().rev().find(|l| l.starts_with(&top)).expect("Westminster's row");
+    assert!(first.contains(&ranking.rows[16][0]), "the 17th borough is not beside the 1st: {first:?}");
+}
+
+#[test]
+fn a_long_title_continued_on_the_next_page_wraps_inside_the_margins() {
+    let dir = tempfile::tempdir().unwrap();
+    // 130 years: too long for blocks side by side on one page, so the
+    // appendix table runs over pages under its repeated title.
+    let csv: String =
+        std::iter::once("year,n\n".to_string()).chain((1900..2030).map(|y| format!("{y},{}\n", y * 3))).collect();
+    std::fs::write(dir.path().join("n.csv"), csv).unwrap();
+    let title =
+        "Recorded offences of violence against the person in London rose in almost every year from 1900 to 2029";
+    let m = json!({
+        "format": 1, "title": "Long table", "date": "2030-06-27",
+        "sources": {"ho": {"publisher": "Home Office", "title": "Workforce"}},
+        "data": {"n": {"file": "n.csv", "x": "year", "y": "n", "label": "Offences", "source": "ho"}},
+        "sections": [{"heading": "H", "blocks": [{"chart": {"kind": "line", "series": ["n"], "title": title, "alt": "A line."}}]}]
+    });
+    std::fs::write(dir.path().join("t.json"), m.to_string()).unwrap();
+    let pdf = dir.path().join("long-title.pdf");
+    common::briefing().arg("build").arg(dir.path().join("t.json")).arg("-o").arg(&pdf).assert().success();
+    // The repeated title is there, and `pdf_text` fails the test if any
+    // of it leaves the text block (it ran 40 pt past the margin on one line).
+    let text = common::pdf_text(&pdf);
+    assert!(common::squash(&text).contains(&common::squash(&format!("{title} (continued)"))), "{text}");
+}

@@ -257,6 +257,37 @@ fn group(int: &str) -> String {
     out
 }
 
+/// A value as plain text for a data file (a chart's attached CSV): the
+/// shortest decimal form within a part in 10^10 of it. That drops the
+/// noise binary arithmetic leaves in sums and ratios (31127.690000000002
+/// is 31127.69, 3537.9999999999995 is 3538) and keeps every digit data
+/// is published with. No grouping, a hyphen-minus, no exponent.
+pub fn plain(value: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let close = |text: &str| text.parse::<f64>().is_ok_and(|v| (v - value).abs() <= value.abs() * 1e-10);
+    let text = (0..=17).map(|d| format!("{value:.d$}")).find(|t| close(t)).unwrap_or_else(|| value.to_string());
+    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { "0".to_string() } else { text }
+}
+
+/// A series label with its unit in brackets, unless the label already
+/// says it: "Officers (FTE)" stays as it is with the unit "FTE", and
+/// "Homicide victims" needs no "(victims)".
+pub fn with_unit(label: &str, unit: &str) -> String {
+    let unit = unit.trim();
+    let words = |s: &str| {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '%' && c != '£')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (label_words, unit_words) = (words(label), words(unit));
+    let said = !unit_words.is_empty() && label_words.windows(unit_words.len()).any(|w| w == unit_words.as_slice());
+    if unit.is_empty() || said { label.to_string() } else { format!("{label} ({unit})") }
+}
+
 /// Formats an x value of a series as a reader expects:
 /// "2018-03-31" -> "31 March 2018"; "2018-06" -> "June 2018"; "2018" -> "2018".
 ///
@@ -514,5 +545,30 @@ mod tests {
         assert_eq!(x_label("2016/17"), "2016/17");
         assert_eq!(x_label("Croydon"), "Croydon");
         assert_eq!(x_label("Q1 2018"), "Q1 2018");
+    }
+
+    #[test]
+    fn plain_values_drop_floating_point_noise_and_keep_real_digits() {
+        assert_eq!(plain(31127.690000000002), "31127.69");
+        assert_eq!(plain(3537.9999999999995), "3538");
+        assert_eq!(plain(0.1 + 0.2), "0.3");
+        assert_eq!(plain(30390.0), "30390");
+        assert_eq!(plain(-2.5), "-2.5");
+        assert_eq!(plain(3.4567891234), "3.4567891234");
+        assert_eq!(plain(0.000123), "0.000123");
+        assert_eq!(plain(-0.0), "0");
+        // A sum of many inputs with two decimals prints with two.
+        let sum: f64 = (0..1000).map(|i| 0.01 * f64::from(i % 7) + 12.34).sum();
+        assert_eq!(plain(sum), "12369.97");
+    }
+
+    #[test]
+    fn a_unit_is_added_once() {
+        assert_eq!(with_unit("Met police officers (FTE)", "FTE"), "Met police officers (FTE)");
+        assert_eq!(with_unit("Homicide victims", "victims"), "Homicide victims");
+        assert_eq!(with_unit("Officers", "FTE"), "Officers (FTE)");
+        assert_eq!(with_unit("Victims of crime", "vict"), "Victims of crime (vict)");
+        assert_eq!(with_unit("Spending", ""), "Spending");
+        assert_eq!(with_unit("Share of offences", "%"), "Share of offences (%)");
     }
 }

@@ -90,6 +90,10 @@ pub struct Table {
     /// where it stands: a table in the text may; one in the chart-data
     /// appendix stays under its figure's description.
     pub floats: bool,
+    /// A table of the chart-data appendix: a long, narrow one may be set
+    /// in blocks side by side (it is for looking values up), and it stays
+    /// with its figure's description.
+    pub compact: bool,
 }
 
 /// Shown in a table cell where a series has no value (GSS convention).
@@ -201,8 +205,9 @@ pub fn compose(b: &Briefing) -> Document {
 /// An unnumbered heading of the document's own ("Summary", "References").
 /// A chart's series side by side as CSV: the x values in the data's own
 /// form (`2018-03-31`, `2017/18`), in order of time when they are times, and
-/// each value exactly as drawn (shortest form that reads back to the same
-/// number), with an empty cell where a series has no value.
+/// each value as read or as computed, to the data's precision (without
+/// the noise of binary arithmetic), with an empty cell where a series has
+/// no value.
 fn chart_csv(x_header: &str, series: &[ChartSeries]) -> String {
     let mut xs: Vec<&X> = Vec::new();
     for s in series {
@@ -221,12 +226,27 @@ fn chart_csv(x_header: &str, series: &[ChartSeries]) -> String {
     let _ = out.write_record(header);
     for x in xs {
         let value = |s: &ChartSeries| {
-            s.points.iter().find(|(px, _)| px == x).and_then(|p| p.1).map_or_else(String::new, |v| v.to_string())
+            s.points.iter().find(|(px, _)| px == x).and_then(|p| p.1).map_or_else(String::new, format::plain)
         };
         let row = std::iter::once(x.to_string()).chain(series.iter().map(value));
         let _ = out.write_record(row);
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The order a bar chart draws its categories in, as indices into the
+/// table's rows: largest first (by the first series), ties and missing
+/// values in file order.
+fn chart_order(data: &TableData) -> Vec<usize> {
+    let value = |i: usize| data.rows[i].values.first().copied().flatten();
+    let mut order: Vec<usize> = (0..data.rows.len()).collect();
+    order.sort_by(|&a, &b| match (value(a), value(b)) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    order
 }
 
 fn unnumbered(text: &str) -> Block {
@@ -299,7 +319,7 @@ impl Composer<'_> {
         if rows.iter().flatten().any(|c| c == NOT_AVAILABLE) {
             source.push(Span::new(format!(". {NOT_AVAILABLE} = not available."), Face::Sans).color(Color::GREY));
         }
-        Table { caption, header, rows, source, floats: false }
+        Table { caption, header, rows, source, floats: false, compact: false }
     }
 
     /// "Source: Publisher, Title; ... [1, 2]" for tables and figures.
@@ -320,8 +340,7 @@ impl Composer<'_> {
         // there is one series, the shared unit when there are several.
         let unit = match c.series.as_slice() {
             _ if c.kind == ChartKind::Bar => String::new(),
-            [one] if one.unit.is_empty() => one.label.clone(),
-            [one] => format!("{} ({})", one.label, one.unit),
+            [one] => format::with_unit(&one.label, &one.unit),
             [first, ..] => first.unit.clone(),
             [] => String::new(),
         };
@@ -366,7 +385,13 @@ impl Composer<'_> {
             let mut description = vec![Span::new(format!("Figure {}. ", f.number), Face::SerifBold)];
             description.extend(f.alt.iter().cloned());
             blocks.push(Block::Paragraph(description));
-            blocks.push(Block::Table(self.table_of(caption, &f.data, &f.source_ids)));
+            let mut table = self.table_of(caption, &f.data, &f.source_ids);
+            // A ranking stays ranked: rows in the order the chart draws them.
+            if f.chart.kind == ChartKind::Bar {
+                let order = chart_order(&f.data);
+                table.rows = order.into_iter().map(|i| table.rows[i].clone()).collect();
+            }
+            blocks.push(Block::Table(Table { compact: true, ..table }));
         }
     }
 
@@ -415,9 +440,9 @@ impl Composer<'_> {
         let mut spans = Vec::new();
         for inline in &text.inlines {
             match inline {
-                Inline::Text { text, bold, italic } | Inline::Value { text, bold, italic } => {
-                    spans.push(Span::new(text, face_for(*bold, *italic)));
-                }
+                Inline::Text { text, bold, italic } => spans.push(Span::new(text, face_for(*bold, *italic))),
+                // A computed value is one thing to the reader: "2013/14", "31 March 2018".
+                Inline::Value { text, bold, italic } => spans.push(Span::new(text, face_for(*bold, *italic)).whole()),
                 Inline::Cite(ids) => self.cite(&mut spans, ids, face_for(false, false)),
                 Inline::Link { text, url, bold, italic } => spans.push(
                     Span::new(text, face_for(*bold, *italic)).color(Color::ACCENT).link(LinkTarget::Uri(url.clone())),

@@ -438,6 +438,11 @@ pub struct ChartSpec {
     /// another kind of x than the first's shown in the following year's row).
     #[serde(default)]
     pub align: Option<String>,
+    /// What the categories or times are, e.g. "Borough": the heading of
+    /// the first column of the chart's data table (by default "Year",
+    /// "Date", "Financial year" or "Category").
+    #[serde(default)]
+    pub x_label: Option<String>,
 }
 
 /// One reference line or several.
@@ -512,6 +517,9 @@ pub struct Section {
 
 /// A chart or a table defined once in the manifest and placed in the
 /// Markdown text by its id.
+// Specs are parsed once per manifest and read in place; boxing the chart
+// would only add indirection to every match on them.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Figure {
@@ -519,6 +527,7 @@ pub enum Figure {
     Table(TableSpec),
 }
 
+#[allow(clippy::large_enum_variant)] // as for `Figure`
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Block {

@@ -34,9 +34,9 @@ use plotters_backend::{
 
 use crate::analyse::format;
 use crate::analyse::stats::X;
-use crate::compose::ChartData;
+use crate::compose::{ChartData, ChartSeries};
 use crate::frame::Item;
-use crate::layout::ticks;
+use crate::layout::ticks::{self, time_of};
 use crate::resolve::{Annotation, AxisStart, ChartKind};
 use crate::text::fonts::{Face, Fonts};
 use crate::text::linebreak::{Color, Span, Typesetter};
@@ -82,6 +82,9 @@ const LABEL: f64 = 8.0;
 const CLEAR: f64 = 1.0;
 /// Radius of a marker drawn by `Chart::dot`, its white ring included.
 const DOT: f64 = 3.2;
+/// A line of fewer points than this at different times of the year gets a
+/// marker on each, so a reader can tell which are which.
+const SPARSE: usize = 25;
 /// The smallest type bar labels shrink to in rows too tight for `LABEL`.
 const MIN_BAR_LABEL: f64 = 5.5;
 /// Gridlines are never closer than this: a short plot gets fewer of them.
@@ -342,22 +345,6 @@ struct Segment {
     a: (f64, f64),
     b: (f64, f64),
     half: f64,
-}
-
-/// Where a value lies along a time axis, in years.
-fn time_of(x: &X) -> f64 {
-    match x {
-        X::Date { year, month, day } => *year as f64 + ((*month as f64 - 1.0) * 30.5 + *day as f64) / 366.0,
-        // A month or quarter sits at its middle.
-        X::Month { year, month } => *year as f64 + (*month as f64 - 0.5) / 12.0,
-        X::Quarter { year, quarter } => *year as f64 + (*quarter as f64 * 3.0 - 1.5) / 12.0,
-        X::Year(y) => *y as f64,
-        X::FinancialYear(y) => *y as f64 + 0.5,
-        // Where the financial year of the same months would sit.
-        X::YearEnding { year, month } => (*year * 12 + *month as i32 - 12) as f64 / 12.0 + 0.25,
-        X::Partial { period, .. } => time_of(period),
-        X::Category(_) => 0.0,
-    }
 }
 
 /// The label of an x value on an axis: years for dates, as written otherwise.
@@ -723,10 +710,17 @@ impl Chart<'_, '_> {
         };
         let right = self.width - label_width.min(self.width * 0.3) - 8.0;
         let left = self.value_axis(&ticks, y)?;
-        let times: Vec<f64> = self.data.series.iter().flat_map(|s| s.points.iter().map(|p| time_of(&p.0))).collect();
-        let (t0, t1) = times.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| (a.min(*t), b.max(*t)));
-        let x = Scale { from: (t0, t1), to: (left + 8.0, right) };
-        self.time_axis(x, bottom)?;
+        let xs: Vec<&X> = self.data.series.iter().flat_map(|s| s.points.iter().map(|p| &p.0)).collect();
+        let (time_ticks, span) = ticks::time_ticks(&xs);
+        let x = Scale { from: span, to: (left + 8.0, right) };
+        self.time_axis(&time_ticks, x, bottom)?;
+        // Points a reader must be able to find: a few at different times of
+        // the year (which are March?), or unevenly spaced ones.
+        let sub_annual = ticks::sub_annual(&xs);
+        let marked = |s: &ChartSeries| {
+            let times: Vec<f64> = s.points.iter().filter(|p| p.1.is_some()).map(|p| time_of(&p.0)).collect();
+            (sub_annual && times.len() < SPARSE) || ticks::irregular(&times)
+        };
         // Gaps in the data are gaps in the line. Every line is known before
         // any label is placed, so that labels keep off all of them.
         let mut runs: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
@@ -749,6 +743,13 @@ impl Chart<'_, '_> {
                 [] => {}
                 [(px, py)] => self.dot(*px, *py, c)?,
                 _ => self.path(points, c, 2.0, dash)?,
+            }
+        }
+        for (i, points) in runs.iter().filter(|(i, _)| marked(&self.data.series[*i])) {
+            let (c, _) = series_style(self.data, *i);
+            for &(px, py) in points {
+                self.dot(px, py, c)?;
+                self.taken.borrow_mut().push(Self::dot_box(px, py));
             }
         }
         if labelled {
@@ -792,54 +793,19 @@ impl Chart<'_, '_> {
         Ok(())
     }
 
-    /// Year labels under the plot at a regular step: every year, or every
-    /// 2nd, 5th, 10th... when they would crowd, counted back from the last.
-    /// When every point falls at the same time of year (31 March each year,
-    /// or calendar or financial years), a year's tick is at its point; when
-    /// they fall at different times (31 March and 30 September), at the
-    /// start of the year, so that one axis serves every series.
-    fn time_axis(&self, x: Scale, bottom: f64) -> DrawResult {
-        let points = || self.data.series.iter().flat_map(|s| s.points.iter().map(|p| &p.0));
-        let times: Vec<f64> = points().map(time_of).collect();
-        let (t0, t1) = times.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| (a.min(*t), b.max(*t)));
-        if !t0.is_finite() {
-            return Ok(());
-        }
-        let offset = times[0] - times[0].floor();
-        let offset = if times.iter().all(|t| (t - t.floor() - offset).abs() < 1e-6) { offset } else { 0.0 };
-        let financial = points().all(|px| matches!(px.whole(), X::FinancialYear(_)));
-        let year_ending = points().all(|px| matches!(px.whole(), X::YearEnding { .. }));
-        // A partial period keeps its note ("2023/24 (10 months)") on the axis too.
-        let partial = |year: i32| points().find(|px| matches!(px, X::Partial { .. }) && px.year() == Some(year));
-        let label = |year: i32| match partial(year) {
-            Some(px) => px.to_string(),
-            None if financial => X::FinancialYear(year).to_string(),
-            // The years ending in a month are labelled by the month they end: "Mar 2024".
-            None if year_ending => points()
-                .find(|px| px.year() == Some(year))
-                .and_then(|px| match px.whole() {
-                    X::YearEnding { year, month } => {
-                        Some(format!("{} {year}", &crate::input::x::MONTHS[*month as usize - 1][..3]))
-                    }
-                    _ => None,
-                })
-                .unwrap_or_else(|| year.to_string()),
-            None => year.to_string(),
-        };
-        let mut years: Vec<(f64, String)> = (t0.floor() as i32..=t1.floor() as i32)
-            .map(|year| (year as f64 + offset, label(year)))
-            .filter(|(t, _)| *t >= t0 - 1e-6 && *t <= t1 + 1e-6)
-            .collect();
-        if years.is_empty() {
-            // Points within one year, at different times of it: name it once.
-            years.push((t0, label(t0.floor() as i32)));
-        }
-        let positions: Vec<f32> = years.iter().map(|(t, _)| x.at(*t) as f32).collect();
-        let widths: Vec<f32> = years.iter().map(|(_, l)| self.text_width(l, LABEL, false) as f32).collect();
+    /// Time labels under the plot (see `ticks::time_ticks`) at a regular
+    /// step: every tick, or every 2nd, 5th, 10th... when they would crowd,
+    /// counted back from the last.
+    fn time_axis(&self, time_ticks: &[ticks::TimeTick], x: Scale, bottom: f64) -> DrawResult {
+        let positions: Vec<f32> = time_ticks.iter().map(|t| x.at(t.at) as f32).collect();
+        let widths: Vec<f32> = time_ticks.iter().map(|t| self.text_width(&t.label, LABEL, false) as f32).collect();
         for i in ticks::spaced_labels(&positions, &widths, 6.0) {
             let px = positions[i] as f64;
             self.path(&[(px, bottom), (px, bottom + 3.0)], AXIS, 0.6, None)?;
-            self.text(&years[i].1, px, bottom + 5.0, style(false, AXIS, HPos::Center, VPos::Top))?;
+            // A label centred on the last tick may not run past the chart's edge.
+            let half = widths[i] as f64 / 2.0;
+            let centre = px.min(self.width - half);
+            self.text(&time_ticks[i].label, centre, bottom + 5.0, style(false, AXIS, HPos::Center, VPos::Top))?;
         }
         Ok(())
     }
@@ -997,7 +963,9 @@ impl Chart<'_, '_> {
         let positions: Vec<f32> = (0..series.points.len()).map(|i| centre(i) as f32).collect();
         let widths: Vec<f32> = labels.iter().map(|l| self.text_width(l, LABEL, false) as f32).collect();
         for i in ticks::spaced_labels(&positions, &widths, 6.0) {
-            self.text(&labels[i], centre(i), bottom + 5.0, style(false, AXIS, HPos::Center, VPos::Top))?;
+            // The last label, wider than its column, may not run past the chart's edge.
+            let x = centre(i).min(self.width - widths[i] as f64 / 2.0);
+            self.text(&labels[i], x, bottom + 5.0, style(false, AXIS, HPos::Center, VPos::Top))?;
         }
         self.references(left, self.width, y, bottom)?;
         let area = Rect { x0: left, y0: 0.0, x1: self.width, y1: bottom };

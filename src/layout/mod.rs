@@ -433,7 +433,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|kf| {
                     let value = self.ts.paragraph(
-                        &[Span::new(&kf.value, Face::SansBold).color(Color::ACCENT)],
+                        &[Span::new(&kf.value, Face::SansBold).color(Color::ACCENT).whole()],
                         20.0,
                         inner,
                         Align::Left,
@@ -613,23 +613,33 @@ impl Builder<'_> {
 
     /// A table: caption, header row, one row per x, source line. Numbers are
     /// right-aligned; the header repeats under "(continued)" on later pages.
+    /// A long, narrow table that may be compacted is set in two or three
+    /// blocks side by side, read down the first block and on into the next.
     fn table(&mut self, t: &Table) {
         const SIZE: f32 = 9.0;
         const HEAD: f32 = 8.5;
         const ROW: f32 = 15.0;
         const PAD: f32 = 6.0;
         let columns = t.header.len();
+        let blocks = self.table_blocks(t, SIZE, HEAD, PAD);
+        let block_width = (self.measure - TABLE_BLOCK_GAP * (blocks - 1) as f32) / blocks as f32;
         // The x column is as wide as its widest cell; the others share the rest.
         let widest_x = t.rows.iter().map(|r| self.ts.fonts.width(Face::Sans, SIZE, &r[0])).fold(0.0, f32::max);
-        let first = (widest_x + 2.0 * PAD).clamp(self.measure * 0.2, self.measure * 0.45);
-        let other = (self.measure - first) / (columns - 1).max(1) as f32;
-        let lefts: Vec<f32> = (0..columns).map(|c| if c == 0 { 0.0 } else { first + (c - 1) as f32 * other }).collect();
-        let width = |c: usize| if c == 0 { first } else { other };
+        let first = (widest_x + 2.0 * PAD).clamp(block_width * 0.2, block_width * 0.45);
+        let other = (block_width - first) / (columns - 1).max(1) as f32;
+        // Column `c` of block `b` is column `b * columns + c` of the whole.
+        let lefts: Vec<f32> = (0..columns * blocks)
+            .map(|i| {
+                let (b, c) = (i / columns, i % columns);
+                b as f32 * (block_width + TABLE_BLOCK_GAP) + if c == 0 { 0.0 } else { first + (c - 1) as f32 * other }
+            })
+            .collect();
+        let width = |c: usize| if c.is_multiple_of(columns) { first } else { other };
         // Cell text: left-aligned in the x column, right-aligned elsewhere.
         let cell = |b: &Self, lines: &[Line], c: usize, y: f32, size: f32, leading: f32| -> Vec<Item> {
             let mut items = Vec::new();
             for (k, line) in lines.iter().enumerate() {
-                let x = if c == 0 { lefts[c] + PAD } else { lefts[c] + width(c) - PAD - line.width };
+                let x = if c.is_multiple_of(columns) { lefts[c] + PAD } else { lefts[c] + width(c) - PAD - line.width };
                 items.extend(b.line_items(line, x, y + k as f32 * leading, size));
             }
             items
@@ -646,12 +656,24 @@ impl Builder<'_> {
         let head = self.node(Role::THead, Some(table));
         let head_row = self.node(Role::TR, Some(head));
         let mut header = Row { height: header_height, keep: true, ..Row::default() };
-        header.items.push(Item::Rect { x: 0.0, y: 0.0, w: self.measure, h: header_height, color: Color::PANEL });
-        header.items.push(Item::Rect { x: 0.0, y: header_height - 0.8, w: self.measure, h: 0.8, color: Color::TEXT });
+        for b in 0..blocks {
+            let x = b as f32 * (block_width + TABLE_BLOCK_GAP);
+            header.items.push(Item::Rect { x, y: 0.0, w: block_width, h: header_height, color: Color::PANEL });
+            header.items.push(Item::Rect { x, y: header_height - 0.8, w: block_width, h: 0.8, color: Color::TEXT });
+        }
         for (c, lines) in header_lines.iter().enumerate() {
             let th = self.node(Role::TH { column: true }, Some(head_row));
             header.items.push(Item::Tag(Tag::Node(th)));
             header.items.extend(cell(self, lines, c, PAD + HEAD, HEAD, 11.0));
+        }
+        // The header over each further block repeats the first: read once.
+        if blocks > 1 {
+            header.items.push(Item::Tag(Tag::Artifact));
+            for b in 1..blocks {
+                for (c, lines) in header_lines.iter().enumerate() {
+                    header.items.extend(cell(self, lines, b * columns + c, PAD + HEAD, HEAD, 11.0));
+                }
+            }
         }
         // Caption above the table; the repeated header carries a short "(continued)" one.
         let caption = self.ts.paragraph(&t.caption, 10.0, self.measure, Align::Left);
@@ -662,36 +684,61 @@ impl Builder<'_> {
         caption_rows[last_caption].height += 4.0;
         let label: String =
             t.caption.first().map(|s| s.text.trim_end_matches([':', ' ']).to_string()).unwrap_or_default();
-        let continued = self.ts.line(&[Span::new(format!("{label} (continued)"), Face::SansBold)], 10.0);
+        // A long caption's "(continued)" line wraps like the caption itself.
+        let continued = self.ts.paragraph(
+            &[Span::new(format!("{label} (continued)"), Face::SansBold)],
+            10.0,
+            self.measure,
+            Align::Left,
+        );
+        let above = 18.0 + 14.0 * continued.len().saturating_sub(1) as f32;
         // The repeated header is page furniture: the table's header is read once.
-        let mut repeat = Row { height: 18.0 + header_height, ..Row::default() };
+        let mut repeat = Row { height: above + header_height, ..Row::default() };
         repeat.items.push(Item::Tag(Tag::Artifact));
-        repeat.items.extend(self.line_items(&continued, 0.0, 10.0, 10.0));
+        for (k, line) in continued.iter().enumerate() {
+            repeat.items.extend(self.line_items(line, 0.0, 10.0 + 14.0 * k as f32, 10.0));
+        }
         repeat.items.extend(
-            header.items.iter().filter(|item| !matches!(item, Item::Tag(_))).map(|item| offset(item, 0.0, 18.0)),
+            header.items.iter().filter(|item| !matches!(item, Item::Tag(_))).map(|item| offset(item, 0.0, above)),
         );
         self.headers.push(repeat);
         let repeat_index = self.headers.len() - 1;
+        // An appendix table stays with the description of its figure above it.
         for (i, row) in caption_rows.into_iter().enumerate() {
-            self.push(Row { keep: i > 0, ..row });
+            self.push(Row { keep: i > 0 || t.compact, ..row });
         }
         self.push(header);
-        let n = t.rows.len();
         let body = self.node(Role::TBody, Some(table));
-        for (r, values) in t.rows.iter().enumerate() {
-            let mut row = Row { height: ROW, repeat: Some(repeat_index), ..Row::default() };
-            // At least three rows stay with the header, and three end the table.
-            row.keep = r < 3 || r + 3 > n;
+        // Rows are read (and tagged) in order, down each block in turn.
+        let mut cells: Vec<Vec<usize>> = Vec::new();
+        for values in &t.rows {
             let tr = self.node(Role::TR, Some(body));
-            for (c, value) in values.iter().enumerate() {
-                // The x column heads its row ("2018"), the others are data.
-                let role = if c == 0 { Role::TH { column: false } } else { Role::TD };
-                let node = self.node(role, Some(tr));
-                row.items.push(Item::Tag(Tag::Node(node)));
-                let line = self.ts.line(&[Span::new(value, Face::Sans)], SIZE);
-                row.items.extend(cell(self, &[line], c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
+            // The x column heads its row ("2018"), the others are data.
+            cells.push(
+                (0..values.len())
+                    .map(|c| self.node(if c == 0 { Role::TH { column: false } } else { Role::TD }, Some(tr)))
+                    .collect(),
+            );
+        }
+        let per_block = t.rows.len().div_ceil(blocks);
+        for r in 0..per_block {
+            let mut row = Row { height: ROW, repeat: Some(repeat_index), ..Row::default() };
+            // At least three rows stay with the header, and three end the
+            // table. Blocks side by side never break: the second block
+            // would go on before the first had ended.
+            row.keep = r < 3 || r + 3 > per_block || blocks > 1;
+            for b in 0..blocks {
+                let Some(values) = t.rows.get(b * per_block + r) else { continue };
+                for (c, value) in values.iter().enumerate() {
+                    row.items.push(Item::Tag(Tag::Node(cells[b * per_block + r][c])));
+                    let line = self.ts.line(&[Span::new(value, Face::Sans)], SIZE);
+                    row.items.extend(cell(self, &[line], b * columns + c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
+                }
             }
-            row.items.push(Item::Rect { x: 0.0, y: ROW - 0.4, w: self.measure, h: 0.4, color: Color::RULE });
+            for b in 0..blocks {
+                let x = b as f32 * (block_width + TABLE_BLOCK_GAP);
+                row.items.push(Item::Rect { x, y: ROW - 0.4, w: block_width, h: 0.4, color: Color::RULE });
+            }
             self.push(row);
         }
         let source = self.ts.paragraph(&t.source, SMALL, self.measure, Align::Left);
@@ -708,6 +755,34 @@ impl Builder<'_> {
             }
             self.push(row);
         }
+    }
+
+    /// How many blocks side by side a table is set in: one, unless it may
+    /// be compacted and is long and narrow, so that two or three copies of
+    /// its columns at their natural widths fit across the measure and the
+    /// blocks still fit on one page (a block continued on the next page
+    /// would read out of order).
+    fn table_blocks(&self, t: &Table, size: f32, head: f32, pad: f32) -> usize {
+        let columns = t.header.len();
+        if !t.compact || columns > 3 || t.rows.len() < 2 * MIN_BLOCK_ROWS {
+            return 1;
+        }
+        // A column is as wide as its widest cell, or its heading set on up to three lines.
+        let natural: f32 = (0..columns)
+            .map(|c| {
+                let cells = t.rows.iter().map(|r| self.ts.fonts.width(Face::Sans, size, &r[c])).fold(0.0, f32::max);
+                let heading = self.ts.fonts.width(Face::SansBold, head, &t.header[c]) / 3.0;
+                cells.max(heading).max(30.0) + 2.0 * pad
+            })
+            .sum();
+        (2..=3)
+            .rev()
+            .find(|&k| {
+                let fits = natural * k as f32 + TABLE_BLOCK_GAP * (k - 1) as f32 <= self.measure;
+                let rows = t.rows.len().div_ceil(k);
+                fits && (MIN_BLOCK_ROWS..=MAX_BLOCK_ROWS).contains(&rows)
+            })
+            .unwrap_or(1)
     }
 
     /// A figure: title, subtitle, the chart, and its source line, never split.
@@ -845,6 +920,13 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
     format!("{out}…")
 }
 
+/// Space between the blocks of a table set side by side.
+const TABLE_BLOCK_GAP: f32 = 18.0;
+/// Fewer rows than this to a block is not worth splitting a table for.
+const MIN_BLOCK_ROWS: usize = 7;
+/// Blocks longer than this would not fit on a page with their caption.
+const MAX_BLOCK_ROWS: usize = 36;
+
 /// Height over width of a line or column chart whose author set no height:
 /// 190 points on A4's text width, a shape that reads well.
 const PLOT_SHAPE: f32 = 190.0 / 443.2756;
@@ -979,6 +1061,7 @@ mod tests {
                 rows: (0..n).map(|i| vec![format!("{}", 1900 + i), format!("{i}")]).collect(),
                 source: vec![Span::new("Source: a", Face::Sans)],
                 floats: true,
+                compact: false,
             };
             let doc = Document {
                 title: "T".into(),

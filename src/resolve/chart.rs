@@ -104,7 +104,9 @@ impl Resolver<'_> {
         self.highlights(path, c, &series);
         let references = self.references(path, c);
         let align = self.row_align(path, c.align.as_deref());
-        let data = self.table_data(path, &found, None, false, &vec![format; found.len()], align);
+        let x_label =
+            c.x_label.as_ref().map(|x| self.text(&with(path, key("x_label")), x, Markup::Values, true).plain());
+        let data = self.table_data(path, &found, x_label, false, &vec![format; found.len()], align);
         Chart {
             kind,
             series,
@@ -173,11 +175,16 @@ impl Resolver<'_> {
                     "a line needs two or more points; show one value as a key figure or a column",
                 );
             }
-            out.push(SeriesData {
-                label: self.labels.get(name).cloned().unwrap_or_default(),
-                unit: series.unit.clone(),
-                points: series.points.clone(),
-            });
+            let label = self.labels.get(name).cloned().unwrap_or_default();
+            // Direct labels are how a reader tells the lines apart.
+            if let Some(same) = out.iter().position(|s: &SeriesData| s.label == label) {
+                self.warning(
+                    &spath,
+                    format!("`{name}` has the same label as `{}` in this chart: \"{label}\"", found[same].0),
+                    "give each series of a chart its own `label`, or readers cannot tell the lines apart",
+                );
+            }
+            out.push(SeriesData { label, unit: series.unit.clone(), points: series.points.clone() });
         }
         out
     }

@@ -250,6 +250,19 @@ impl Resolver<'_> {
                 "source dates are YYYY-MM-DD, YYYY-MM or YYYY",
             );
         }
+        if let Some(date) = &s.date
+            && is_partial_date(date)
+            && is_full_date(&self.m.date)
+            && date.as_str() > &self.m.date[..date.len()]
+        {
+            // A briefing cannot cite what was published after it: the
+            // source's date or the briefing's is probably wrong.
+            self.warning(
+                &with(&path, key("date")),
+                format!("source dated {date}, after the briefing's date {}", self.m.date),
+                "check the source's date and the briefing's `date`",
+            );
+        }
         if let Some(url) = &s.url {
             let ok = (url.starts_with("https://") || url.starts_with("http://"))
                 && url.len() > "https://".len()

@@ -132,7 +132,7 @@ impl<'a> Resolver<'a> {
             .zip(formats.iter().copied().chain(std::iter::repeat(Spec::default())))
             .map(|((name, s), format)| {
                 let label = self.labels.get(name).cloned().unwrap_or_default();
-                let header = if s.unit.is_empty() { label } else { format!("{label} ({})", s.unit) };
+                let header = format::with_unit(&label, &s.unit);
                 Column { header, format }
             })
             .collect();

@@ -49,11 +49,21 @@ pub struct Span {
     pub face: Face,
     pub color: Color,
     pub link: Option<Link>,
+    /// Never broken inside, at a space or anywhere else: a value computed
+    /// from the data ("31 March 2018", "2013/14"), which the author cannot
+    /// protect by writing it differently.
+    pub whole: bool,
 }
 
 impl Span {
     pub fn new(text: impl Into<String>, face: Face) -> Self {
-        Span { text: text.into(), face, color: Color::TEXT, link: None }
+        Span { text: text.into(), face, color: Color::TEXT, link: None, whole: false }
+    }
+
+    /// The same span, never broken inside.
+    pub fn whole(mut self) -> Self {
+        self.whole = true;
+        self
     }
 
     pub fn color(mut self, color: Color) -> Self {
@@ -288,7 +298,7 @@ impl Typesetter<'_> {
                 .iter()
                 .map(|(span, text)| (*span, text.len(), self.fonts.shape(spans[*span].face, text)))
                 .collect();
-            let breaks = self.break_points(&word, &pieces, hyphenate);
+            let breaks = self.break_points(spans, &word, &pieces, hyphenate);
             let mut frags = split_word(&pieces, &breaks, size);
             for (frag, &(_, soft)) in frags.iter_mut().zip(&breaks) {
                 if soft {
@@ -313,21 +323,35 @@ impl Typesetter<'_> {
 
     /// Offsets (into the word's text) where the word may break, and whether a
     /// hyphen must be added there (`true`) or the word already has one.
-    fn break_points(&self, word: &Word, pieces: &[(usize, usize, Vec<Glyph>)], hyphenate: bool) -> Vec<(usize, bool)> {
+    fn break_points(
+        &self,
+        spans: &[Span],
+        word: &Word,
+        pieces: &[(usize, usize, Vec<Glyph>)],
+        hyphenate: bool,
+    ) -> Vec<(usize, bool)> {
         let text: String = word.pieces.iter().map(|p| p.1.as_str()).collect();
         let mut points: Vec<(usize, bool)> = Vec::new();
+        if word.joined {
+            return points;
+        }
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let is_url = text.contains("://") || text.starts_with("www.");
-        for w in chars.windows(3) {
-            let after = if is_url {
-                // Web addresses break after their punctuation, never with an added hyphen.
-                matches!(w[1].1, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#') && w[2].1 != '/'
-            } else {
-                // After a hard hyphen or dash between letters or digits: no hyphen added.
-                matches!(w[1].1, '-' | '–' | '/') && w[0].1.is_alphanumeric() && w[2].1.is_alphanumeric()
-            };
-            if after {
-                points.push((w[2].0, false));
+        if is_url {
+            points.extend(url_breaks(&text).into_iter().map(|p| (p, false)));
+        } else {
+            for w in chars.windows(3) {
+                // After a hard hyphen, dash or slash between letters or digits
+                // (no hyphen added), but not between two numbers: "2013/14"
+                // and "2010–11" are one thing each.
+                let between_numbers = w[0].1.is_ascii_digit() && w[2].1.is_ascii_digit();
+                if matches!(w[1].1, '-' | '–' | '/')
+                    && w[0].1.is_alphanumeric()
+                    && w[2].1.is_alphanumeric()
+                    && !between_numbers
+                {
+                    points.push((w[2].0, false));
+                }
             }
         }
         // Inside runs of letters: en-GB patterns. Acronyms and names with
@@ -349,8 +373,35 @@ impl Typesetter<'_> {
             offset += len;
         }
         points.retain(|(p, _)| *p > 0 && *p < text.len() && boundaries.contains(p));
+        // Nothing breaks inside a computed value.
+        let mut at = 0;
+        for (span, piece) in &word.pieces {
+            let end = at + piece.len();
+            if spans[*span].whole {
+                points.retain(|(p, _)| *p <= at || *p >= end);
+            }
+            at = end;
+        }
         points
     }
+}
+
+/// Where a web address may break, as byte offsets: after a `/` and before
+/// a `.`, `-`, `_`, `?`, `#`, `&` or `=` of its path, never inside
+/// `https://` and its host, which a reader must see whole.
+fn url_breaks(url: &str) -> Vec<usize> {
+    let host_start = url.find("://").map_or(0, |i| i + 3);
+    let Some(path) = url[host_start..].find('/').map(|i| host_start + i) else { return Vec::new() };
+    let bytes = url.as_bytes();
+    let mut points = Vec::new();
+    for (i, c) in url.char_indices().filter(|&(i, _)| i >= path) {
+        match c {
+            '/' if bytes.get(i + 1).is_some_and(|&n| n != b'/') => points.push(i + 1),
+            '.' | '-' | '_' | '?' | '#' | '&' | '=' if i > path => points.push(i),
+            _ => {}
+        }
+    }
+    points
 }
 
 /// Adds `frag`, cutting it between glyph clusters if it is wider than the
@@ -394,39 +445,158 @@ fn natural_width(frags: &[Fragment]) -> f32 {
     frags.iter().map(|f| f.width + f.space).sum::<f32>() - last.space + last.penalty_width() as f32
 }
 
-/// A word: pieces of text from consecutive spans with no space between them,
-/// and the span whose space follows it (None at the end of the paragraph).
+/// A word: pieces of text from consecutive spans with no breakable space
+/// between them, and the span whose space follows it (None at the end of
+/// the paragraph).
 struct Word {
     pieces: Vec<(usize, String)>,
     space_after: Option<usize>,
+    /// Several words joined by spaces that may not break ("31 March",
+    /// "£1.2 billion"): one thing, never broken or hyphenated.
+    joined: bool,
 }
 
-/// Splits spans into words at breakable white space; runs of white space collapse to one.
+/// Splits spans into words at breakable white space; runs of white space
+/// collapse to one. A space that joins one thing stays inside its word:
+/// in a computed value, between a day and its month ("31 March"), and
+/// between a number and its unit ("20 per cent", "£700 million").
 fn words(spans: &[Span]) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut current = Word { pieces: Vec::new(), space_after: None };
-    for (i, span) in spans.iter().enumerate() {
-        for c in span.text.chars() {
-            if matches!(c, ' ' | '\n' | '\t' | '\r') {
-                if !current.pieces.is_empty() {
-                    current.space_after = Some(i);
-                    words.push(std::mem::replace(&mut current, Word { pieces: Vec::new(), space_after: None }));
-                }
-                continue;
+    // Every character with its span; soft hyphens are dropped (the
+    // hyphenation patterns decide).
+    let chars: Vec<(usize, char)> = spans
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.text.chars().map(move |c| (i, c)))
+        .filter(|c| c.1 != '\u{ad}')
+        .collect();
+    let is_space = |c: char| matches!(c, ' ' | '\n' | '\t' | '\r');
+    // Tokens: maximal runs without white space, as ranges of `chars`.
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        match (is_space(c), start) {
+            (false, None) => start = Some(k),
+            (true, Some(s)) => {
+                tokens.push((s, k));
+                start = None;
             }
-            if c == '\u{ad}' {
-                continue; // soft hyphens: the hyphenation patterns decide
-            }
-            match current.pieces.last_mut() {
-                Some((s, text)) if *s == i => text.push(c),
-                _ => current.pieces.push((i, c.to_string())),
-            }
+            _ => {}
         }
     }
-    if !current.pieces.is_empty() {
-        words.push(current);
+    if let Some(s) = start {
+        tokens.push((s, chars.len()));
+    }
+    let token_text = |t: (usize, usize)| chars[t.0..t.1].iter().map(|c| c.1).collect::<String>();
+    let texts: Vec<String> = tokens.iter().map(|&t| token_text(t)).collect();
+    // Which gaps between tokens may not break.
+    let mut glued = vec![false; tokens.len().saturating_sub(1)];
+    for g in 0..glued.len() {
+        let (before, after) = (chars[tokens[g].1 - 1].0, chars[tokens[g + 1].0].0);
+        let in_whole = before == after && spans[before].whole;
+        glued[g] |= in_whole || is_day(&texts[g]) && is_month(&texts[g + 1]);
+        if is_number(&texts[g])
+            && let Some(n) = unit_words(&texts[g + 1..])
+        {
+            glued[g..g + n].fill(true);
+        }
+    }
+    let mut words = Vec::new();
+    let mut current = Word { pieces: Vec::new(), space_after: None, joined: false };
+    let push = |word: &mut Word, span: usize, c: char| match word.pieces.last_mut() {
+        Some((s, text)) if *s == span => text.push(c),
+        _ => word.pieces.push((span, c.to_string())),
+    };
+    for (t, &(a, b)) in tokens.iter().enumerate() {
+        for &(span, c) in &chars[a..b] {
+            push(&mut current, span, c);
+        }
+        // The span of the white space after this token, if any.
+        let gap = chars.get(b).map(|c| c.0);
+        if glued.get(t).copied().unwrap_or(false) {
+            push(&mut current, gap.unwrap_or(0), ' ');
+            current.joined = true;
+        } else {
+            current.space_after = gap;
+            words.push(std::mem::replace(&mut current, Word { pieces: Vec::new(), space_after: None, joined: false }));
+        }
     }
     words
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A day of the month: "31", "1st".
+fn is_day(token: &str) -> bool {
+    let digits = token.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    let suffix = &token[digits.len()..];
+    matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+        && (1..=2).contains(&digits.len())
+        && digits.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+}
+
+/// A month's name, in full or abbreviated ("Sept", "Jan."), perhaps followed by punctuation.
+fn is_month(token: &str) -> bool {
+    let word = token.trim_end_matches(|c: char| !c.is_alphabetic());
+    word.len() >= 3 && MONTHS.iter().any(|m| *m == word || (m.starts_with(word) && word.len() <= 4))
+}
+
+/// A number as written in prose: "30,390", "£700", "−3.5", "(12".
+fn is_number(token: &str) -> bool {
+    let body = token.trim_start_matches(['£', '$', '€', '−', '-', '+', '(', '~', '≈']);
+    body.ends_with(|c: char| c.is_ascii_digit()) && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+}
+
+/// Units and magnitudes that belong with the number before them; several
+/// words each ("per cent") are kept together as one.
+const UNITS: [&[&str]; 20] = [
+    &["per", "cent"],
+    &["percentage", "points"],
+    &["percentage", "point"],
+    &["per", "1,000"],
+    &["per", "100,000"],
+    &["percent"],
+    &["%"],
+    &["million"],
+    &["billion"],
+    &["trillion"],
+    &["thousand"],
+    &["m"],
+    &["bn"],
+    &["k"],
+    &["km"],
+    &["kg"],
+    &["mph"],
+    &["pp"],
+    &["FTE"],
+    &["hours"],
+];
+
+/// How many gaps after a number its unit spans (the tokens after it start
+/// with a unit, its last word perhaps followed by punctuation), if they do.
+fn unit_words(after: &[String]) -> Option<usize> {
+    UNITS
+        .iter()
+        .filter(|unit| unit.len() <= after.len())
+        .find(|unit| {
+            unit.iter().zip(after).enumerate().all(|(i, (u, t))| {
+                let t = if i + 1 == unit.len() { t.trim_end_matches([',', '.', ';', ':', ')']) } else { t };
+                t == *u
+            })
+        })
+        .map(|unit| unit.len())
 }
 
 /// Maximal runs of alphabetic characters (with their byte offsets).
@@ -637,5 +807,98 @@ mod tests {
             assert!(joined.contains(word), "{measure}: {texts:?}");
             assert!(lines.iter().all(|l| extent(l, 10.0) <= measure + 0.01));
         }
+    }
+    /// A line's text as read: runs joined, with a space where the pen skips
+    /// ahead (between words), no-break spaces as plain ones.
+    fn read(line: &Line) -> String {
+        let mut out = String::new();
+        let mut end = None;
+        for run in &line.runs {
+            if end.is_some_and(|e: f32| run.x > e + 0.01) {
+                out.push(' ');
+            }
+            out.extend(run.glyphs.iter().map(|g| g.text.as_str()));
+            end = Some(run.x + run.width);
+        }
+        out.replace('\u{a0}', " ").trim_end_matches(LINE_END_HYPHEN).to_string()
+    }
+
+    #[test]
+    fn one_thing_is_never_split_across_lines() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let ts = setter(&fonts, &hyph);
+        let whole = ["2013/14", "£700m", "31 March", "20 per cent", "£1.2 billion", "[1, 2]", "2010–11", "March 2018"];
+        let filler = "Spending by the force fell sharply over the period";
+        let mut at_edge = [0; 8];
+        for cut in 0..filler.len() {
+            let prefix = &filler[..cut];
+            let spans = [
+                Span::new(
+                    format!(
+                        "{prefix} in 2013/14 it was £700m, down 20 per cent by 31 March, or £1.2 billion in 2010–11\u{a0}[1,\u{a0}2] and in "
+                    ),
+                    Face::Serif,
+                ),
+                // A computed value with a space in it.
+                Span::new("March 2018", Face::Serif).whole(),
+                Span::new(" it was lower.", Face::Serif),
+            ];
+            for measure in [90.0, 140.0, 200.0] {
+                let lines = ts.paragraph(&spans, 10.0, measure, Align::Justify);
+                let texts: Vec<String> = lines.iter().map(read).collect();
+                for (k, w) in whole.iter().enumerate() {
+                    let intact = texts.iter().filter(|t| t.contains(w)).count();
+                    assert_eq!(intact, 1, "`{w}` split at {measure} pt: {texts:?}");
+                    // Ending a line or starting one: where a break would have split it.
+                    at_edge[k] += texts.iter().filter(|t| t.ends_with(w) || t.starts_with(w)).count();
+                }
+            }
+        }
+        assert!(at_edge.iter().all(|&n| n > 0), "some never reached a line's edge: {at_edge:?}");
+    }
+
+    #[test]
+    fn other_slashes_and_spaces_still_break() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let ts = setter(&fonts, &hyph);
+        // Between words, a slash is a break point; numbers not followed by a unit are free.
+        let text = "and/or read/write 30 officers in 12 places";
+        let lines = ts.paragraph(&[Span::new(text, Face::Serif)], 10.0, 30.0, Align::Left);
+        let texts: Vec<String> = lines.iter().map(read).collect();
+        assert!(texts.contains(&"and/".to_string()) && texts.contains(&"30".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn web_addresses_break_after_a_slash_or_before_a_dot_and_keep_their_host() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let ts = setter(&fonts, &hyph);
+        let urls = [
+            "https://www.gov.uk/government/statistics/police-workforce-england-and-wales-31-march-2018",
+            "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates/datasets/populationestimatesforukenglandandwalesscotlandandnorthernireland",
+            "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/file/1093587/open-data-table-police-workforce-270722.ods",
+        ];
+        let mut breaks = 0;
+        for url in urls {
+            let host_end = url[8..].find('/').unwrap() + 9;
+            // Measures that fit the longest part of each path (a longer one is cut anywhere).
+            for measure in (320..=440).step_by(4) {
+                let spans =
+                    [Span::new("Home Office, Police workforce, 2018. ", Face::Serif), Span::new(url, Face::Sans)];
+                let lines = ts.paragraph(&spans, 9.0, measure as f32, Align::Left);
+                let texts: Vec<String> = lines.iter().map(read).collect();
+                let first = texts.iter().position(|t| t.contains("https://")).unwrap();
+                assert!(texts[first].contains(&url[..host_end]), "host split at {measure}: {texts:?}");
+                for pair in texts[first..].windows(2) {
+                    breaks += 1;
+                    let next = pair[1].chars().next().unwrap();
+                    assert!(pair[0].ends_with('/') || ".-_?#&=".contains(next), "bad URL break at {measure}: {pair:?}");
+                }
+                assert_eq!(texts[first..].concat().split_once("https").unwrap().1, &url[5..], "{texts:?}");
+            }
+        }
+        assert!(breaks > 50, "only {breaks} URL breaks tried");
     }
 }

@@ -5,12 +5,15 @@
 //!
 //! `.ci/run` sets `BRIEFING_TEST_PDF_DIR` and checks every PDF the tests
 //! leave there with qpdf, pdftotext and mutool, so each test that writes a
-//! PDF hands it to [`keep_pdf`] (as [`pdf_text`] does).
+//! PDF hands it to [`keep_pdf`] (as [`pdf_text`] does). Every PDF handed in
+//! is also checked, with or without that folder, for text outside the text
+//! block ([`margins`]): the invariant holds for every PDF the suite writes.
 
 #![allow(dead_code)]
 
 pub mod archive;
 pub mod inputs;
+pub mod margins;
 
 use std::path::Path;
 use std::process::Output;
@@ -103,8 +106,10 @@ pub fn keep_pdf(path: &Path) {
 }
 
 /// As [`keep_pdf`], for a PDF held in memory; `name` says where it came from.
+/// Fails the test if any of its text leaves the text block.
 pub fn keep_pdf_bytes(name: &str, bytes: &[u8]) {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
+    margins::assert_inside(name, bytes);
     let Some(dir) = std::env::var_os("BRIEFING_TEST_PDF_DIR") else { return };
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).unwrap();
@@ -129,4 +134,42 @@ pub fn composed_tables(loaded: &briefing::Loaded) -> Vec<briefing::compose::Tabl
             _ => None,
         })
         .collect()
+}
+
+/// The lines of a laid-out briefing as a reader sees them: the glyph runs
+/// on each baseline of each page, left to right, with a space where the
+/// pen skips ahead. Chart text is included (each label on its own line
+/// when labels share no baseline). Hyphens added at line ends are dropped,
+/// no-break spaces read as spaces.
+pub fn frame_lines(layout: &briefing::frame::Layout) -> Vec<String> {
+    use briefing::frame::Item;
+    use briefing::text::linebreak::LINE_END_HYPHEN;
+    let mut lines = Vec::new();
+    for page in &layout.pages {
+        let mut runs: Vec<(f32, f32, f32, String)> = page
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { x, y, size, glyphs, .. } => {
+                    let end = x + briefing::text::fonts::advance_sum(glyphs) * size / 1000.0;
+                    Some((*y, *x, end, glyphs.iter().map(|g| g.text.as_str()).collect()))
+                }
+                _ => None,
+            })
+            .collect();
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        for same in runs.chunk_by(|a, b| (a.0 - b.0).abs() < 0.01) {
+            let mut line = String::new();
+            let mut end: Option<f32> = None;
+            for (_, x, e, text) in same {
+                if end.is_some_and(|prev| *x > prev + 0.5) {
+                    line.push(' ');
+                }
+                line.push_str(text);
+                end = Some(*e);
+            }
+            lines.push(line.replace('\u{a0}', " ").replace(LINE_END_HYPHEN, "").trim().to_string());
+        }
+    }
+    lines
 }
