@@ -71,13 +71,18 @@ fn holes(layout: &Layout) -> Vec<f32> {
         .collect()
 }
 
+/// Asserts that every page but the last is at least [`FULL`].
+fn assert_full(what: &str, fills: &[f32]) {
+    for (i, fill) in fills[..fills.len() - 1].iter().enumerate() {
+        assert!(*fill >= FULL, "{what}: page {} of {} is {:.0}% full: {fills:?}", i + 1, fills.len(), fill * 100.0);
+    }
+}
+
 /// Asserts that every page but the last is at least [`FULL`], and that no
 /// page has a hole taller than [`HOLE`]; returns the number of pages.
 fn assert_pages(what: &str, layout: &Layout) -> usize {
     let fills = page_fill(layout);
-    for (i, fill) in fills[..fills.len() - 1].iter().enumerate() {
-        assert!(*fill >= FULL, "{what}: page {} of {} is {:.0}% full: {fills:?}", i + 1, fills.len(), fill * 100.0);
-    }
+    assert_full(what, &fills);
     let holes = holes(layout);
     for (i, hole) in holes.iter().enumerate() {
         assert!(*hole <= HOLE, "{what}: page {} has an empty band {hole:.0} pt tall: {holes:?}", i + 1);
