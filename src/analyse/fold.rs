@@ -300,8 +300,12 @@ impl State {
         let mut kept = true;
         self.held.clear();
         for (f, ((_, m), &column)) in plan.filters.iter().zip(&columns.filters).enumerate() {
-            let value = cell(column)?;
-            let position = m.position(value);
+            // Most rows hold one of the values exactly: compare bytes first,
+            // and read the cell as text only when they do not.
+            let raw = record.get(column).unwrap_or_default().trim_ascii();
+            let quick = m.values().iter().position(|v| v.as_bytes() == raw);
+            let value = if quick.is_some() { "" } else { cell(column)? };
+            let position = quick.or_else(|| m.position(value));
             if let Some(p) = position {
                 out.seen[f][p] = true;
             } else if out.distinct[f].len() < DISTINCT_KEPT
@@ -344,13 +348,14 @@ impl State {
                     Some(y) => Some((y, cell(y)?)),
                     None => None,
                 };
-                cell(x_index)?;
                 let x_bytes = record.get(x_index).unwrap_or_default();
                 let date_bytes = date_column.and_then(|i| record.get(i)).unwrap_or_default();
                 let group =
                     if self.last_key.2 != usize::MAX && self.last_key.0 == x_bytes && self.last_key.1 == date_bytes {
                         self.last_key.2
                     } else {
+                        // Checked as text once per run of equal cells.
+                        cell(x_index)?;
                         let key = if columns.date.is_some() {
                             (X::Category(cell(x_index)?.to_string()), date.clone())
                         } else if let (Some(period), Some(date)) = (plan.period, &date) {
