@@ -28,20 +28,7 @@ pub enum X {
 }
 
 /// English month names, for `Year ending March 2024`.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+pub use crate::text::linebreak::MONTHS;
 
 /// The month (1–12) a name or its three-letter abbreviation stands for.
 pub fn month_number(name: &str) -> Option<u32> {

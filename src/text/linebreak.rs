@@ -523,7 +523,8 @@ fn words(spans: &[Span]) -> Vec<Word> {
     words
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names: the one list the crate writes and reads dates with.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
