@@ -91,7 +91,7 @@ pub fn assemble(plan: &Plan, tables: Vec<Folded>, names: &[String], files: Files
         return Err(findings);
     }
     let mut warnings = Vec::new();
-    let mut cells = merge(plan, tables.iter().map(|t| &t.groups).collect(), names, files, &mut findings, &mut warnings);
+    let mut cells = merge(tables.iter().map(|t| &t.groups).collect(), names, files, &mut findings, &mut warnings);
     let mut months: BTreeSet<i32> = tables.iter().flat_map(|t| t.months.iter().copied()).collect();
     bounds(plan, &mut cells, &mut months, &mut findings);
     if !findings.is_empty() {
@@ -240,7 +240,6 @@ pub struct Cell {
 /// file's value is used (a gap keeps the earlier value) and a different
 /// value is reported as a revision.
 fn merge(
-    plan: &Plan,
     groups: Vec<&Vec<(Key, crate::analyse::fold::Acc)>>,
     names: &[String],
     files: Files,
@@ -308,7 +307,6 @@ fn merge(
             }
         }
     }
-    let _ = plan;
     cells
 }
 

@@ -59,14 +59,6 @@ pub fn open(name: &str, raw: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send
     Ok(Box::new(Bounded::new(raw, false)))
 }
 
-/// Reads a whole stream, for the small files read at once (a CSV of areas
-/// for a batch, a spreadsheet's text form).
-pub fn read_all(mut stream: Box<dyn Read + Send>) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    stream.read_to_end(&mut out).map_err(|e| describe(&e))?;
-    Ok(out)
-}
-
 /// The message for an error met while reading a stream.
 pub fn describe(e: &io::Error) -> String {
     if let Some(exceeded) = e.get_ref().and_then(|inner| inner.downcast_ref::<Exceeded>()) {
@@ -224,6 +216,13 @@ mod tests {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(bytes).unwrap();
         encoder.finish().unwrap()
+    }
+
+    /// A whole stream, or the message for what stopped it.
+    fn read_all(mut stream: Box<dyn Read + Send>) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).map_err(|e| describe(&e))?;
+        Ok(out)
     }
 
     fn read(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
