@@ -15,7 +15,7 @@ use crate::analyse::plan::{Partial, Plan, Shape, month_of};
 use crate::analyse::stats::X;
 use crate::diag::PathSeg;
 use crate::input::manifest::{Aggregate, Match};
-use crate::input::x::MONTHS;
+use crate::input::x::{MONTHS, straddled};
 
 /// Where a finding is.
 #[derive(Debug, Clone, PartialEq)]
@@ -331,6 +331,11 @@ fn bounds(plan: &Plan, cells: &mut Vec<Cell>, months: &mut BTreeSet<i32>, findin
             kind == Some(bound.kind()) || x.is_some_and(|x| month_cmp(x, bound).is_some())
         };
         if fits(key_kind, cells.first().map(|c| &c.key.0)) && !plan.over_range() {
+            if let Some((below, above)) = straddled(cells.iter().map(|c| &c.key.0), bound) {
+                let (message, hint) = between_points(name, bound, below, above);
+                findings.push(error(field(&[name]), message, hint));
+                return;
+            }
             cells.retain(|c| keep(&c.key.0));
         } else if fits(date_kind, cells.iter().find_map(|c| c.key.1.as_ref())) {
             cells.retain(|c| c.key.1.as_ref().is_none_or(keep));
@@ -347,6 +352,17 @@ fn bounds(plan: &Plan, cells: &mut Vec<Cell>, months: &mut BTreeSet<i32>, findin
             return;
         }
     }
+}
+
+/// Why a `from` or `to` between two points is refused, and what to write.
+pub(super) fn between_points(field: &str, bound: &X, below: &X, above: &X) -> (String, String) {
+    let cut = if field == "from" { "before" } else { "after" };
+    (
+        format!("`{bound}` falls between the points {below} and {above}: no point is at it"),
+        format!(
+            "points {cut} it would be left out without a word; write `{below}` or `{above}`, as the data file dates them"
+        ),
+    )
 }
 
 /// Order of a date or month against a month bound (a date in January 2024 lies within `2024-01`).
@@ -565,8 +581,11 @@ fn month_name(m: i32) -> String {
 fn order(plan: &Plan, points: &mut [Point], files: Files) {
     let kind = points.first().map(|p| p.0.kind());
     let sortable = points.iter().all(|p| p.0.is_time() && Some(p.0.kind()) == kind);
-    // One plain file keeps its order, so that rows out of order are reported.
-    let plain = files == Files::One && plan.aggregate.is_none() && plan.period.is_none();
+    // One plain long file keeps its order, so that rows out of order are
+    // reported; a wide table's columns are headings, often newest first
+    // (as ONS tables have them), and are put in time order.
+    let wide = matches!(plan.shape, Shape::Wide { .. });
+    let plain = files == Files::One && plan.aggregate.is_none() && plan.period.is_none() && !wide;
     if sortable && !plain {
         points.sort_by(|a, b| a.0.time_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
     }

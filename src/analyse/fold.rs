@@ -16,6 +16,7 @@ use crate::analyse::plan::{Plan, Shape, month_of};
 use crate::analyse::stats::X;
 use crate::input::data::{BadNumber, parse_number};
 use crate::input::manifest::{Aggregate, Match};
+use crate::input::x::years_in_headings;
 
 /// The position of the header row, among record positions.
 pub const HEADER: u64 = u64::MAX;
@@ -182,6 +183,14 @@ fn columns(plan: &Plan, header: &[String]) -> Result<Columns, Vec<Issue>> {
             let parsed = date_x(plan, h);
             if parsed.as_ref().is_ok_and(X::is_time) && Some(i) != x && !filters.contains(&i) {
                 dated.push((i, parsed.unwrap_or(X::Year(0))));
+            }
+        }
+        if dated.is_empty() {
+            // `Population mid-2020`, `Population mid-2019`: years inside words.
+            let open: Vec<usize> = (0..header.len()).filter(|i| Some(*i) != x && !filters.contains(i)).collect();
+            let headings: Vec<&str> = open.iter().map(|&i| header[i].as_str()).collect();
+            if let Some(years) = years_in_headings(&headings) {
+                dated = open.iter().zip(years).filter_map(|(&i, y)| Some((i, X::Year(y?)))).collect();
             }
         }
         if dated.is_empty() {

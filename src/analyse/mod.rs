@@ -21,6 +21,7 @@ use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Files, Parsed};
 use crate::input::manifest::{DataSpec, Edition, Manifest};
 use crate::input::sheet;
+use crate::input::x::straddled;
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -393,6 +394,11 @@ impl Resolver<'_> {
                     format!("`{bound}` is not a {kind} like the series' x values"),
                     "write it the way the data file does, e.g. 2018-03-31, 2018 or 2016/17",
                 );
+                return None;
+            }
+            if let Some((below, above)) = straddled(series.points.iter().map(|(x, _)| x), &bound_x) {
+                let (message, hint) = assemble::between_points(field, &bound_x, below, above);
+                self.error(name, Some(field), message, hint);
                 return None;
             }
             series.points.retain(|(x, _)| match x.time_cmp(&bound_x) {

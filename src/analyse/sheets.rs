@@ -319,6 +319,16 @@ impl Resolver<'_> {
             }
             Shape::Long => self.long_points(name, spec, &table)?,
         };
+        let mut points = points;
+        if let Shape::Wide { .. } = shape {
+            // Columns headed by dates may run newest first (as ONS tables
+            // do): time order is the x values', not the sheet's. Ties and
+            // mixed kinds are left in place for the check below.
+            let kind = points.first().map(|p| p.x.kind());
+            if points.iter().all(|p| p.x.is_time() && Some(p.x.kind()) == kind) {
+                points.sort_by(|a, b| a.x.time_cmp(&b.x).unwrap_or(std::cmp::Ordering::Equal));
+            }
+        }
         let numbered: Vec<(usize, X, Option<f64>)> =
             points.iter().enumerate().map(|(i, p)| (i, p.x.clone(), p.y)).collect();
         if let Some((at, message, hint)) = order_problem(&numbered) {

@@ -48,6 +48,10 @@ pub const STATISTICS: [&str; 23] = [
     "change_from_previous",
 ];
 
+/// The statistics that mean the same whatever the order of the points, so
+/// they apply to categories; every other statistic needs time.
+pub const CATEGORY_STATISTICS: [&str; 5] = ["min", "min_x", "max", "max_x", "count"];
+
 /// The result of a statistic: a number, or an x value (a year, a date, a borough).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -119,6 +123,23 @@ impl Series {
         };
         let (min_x, min_y) = extreme(|a, b| a < b);
         let (max_x, max_y) = extreme(|a, b| a > b);
+        if !first_x.is_time() && !CATEGORY_STATISTICS.contains(&name) && STATISTICS.contains(&name) {
+            // The order of categories is the file's: the last is not the
+            // latest, and a wide table headed `Mid-2020, Mid-2019, …` read
+            // as categories would state the oldest year as the latest.
+            let shown: Vec<String> = self.points.iter().take(3).map(|(x, _)| format!("`{x}`")).collect();
+            let more = if self.points.len() > 3 { ", …" } else { "" };
+            return Err(err(
+                format!(
+                    "`{name}` is a statistic of time, but the x values are categories ({}{more}), in the file's order, not time's",
+                    shown.join(", ")
+                ),
+                format!(
+                    "of categories only {} work; if the x are years or dates, head them as dates (`2020`, `2020-03-31`, `2020/21`, `Mar 2020`, `Mid-2020`, `Year ending March 2020`)",
+                    CATEGORY_STATISTICS.join(", ")
+                ),
+            ));
+        }
         let number = |v: f64| Ok(Value::Number(v));
         let x = |x: &X| Ok(Value::X(x.clone()));
         match name {

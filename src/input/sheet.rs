@@ -21,7 +21,7 @@ use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsx, XlsxCellReade
 use crate::diag::{Diagnostic, suggest};
 use crate::input::data::{Csv, Files, MAX_MAGNITUDE, Parsed, parse_number};
 use crate::input::limits;
-use crate::input::x::X;
+use crate::input::x::{X, years_in_headings};
 
 /// Whether a data file is a spreadsheet, by its name.
 pub fn is_spreadsheet(file: &str) -> bool {
@@ -495,6 +495,17 @@ impl Table<'_> {
         }
         if points.is_empty() && diags.is_empty() {
             return Err(vec![self.no_x_values()]);
+        }
+        if !points.iter().any(|p| p.x.is_time()) {
+            // `Population mid-2020`, `Population mid-2019`: years inside words.
+            let headings: Vec<String> = points.iter().map(|p| p.x.to_string()).collect();
+            if let Some(years) = years_in_headings(&headings.iter().map(String::as_str).collect::<Vec<_>>()) {
+                for (point, year) in points.iter_mut().zip(years) {
+                    if let Some(year) = year {
+                        point.x = X::Year(year);
+                    }
+                }
+            }
         }
         if diags.is_empty() { Ok(points) } else { Err(diags) }
     }

@@ -53,7 +53,14 @@ impl X {
         if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
             return X::Year(s.parse().unwrap_or_default());
         }
-        if let Some(x) = compact_month(s).or_else(|| quarter(s)).or_else(|| year_ending(s)).or_else(|| partial(s)) {
+        if let Some(x) = compact_month(s)
+            .or_else(|| quarter(s))
+            .or_else(|| year_ending(s))
+            .or_else(|| partial(s))
+            .or_else(|| mid_year(s))
+            .or_else(|| named_month(s))
+            .or_else(|| dashed_financial_year(s))
+        {
             return x;
         }
         if let Some((a, b)) = s.split_once('/')
@@ -138,6 +145,68 @@ impl X {
     }
 }
 
+/// The nearest x on each side of a bound that no x sits on, when there are
+/// x on both sides: a `from` or `to` between two points cuts the series
+/// somewhere the author did not name (`"from": "2015-03-31"` on a series
+/// dated `2015-03-01` silently leaves out 2015). `None` when an x equals
+/// the bound, or the bound lies outside the x (then it cuts nothing, or
+/// everything, which is reported elsewhere).
+pub fn straddled<'a>(xs: impl IntoIterator<Item = &'a X>, bound: &X) -> Option<(&'a X, &'a X)> {
+    let (mut below, mut above): (Option<&X>, Option<&X>) = (None, None);
+    for x in xs {
+        match x.time_cmp(bound)? {
+            Ordering::Equal => return None,
+            Ordering::Less if below.is_none_or(|b| x.time_cmp(b).is_some_and(Ordering::is_gt)) => below = Some(x),
+            Ordering::Greater if above.is_none_or(|a| x.time_cmp(a).is_some_and(Ordering::is_lt)) => above = Some(x),
+            _ => {}
+        }
+    }
+    Some((below?, above?))
+}
+
+/// Column headings that hold a year inside the same words, read as those
+/// years: `Estimated population mid-2020`, `… mid-2019`. Used when no
+/// heading of a wide table reads as a date. Each heading gets its year, or
+/// `None` when it holds no year or other words; `None` overall unless at
+/// least two headings share one pattern and no heading with a year follows
+/// another pattern (population and density columns side by side stay as
+/// they are, for the author to choose between).
+pub fn years_in_headings(headings: &[&str]) -> Option<Vec<Option<i32>>> {
+    let found: Vec<Option<(String, i32)>> = headings.iter().map(|h| year_inside(h)).collect();
+    let mut patterns = found.iter().flatten().map(|(pattern, _)| pattern);
+    let first = patterns.next()?;
+    if !patterns.all(|p| p == first) || found.iter().flatten().count() < 2 {
+        return None;
+    }
+    Some(found.into_iter().map(|f| f.map(|(_, year)| year)).collect())
+}
+
+/// The one four-digit year (1800–2200) standing alone in a heading, and
+/// the heading with it replaced by `{year}`.
+fn year_inside(heading: &str) -> Option<(String, i32)> {
+    let bytes = heading.as_bytes();
+    let mut found = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let year: i32 = heading[start..i].parse().unwrap_or(0);
+        if i - start == 4 && (1800..=2200).contains(&year) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((format!("{}{{year}}{}", &heading[..start], &heading[i..]), year));
+        }
+    }
+    found
+}
+
 /// `YYYYMM`, as monthly tables head their columns (`201004`).
 fn compact_month(s: &str) -> Option<X> {
     if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -168,6 +237,39 @@ fn year_ending(s: &str) -> Option<X> {
     let month = month_number(month)?;
     let year: i32 = year.parse().ok().filter(|_| year.len() == 4)?;
     Some(X::YearEnding { year, month })
+}
+
+/// `Mid-2020` (also `mid 2020`, `Mid-year 2020`): a mid-year estimate, as
+/// ONS population tables head their columns, stands for its year.
+fn mid_year(s: &str) -> Option<X> {
+    let lower = s.to_ascii_lowercase();
+    let rest = lower.strip_prefix("mid")?;
+    let year = rest.trim_start_matches("-year").trim_start_matches([' ', '-']);
+    four_digit_year(year).map(X::Year)
+}
+
+/// `Mar 2019` or `March 2019` (also with a `-`): a month.
+fn named_month(s: &str) -> Option<X> {
+    let (month, year) = s.rsplit_once([' ', '-'])?;
+    let month = month_number(month)?;
+    four_digit_year(year).map(|year| X::Month { year, month })
+}
+
+/// `2020-21` or `2020-2021` (also `2020/2021`): a financial year written
+/// with a dash or in full, as many tables head their columns.
+fn dashed_financial_year(s: &str) -> Option<X> {
+    let (a, b) = s.split_once(['-', '/', '–'])?;
+    let start = four_digit_year(a)?;
+    let end_ok = match b.len() {
+        2 => b.parse::<i32>().ok() == Some((start + 1) % 100),
+        4 => four_digit_year(b) == Some(start + 1),
+        _ => false,
+    };
+    (end_ok && b.bytes().all(|c| c.is_ascii_digit())).then_some(X::FinancialYear(start))
+}
+
+fn four_digit_year(s: &str) -> Option<i32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
 }
 
 /// `2023/24 (10 months)`: a partial period as the tool prints it.
@@ -215,6 +317,31 @@ mod tests {
         assert_eq!(X::parse("2019-Q2"), X::Quarter { year: 2019, quarter: 2 });
         assert_eq!(X::parse("year ending Sep 2020"), X::YearEnding { year: 2020, month: 9 });
         assert_eq!(X::parse("Queens Park"), X::Category("Queens Park".into()));
+        // Column headings of ONS and Home Office tables.
+        assert_eq!(X::parse("Mid-2020"), X::Year(2020));
+        assert_eq!(X::parse("mid 2019"), X::Year(2019));
+        assert_eq!(X::parse("2020-21"), X::FinancialYear(2020));
+        assert_eq!(X::parse("2020-2021"), X::FinancialYear(2020));
+        assert_eq!(X::parse("2020-22"), X::Category("2020-22".into()));
+        assert_eq!(X::parse("Mar 2019"), X::Month { year: 2019, month: 3 });
+        assert_eq!(X::parse("September-2019"), X::Month { year: 2019, month: 9 });
+        assert_eq!(X::parse("Midlands 2019"), X::Category("Midlands 2019".into()));
+    }
+
+    #[test]
+    fn headings_with_a_year_inside_the_same_words_are_years() {
+        let years = |h: &[&str]| years_in_headings(h);
+        assert_eq!(
+            years(&["Code", "Estimated population mid-2020", "Estimated population mid-2019"]),
+            Some(vec![None, Some(2020), Some(2019)])
+        );
+        // Two patterns: population and density columns, for the author to choose.
+        assert_eq!(
+            years(&["Population 2020", "2020 people per sq. km", "Population 2019", "2019 people per sq. km"]),
+            None
+        );
+        assert_eq!(years(&["Population 2020"]), None);
+        assert_eq!(years(&["Area 12345", "Area 2019 to 2020"]), None);
     }
 
     #[test]

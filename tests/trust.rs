@@ -1,0 +1,179 @@
+//! Issue 22: inputs that used to give a wrong figure with `check` clean, and
+//! mistakes that used to give a wall of errors. Each case is written as a
+//! user would write it: a folder with a manifest and a data file, run
+//! through the `briefing` binary.
+
+mod common;
+
+use std::path::Path;
+
+use common::{briefing, pdf_text, squash, stderr};
+use serde_json::json;
+
+/// Writes `briefing.json` with the series `data` and one paragraph `text`
+/// citing source `s`.
+fn manifest(dir: &Path, data: serde_json::Value, text: &str) {
+    let m = json!({
+        "format": 1, "title": "Trust", "date": "2024-06-01",
+        "sources": {"s": {"publisher": "ONS", "title": "Population estimates"}},
+        "data": data,
+        "sections": [{"heading": "Figures", "blocks": [{"text": format!("{text} [@s].")}]}],
+    });
+    std::fs::write(dir.join("briefing.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
+}
+
+/// `briefing check` in `dir`: (succeeded, stderr).
+fn check(dir: &Path) -> (bool, String) {
+    let out = briefing().current_dir(dir).args(["check", "briefing.json"]).output().unwrap();
+    (out.status.success(), stderr(&out))
+}
+
+/// `briefing build` in `dir` to `out.pdf`: the PDF's text, or stderr.
+fn build(dir: &Path) -> Result<String, String> {
+    let out = briefing().current_dir(dir).args(["build", "briefing.json", "-o", "out.pdf"]).output().unwrap();
+    if out.status.success() { Ok(squash(&pdf_text(&dir.join("out.pdf")))) } else { Err(stderr(&out)) }
+}
+
+fn officers(dir: &Path) {
+    std::fs::write(
+        dir.join("officers.csv"),
+        "date,officers\n2014-03-01,120\n2015-03-01,158\n2016-03-01,250\n2017-03-01,330\n2018-03-01,398\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_from_between_two_points_is_an_error_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    officers(dir.path());
+    let series = |from: &str| {
+        json!({"o": {"file": "officers.csv", "x": "date", "y": "officers", "from": from,
+                      "label": "Officers", "unit": "officers", "source": "s"}})
+    };
+    // The file dates each year's count on the 1st; 31 March lies after it.
+    manifest(dir.path(), series("2015-03-31"), "Officers rose from {o.first:.0} to {o.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok, "{err}");
+    assert!(err.contains("`2015-03-31` falls between the points 2015-03-01 and 2016-03-01"), "{err}");
+    assert!(err.contains("$.data.o.from"), "{err}");
+    assert!(build(dir.path()).is_err());
+    assert!(!dir.path().join("out.pdf").exists());
+    // On a point it cuts there: 2015 is the first figure.
+    manifest(dir.path(), series("2015-03-01"), "Officers rose from {o.first:.0} to {o.latest:.0}");
+    let text = build(dir.path()).unwrap();
+    assert!(text.contains("Officersrosefrom158to398"), "{text}");
+}
+
+#[test]
+fn a_to_between_points_of_a_derived_series_is_an_error_too() {
+    let dir = tempfile::tempdir().unwrap();
+    officers(dir.path());
+    let data = json!({
+        "o": {"file": "officers.csv", "x": "date", "y": "officers", "label": "Officers", "unit": "officers", "source": "s"},
+        "same": {"ratio": ["o", "o"], "to": "2017-06-30", "label": "Ratio", "unit": "ratio"},
+    });
+    manifest(dir.path(), data, "{same.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok, "{err}");
+    assert!(err.contains("`2017-06-30` falls between the points 2017-03-01 and 2018-03-01"), "{err}");
+    assert!(err.contains("$.data.same.to"), "{err}");
+}
+
+/// A workbook whose sheet `MYE` has a title row, then a header of `headings`
+/// after `Code` and `Name` in row 3, then one row per area.
+fn population_workbook(path: &Path, headings: &[&str], rows: &[(&str, &str, &[f64])]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("MYE").unwrap();
+    sheet.write_string(0, 0, "Population estimates, local authorities").unwrap();
+    sheet.write_string(2, 0, "Code").unwrap();
+    sheet.write_string(2, 1, "Name").unwrap();
+    for (c, h) in headings.iter().enumerate() {
+        sheet.write_string(2, c as u16 + 2, *h).unwrap();
+    }
+    for (r, (code, name, values)) in rows.iter().enumerate() {
+        let r = r as u32 + 3;
+        sheet.write_string(r, 0, *code).unwrap();
+        sheet.write_string(r, 1, *name).unwrap();
+        for (c, v) in values.iter().enumerate() {
+            sheet.write_number(r, c as u16 + 2, *v).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn ons_columns_newest_first_give_the_newest_year_as_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    population_workbook(
+        &dir.path().join("pop.xlsx"),
+        &["Mid-2020", "Mid-2019", "Mid-2018"],
+        &[("E08000012", "Liverpool", &[498042.0, 498042.0 - 1520.0, 494814.0])],
+    );
+    let data = json!({"pop": {"file": "pop.xlsx", "sheet": "MYE", "range": "B3:E4", "row": {"B": "Liverpool"},
+                              "label": "Residents", "unit": "people", "source": "s"}});
+    manifest(
+        dir.path(),
+        data,
+        "Liverpool had {pop.latest:.0} residents in {pop.latest_x}, {pop.first:.0} in {pop.first_x}",
+    );
+    let text = build(dir.path()).unwrap();
+    assert!(text.contains("Liverpoolhad498,042residentsin2020,494,814in2018"), "{text}");
+}
+
+#[test]
+fn years_inside_the_same_words_are_years_and_put_in_time_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pop.csv"),
+        "Code,Name,Estimated population mid-2021,Estimated population mid-2020,Estimated population mid-2019\n\
+         E09000033,Westminster,204236,211365,261317\n",
+    )
+    .unwrap();
+    let data = json!({"pop": {"file": "pop.csv", "wide": true, "where": {"Name": "Westminster"},
+                              "label": "Residents", "unit": "people", "source": "s"}});
+    manifest(dir.path(), data, "{pop.latest:.0} in {pop.latest_x}, down {pop.fall:.0} since {pop.first_x}");
+    let text = build(dir.path()).unwrap();
+    assert!(text.contains("204,236in2021,down57,081since2019"), "{text}");
+}
+
+#[test]
+fn time_statistics_of_categories_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two patterns side by side (residents and density): the tool cannot
+    // know which are the years, so the headings stay categories.
+    population_workbook(
+        &dir.path().join("pop.xlsx"),
+        &["Population 2020", "2020 people per sq km", "Population 2019", "2019 people per sq km"],
+        &[("E08000012", "Liverpool", &[498042.0, 4447.0, 496522.0, 4433.0])],
+    );
+    let data = json!({"pop": {"file": "pop.xlsx", "sheet": "MYE", "range": "B3:F4", "row": {"B": "Liverpool"},
+                              "label": "Residents", "unit": "people", "source": "s"}});
+    manifest(dir.path(), data, "{pop.latest:.0} in {pop.latest_x}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok, "{err}");
+    assert!(err.contains("`pop.latest`: `latest` is a statistic of time, but the x values are categories"), "{err}");
+    assert!(err.contains("`Population 2020`"), "{err}");
+    // What does not depend on order still works on categories.
+    manifest(
+        dir.path(),
+        json!({"pop": {"file": "pop.xlsx", "sheet": "MYE", "range": "B3:F4", "row": {"B": "Liverpool"},
+        "label": "Residents", "unit": "people", "source": "s"}}),
+        "the largest column is {pop.max_x}",
+    );
+    let text = build(dir.path()).unwrap();
+    assert!(text.contains("thelargestcolumnisPopulation2020"), "{text}");
+}
+
+#[test]
+fn headings_the_way_tables_write_periods_are_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fy.csv"), "year,n\n2018-19,10\n2019-20,12\n2020-21,15\n").unwrap();
+    std::fs::write(dir.path().join("m.csv"), "Force,Mar 2019,Sep 2019,Mar 2020\nMerseyside,3500,3550,3620\n").unwrap();
+    let data = json!({
+        "fy": {"file": "fy.csv", "x": "year", "y": "n", "label": "Cases", "unit": "cases", "source": "s"},
+        "m": {"file": "m.csv", "wide": true, "where": {"Force": "Merseyside"}, "label": "Officers", "unit": "officers", "source": "s"},
+    });
+    manifest(dir.path(), data, "{fy.latest:.0} in {fy.latest_x} and {m.latest:.0} in {m.latest_x}");
+    let text = build(dir.path()).unwrap();
+    assert!(text.contains("15in2020/21and3,620inMarch2020"), "{text}");
+}
