@@ -177,3 +177,87 @@ fn headings_the_way_tables_write_periods_are_time() {
     let text = build(dir.path()).unwrap();
     assert!(text.contains("15in2020/21and3,620inMarch2020"), "{text}");
 }
+
+/// A batch template over three areas: one paragraph per area with a
+/// misspelt statistic (wrong in every area) and `previous`, which needs two
+/// points (B has one).
+fn areas_template(dir: &Path, stat: &str) {
+    std::fs::write(dir.join("areas.csv"), "area,year,n\nA,2019,5\nA,2020,7\nB,2020,4\nC,2019,8\nC,2020,9\n").unwrap();
+    let data = json!({"s": {"file": "areas.csv", "x": "year", "y": "n", "where": {"area": "{area}"},
+                            "label": "Offences, {area}", "unit": "offences", "source": "s"}});
+    manifest(dir, data, &format!("{{area}}: {{s.latest:.0}}, {{s.previous:.0}} a year before, {{s.{stat}:.0}}"));
+}
+
+#[test]
+fn check_on_a_template_checks_every_area_and_reports_each_problem_once() {
+    let dir = tempfile::tempdir().unwrap();
+    areas_template(dir.path(), "mx");
+    let (ok, err) = check(dir.path());
+    assert!(!ok, "{err}");
+    assert_eq!(err.matches("unknown statistic `mx`").count(), 1, "{err}");
+    assert!(err.contains("unknown statistic `mx` (in all 3 areas)"), "{err}");
+    assert_eq!(err.matches("the series has only one value").count(), 1, "{err}");
+    assert!(err.contains("the series has only one value (in B)"), "{err}");
+    assert!(!err.contains("filled in only by"), "{err}");
+    assert!(err.contains("3 areas checked, 2 errors"), "{err}");
+    // --area narrows the check to the areas named.
+    let out = briefing().current_dir(dir.path()).args(["check", "briefing.json", "--area", "C"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("unknown statistic `mx` (in C)") && !err.contains("only one value"), "{err}");
+    // Fixed, it is clean.
+    areas_template(dir.path(), "max");
+    let out = briefing()
+        .current_dir(dir.path())
+        .args(["check", "briefing.json", "--area", "A", "--area", "C"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn the_borough_template_checks_clean_for_all_32_boroughs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let out =
+        briefing().arg("check").arg(root.join("borough/briefing.json")).arg("--data-root").arg(&root).output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("32 areas checked, 0 errors"), "{err}");
+}
+
+#[test]
+fn a_template_without_a_column_for_its_areas_says_how_to_name_them() {
+    let dir = tempfile::tempdir().unwrap();
+    officers(dir.path());
+    let data = json!({"o": {"file": "officers.csv", "x": "date", "y": "officers", "label": "Officers", "unit": "officers", "source": "s"}});
+    manifest(dir.path(), data, "In {area}, {o.latest:.0} officers");
+    let (ok, err) = check(dir.path());
+    assert!(!ok && err.contains("so it is a batch template") && err.contains("--area NAME"), "{err}");
+}
+
+#[test]
+fn build_and_check_without_a_manifest_use_the_one_in_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    officers(dir.path());
+    let data = json!({"o": {"file": "officers.csv", "x": "date", "y": "officers", "label": "Officers", "unit": "officers", "source": "s"}});
+    manifest(dir.path(), data, "There were {o.latest:.0} officers");
+    let out = briefing().current_dir(dir.path()).arg("build").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("building briefing.json in this folder"), "{}", stderr(&out));
+    let text = squash(&pdf_text(&dir.path().join("briefing.pdf")));
+    assert!(text.contains("Therewere398officers"), "{text}");
+    let out = briefing().current_dir(dir.path()).arg("check").output().unwrap();
+    assert!(out.status.success() && stderr(&out).contains("checking briefing.json in this folder"));
+    // --builtin builds the London briefing all the same.
+    let out = briefing().current_dir(dir.path()).args(["build", "--builtin", "-o", "london.pdf"]).output().unwrap();
+    assert!(out.status.success() && stderr(&out).contains("building the built-in London briefing"));
+    let london = squash(&pdf_text(&dir.path().join("london.pdf")));
+    assert!(london.contains("London") && !london.contains("Therewere398officers"));
+    // With no manifest here it is the built-in one, and it says so.
+    let empty = tempfile::tempdir().unwrap();
+    let out = briefing().current_dir(empty.path()).arg("check").output().unwrap();
+    assert!(
+        stderr(&out).contains("the built-in London briefing (no briefing.json in this folder)"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -23,7 +23,7 @@ pub struct Cli {
 
 /// Shown after `--help` (and in the man page): examples and the exit-code contract.
 const AFTER_HELP: &str = "Examples:
-  briefing build                      render the built-in London briefing to briefing.pdf
+  briefing build                      render ./briefing.json (or, if there is none, the built-in London briefing) to briefing.pdf
   briefing init my-briefing           start your own from a copy of it
   briefing check my-briefing/briefing.json
 
@@ -45,7 +45,8 @@ pub enum DiagnosticFormat {
 pub enum Command {
     /// Render a manifest to PDF.
     ///
-    /// Without MANIFEST, renders the built-in London briefing. The PDF is
+    /// Without MANIFEST, renders `briefing.json` in the current folder, or
+    /// the built-in London briefing when there is none. The PDF is
     /// written to a temporary file and renamed into place, so a failed build
     /// never leaves a partial file or replaces a good one.
     #[command(
@@ -64,15 +65,27 @@ pub enum Command {
     Batch(BatchArgs),
     /// Validate a manifest, read its data and evaluate every figure; report every problem and write no PDF.
     ///
-    /// Without MANIFEST, checks the built-in London briefing. Exits 0 when
-    /// there are no errors (warnings are allowed), 1 otherwise.
+    /// Without MANIFEST, checks `briefing.json` in the current folder, or the
+    /// built-in London briefing when there is none. A batch template (a
+    /// manifest that writes `{area}`) is checked for every area the batch
+    /// would build, each problem reported once with the areas it affects.
+    /// Exits 0 when there are no errors (warnings are allowed), 1 otherwise.
     #[command(after_help = "Example:\n  briefing check my-briefing/briefing.json")]
     Check {
-        /// The manifest (JSON) to check, e.g. `my-briefing/briefing.json`.
+        /// The manifest (JSON) to check, e.g. `my-briefing/briefing.json`; without it, `briefing.json` in the current folder.
         manifest: Option<PathBuf>,
+        /// Check the built-in London briefing even if the current folder has a `briefing.json`, e.g. `--builtin`.
+        #[arg(long, conflicts_with = "manifest")]
+        builtin: bool,
         /// The folder data files may be read from, if wider than the manifest's own, e.g. `--data-root data`.
         #[arg(long, value_name = "DIR")]
         data_root: Option<PathBuf>,
+        /// For a batch template: the areas come from this column of this series' file, as in `batch --each` (default: the series whose `where` has `"COLUMN": "{area}"`), e.g. `--each borough.area_name`.
+        #[arg(long, value_name = "SERIES.COLUMN")]
+        each: Option<String>,
+        /// For a batch template: check only this area (repeat for more), e.g. `--area Camden`.
+        #[arg(long, value_name = "NAME")]
+        area: Vec<String>,
     },
     /// Create a folder with a ready-to-edit manifest and its data files (a copy of the London briefing).
     ///
@@ -121,8 +134,11 @@ pub enum Command {
 /// Options of `briefing build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The manifest (JSON) to render, e.g. `my-briefing/briefing.json`; data files are read relative to its folder.
+    /// The manifest (JSON) to render, e.g. `my-briefing/briefing.json`; data files are read relative to its folder. Without it, `briefing.json` in the current folder, else the built-in briefing.
     pub manifest: Option<PathBuf>,
+    /// Render the built-in London briefing even if the current folder has a `briefing.json`, e.g. `--builtin`.
+    #[arg(long, conflicts_with = "manifest")]
+    pub builtin: bool,
     /// Where to write the PDF, e.g. `-o london.pdf`.
     #[arg(short, long, default_value = "briefing.pdf")]
     pub output: PathBuf,

@@ -25,10 +25,15 @@ use crate::cli::error::Error;
 pub fn run(command: Command, format: DiagnosticFormat) -> Result<(), Error> {
     let report = Reporter::new(format);
     match command {
-        Command::Build(args) => build(&Fonts::new(), &args, &report),
+        Command::Build(mut args) => {
+            args.manifest = chosen_manifest(args.manifest.take(), args.builtin, "building");
+            build(&Fonts::new(), &args, &report)
+        }
         Command::Batch(args) => batch(&Fonts::new(), &args, &report),
-        Command::Check { manifest, data_root } => {
-            check(&Fonts::new(), manifest.as_deref(), data_root.as_deref(), &report)
+        Command::Check { manifest, builtin, data_root, each, area } => {
+            let manifest = chosen_manifest(manifest, builtin, "checking");
+            let template = Areas { each, names: area };
+            check(&Fonts::new(), manifest.as_deref(), data_root.as_deref(), &template, &report)
         }
         Command::Init { dir } => init(&dir),
         Command::Markdown { manifest, output } => markdown(&manifest, &output, &report),
@@ -605,8 +610,41 @@ fn is_input(path: &Path, output: &Path) -> bool {
         && matches!(ext, "json" | "csv" | "md" | "gz" | "ods" | "xlsx" | "xls")
 }
 
-fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, report: &Reporter) -> Result<(), Error> {
+/// The manifest a command works on when none is named: `briefing.json` in
+/// the current folder (as cargo and typst work on the project they are run
+/// in), else the built-in briefing. Says which on standard error, so that
+/// a build of the wrong one is noticed.
+fn chosen_manifest(given: Option<PathBuf>, builtin: bool, verb: &str) -> Option<PathBuf> {
+    if given.is_some() {
+        return given;
+    }
+    let here = Path::new("briefing.json");
+    if !builtin && here.is_file() {
+        eprintln!("{verb} briefing.json in this folder (`--builtin` for the built-in London briefing)");
+        return Some(here.to_path_buf());
+    }
+    let why = if builtin { "" } else { " (no briefing.json in this folder)" };
+    eprintln!("{verb} the built-in London briefing{why}");
+    None
+}
+
+/// Which areas `check` runs a batch template over: `--each`, `--area`.
+struct Areas {
+    each: Option<String>,
+    names: Vec<String>,
+}
+
+fn check(
+    fonts: &Fonts,
+    manifest: Option<&Path>,
+    data_root: Option<&Path>,
+    areas: &Areas,
+    report: &Reporter,
+) -> Result<(), Error> {
     let input = read_manifest(manifest, data_root, report)?;
+    if input.text.contains(briefing::input::template::PLACEHOLDER) || areas.each.is_some() || !areas.names.is_empty() {
+        return check_template(fonts, &input, areas, report);
+    }
     let diags = match briefing::load(&input.name, &input.text, fonts, &input.files) {
         Ok(loaded) => loaded.warnings,
         Err(diags) => diags,
@@ -614,6 +652,69 @@ fn check(fonts: &Fonts, manifest: Option<&Path>, data_root: Option<&Path>, repor
     report.report(&diags, Some(&input));
     let summary = format!("{}: {}", input.name, count(&diags));
     if briefing::diag::has_errors(&diags) {
+        return Err(Error::Input(summary));
+    }
+    eprintln!("{summary}");
+    Ok(())
+}
+
+/// `check` on a batch template: every area the batch would build (or those
+/// named with `--area`) is filled in and checked like a manifest of its
+/// own. A problem found in several areas is reported once, naming them.
+fn check_template(fonts: &Fonts, input: &Input, areas: &Areas, report: &Reporter) -> Result<(), Error> {
+    use briefing::input::template;
+    let fail = |diags: &[Diagnostic]| {
+        report.report(diags, Some(input));
+        Error::Input(format!("{}: {}", input.name, count(diags)))
+    };
+    let manifest = briefing::input::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
+    let names = if !areas.names.is_empty() {
+        areas.names.clone()
+    } else {
+        let Some(each) = areas.each.clone().or_else(|| template::each_of(&manifest)) else {
+            return Err(fail(&[template::no_areas(&input.name, &input.text)]));
+        };
+        template::areas(&input.name, &input.text, &manifest, &each, &input.files).map_err(|d| fail(&[d]))?
+    };
+    let checked: Vec<(String, String, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        names
+            .par_iter()
+            .map(|area| {
+                let text = template::substitute(&input.text, area);
+                let diags = match briefing::load(&input.name, &text, fonts, &input.files) {
+                    Ok(loaded) => loaded.warnings,
+                    Err(diags) => diags,
+                };
+                (area.clone(), text, diags)
+            })
+            .collect()
+    };
+    // One entry per distinct problem, in the order first found: the area
+    // that showed it first (whose text the snippet is drawn from), the
+    // diagnostic, and every area it appears in.
+    let mut problems: Vec<(usize, Diagnostic, Vec<&str>)> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (area, _, diags)) in checked.iter().enumerate() {
+        for diag in diags {
+            let key = template::problem_key(diag, area);
+            match index.get(&key) {
+                Some(&at) => problems[at].2.push(area),
+                None => {
+                    index.insert(key, problems.len());
+                    problems.push((i, diag.clone(), vec![area]));
+                }
+            }
+        }
+    }
+    let mut all = Vec::new();
+    for (i, mut diag, found) in problems {
+        diag.message = format!("{} ({})", diag.message, template::in_areas(&found, names.len()));
+        report.report_text(std::slice::from_ref(&diag), input, &checked[i].1);
+        all.push(diag);
+    }
+    let summary = format!("{}: {} areas checked, {}", input.name, names.len(), count(&all));
+    if briefing::diag::has_errors(&all) {
         return Err(Error::Input(summary));
     }
     eprintln!("{summary}");

@@ -80,6 +80,26 @@ pub fn areas(
         }
     }
     if values.is_empty() {
+        // Say which filter keeps no row: a misspelt value is the usual cause.
+        for (col, m) in spec.filter.iter().filter(|(_, m)| !m.values().iter().any(|v| v.contains(PLACEHOLDER))) {
+            let Ok(i) = csv.column(col) else { continue };
+            if csv.rows.iter().any(|(_, row)| m.keeps(&row[i])) {
+                continue;
+            }
+            let mut held: Vec<&str> = csv.rows.iter().map(|(_, row)| row[i].trim()).collect();
+            held.sort_unstable();
+            held.dedup();
+            let wanted = m.values().first().cloned().unwrap_or_default();
+            let hint = suggest(&wanted, held.iter().copied()).unwrap_or_else(|| {
+                format!("the column holds {}", held.iter().take(6).copied().collect::<Vec<_>>().join(", "))
+            });
+            let mut where_path = segs.to_vec();
+            where_path.extend([PathSeg::Key("where".into()), PathSeg::Key(col.clone())]);
+            return Err(Diagnostic::error(file, format!("column `{col}` of {} has no `{wanted}`", csv.name))
+                .at(locate(src, &where_path))
+                .path(format_path(&where_path))
+                .hint(hint));
+        }
         return Err(Diagnostic::error(
             &csv.name,
             format!("column `{column}` has no values in the rows `{series}` reads"),
@@ -87,6 +107,55 @@ pub fn areas(
         .hint("check the series' `where` filters"));
     }
     Ok(values)
+}
+
+/// The `--each` a template implies: the first series (by name) with a
+/// `where` filter whose value is `{area}` alone, and that filter's column.
+pub fn each_of(manifest: &Manifest) -> Option<String> {
+    manifest.data.iter().find_map(|(name, spec)| {
+        let (column, _) = spec.filter.iter().find(|(_, m)| m.values().iter().any(|v| v.trim() == PLACEHOLDER))?;
+        Some(format!("{name}.{column}"))
+    })
+}
+
+/// A template whose areas cannot be worked out: where it writes `{area}`,
+/// and what to say instead.
+pub fn no_areas(file: &str, src: &str) -> Diagnostic {
+    let at = src.find(PLACEHOLDER).map(|offset| crate::diag::line_col(src, offset));
+    Diagnostic::error(file, "this manifest writes `{area}`, so it is a batch template, but no series has `\"COLUMN\": \"{area}\"` in its `where` to list the areas")
+        .at(at)
+        .len(PLACEHOLDER.len())
+        .hint("name them: `--each SERIES.COLUMN` (as for `briefing batch`) or `--area NAME`; in a single briefing, write the area's name instead")
+}
+
+/// What makes two areas' problems the same problem: everything but the
+/// area's own name (and the column, which shifts with the name's length).
+pub fn problem_key(diag: &Diagnostic, area: &str) -> String {
+    let general = |s: &str| s.replace(area, PLACEHOLDER);
+    format!(
+        "{:?}|{}|{:?}|{}|{}|{}",
+        diag.severity,
+        diag.file,
+        diag.position.map(|p| p.0),
+        general(&diag.path),
+        general(&diag.message),
+        general(diag.hint.as_deref().unwrap_or(""))
+    )
+}
+
+/// `in all 32 areas`, `in Camden`, `in Camden, Ealing and 3 more areas`.
+pub fn in_areas(found: &[&str], total: usize) -> String {
+    const SHOWN: usize = 4;
+    match found.len() {
+        2 if total == 2 => "in both areas".into(),
+        n if n == total && n > 1 => format!("in all {n} areas"),
+        1 => format!("in {}", found[0]),
+        n if n <= SHOWN + 1 => {
+            let (last, rest) = found.split_last().unwrap_or((&"", &[]));
+            format!("in {} and {last}", rest.join(", "))
+        }
+        n => format!("in {} and {} more areas", found[..SHOWN].join(", "), n - SHOWN),
+    }
 }
 
 /// A CSV file as a table. An unknown encoding falls back to UTF-8 here;
