@@ -400,10 +400,21 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let near: Vec<(usize, &str)> = candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(word, c), c))
-        // Close to the candidate, and not mostly rewritten: `pie` is two
-        // edits from `line` but is no typo of it.
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && 2 * *d <= word.chars().count())
+        .filter_map(|c| {
+            let d = strsim::levenshtein(word, c);
+            // Close to the candidate, and not mostly rewritten: `pie` is two
+            // edits from `line` but is no typo of it. A name that holds the
+            // other as whole words is close too, however long the rest:
+            // `Merseyside Police` for `Merseyside`.
+            let typo = d <= 2.max(c.len() / 3) && 2 * d <= word.chars().count();
+            // The extra words of a contained name are not typos: it ranks
+            // as close as a two-letter slip.
+            if holds_words(word, c) || holds_words(c, word) {
+                Some((d.min(2), c))
+            } else {
+                typo.then_some((d, c))
+            }
+        })
         .collect();
     let Some(least) = near.iter().map(|(d, _)| *d).min() else {
         return Vec::new();
@@ -412,6 +423,38 @@ fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec
     best.sort_unstable();
     best.dedup();
     best
+}
+
+/// The `n` candidates nearest to `word`, nearest first: those holding it
+/// (or held by it) as whole words, then by edit distance ignoring case.
+/// For a hint when no candidate is close enough for "did you mean".
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let lower = word.to_lowercase();
+    let mut ranked: Vec<(bool, usize, &str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let held = holds_words(word, c) || holds_words(c, word);
+            (!held, strsim::levenshtein(&lower, &c.to_lowercase()), c)
+        })
+        .collect();
+    ranked.sort_unstable();
+    ranked.dedup_by(|a, b| a.2 == b.2);
+    ranked.into_iter().take(n).map(|(_, _, c)| c).collect()
+}
+
+/// Whether `long` contains `short` (ignoring case) as whole words:
+/// `Metropolitan Police Service` holds `Metropolitan Police`, but `Brentwood`
+/// does not hold `Brent`.
+fn holds_words(long: &str, short: &str) -> bool {
+    let (long, short) = (long.to_lowercase(), short.trim().to_lowercase());
+    if short.chars().filter(|c| c.is_alphanumeric()).count() < 3 || long.len() <= short.len() {
+        return false;
+    }
+    let boundary = |s: &str, at: usize, before: bool| {
+        let c = if before { s[..at].chars().next_back() } else { s[at..].chars().next() };
+        c.is_none_or(|c| !c.is_alphanumeric() && c != '_')
+    };
+    long.match_indices(&short).any(|(at, m)| boundary(&long, at, true) && boundary(&long, at + m.len(), false))
 }
 
 /// One step of a JSON path.
@@ -882,6 +925,14 @@ mod tests {
         assert_eq!(suggest("oficers", names).as_deref(), Some("did you mean `officers`?"));
         assert_eq!(suggest("budget", names), None);
         assert_eq!(suggest("pie", ["line", "column", "bar"]), None);
+        // A name holding the other as whole words is close, however long.
+        let forces = ["Merseyside", "Metropolitan Police", "Cheshire", "Merseyside region"];
+        assert_eq!(suggest("Merseyside Police", forces).as_deref(), Some("did you mean `Merseyside`?"));
+        assert_eq!(
+            suggest("Metropolitan Police Service", forces).as_deref(),
+            Some("did you mean `Metropolitan Police`?")
+        );
+        assert_eq!(suggest("Brent", ["Brentwood", "Camden"]), None);
     }
 
     /// Regression: `we_officers_fte` (two letters swapped) is two edits from

@@ -26,7 +26,7 @@ pub enum Place {
     Table(usize, At),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub error: bool,
     pub place: Place,
@@ -76,9 +76,17 @@ pub fn assemble(plan: &Plan, tables: Vec<Folded>, names: &[String], files: Files
     let mut findings = Vec::new();
     // Problems reading a table stop it; every table's are reported.
     for (i, table) in tables.iter().enumerate() {
-        for Issue { at, message, hint } in &table.issues {
-            let place = at.map_or(Place::Table(i, At { pos: 0, column: 0 }), |at| Place::Table(i, at));
-            findings.push(error(place, message.clone(), hint.clone()));
+        for Issue { at, message, hint, field: keys } in &table.issues {
+            let place = match (keys.is_empty(), at) {
+                (false, _) => field(&keys.iter().map(String::as_str).collect::<Vec<_>>()),
+                (true, Some(at)) => Place::Table(i, *at),
+                (true, None) => Place::Table(i, At { pos: 0, column: 0 }),
+            };
+            let finding = error(place, message.clone(), hint.clone());
+            // Files of one series share a header: a misnamed column is one mistake.
+            if !findings.contains(&finding) {
+                findings.push(finding);
+            }
         }
     }
     if !findings.is_empty() {
@@ -195,8 +203,8 @@ fn filter_values(plan: &Plan, tables: &[Folded], names: &[String], findings: &mu
                 continue;
             }
             let hint = crate::diag::suggest(value, distinct.iter().copied()).unwrap_or_else(|| {
-                let shown: Vec<&str> = distinct.iter().take(6).copied().collect();
-                let more = if distinct.len() > shown.len() { ", …" } else { "" };
+                let shown = crate::diag::nearest(value, distinct.iter().copied(), 6);
+                let more = if distinct.len() > shown.len() { " (the nearest of its values)" } else { "" };
                 format!("the column holds {}{more}", shown.join(", "))
             });
             let mut at = path.clone();

@@ -35,6 +35,10 @@ pub struct Issue {
     pub at: Option<At>,
     pub message: String,
     pub hint: String,
+    /// The manifest field the problem is in (`x`, `where.force`) when the
+    /// file is right and the declaration names something it lacks; empty
+    /// when the problem is in the file.
+    pub field: Vec<String>,
 }
 
 /// What rows of one group (an x, or a label in a month) add up to.
@@ -150,30 +154,34 @@ pub fn fold(
 /// The columns the plan names, found in the header, or an issue for each missing one.
 fn columns(plan: &Plan, header: &[String]) -> Result<Columns, Vec<Issue>> {
     let mut issues = Vec::new();
-    let mut find = |name: &str, role: &str| -> Option<usize> {
+    // A column the header lacks is reported at the manifest field that
+    // names it, with the header in the hint.
+    let mut find = |name: &str, field: &[&str]| -> Option<usize> {
         let found = header.iter().position(|h| h == name);
         if found.is_none() {
             let hint = match crate::diag::suggest(name, header.iter().map(String::as_str)) {
-                Some(hint) => hint,
-                None if header.len() == 1 => format!(
+                _ if header.len() == 1 => format!(
                     "the file has a single column `{}`: is it separated by something other than commas?",
                     header[0]
                 ),
+                Some(hint) => format!("{hint} The header has {}", shown_list(header)),
                 None => format!("the header has {}", shown_list(header)),
             };
-            let message =
-                if role.is_empty() { format!("no column `{name}`") } else { format!("no column `{name}` ({role})") };
-            issues.push(Issue { at: Some(At { pos: HEADER, column: 0 }), message, hint });
+            let message = format!("the data file has no column `{name}`");
+            let field = field.iter().map(|s| s.to_string()).collect();
+            issues.push(Issue { at: Some(At { pos: HEADER, column: 0 }), message, hint, field });
         }
         found
     };
     let (x, y, date) = match &plan.shape {
-        Shape::Long { x, y, date } => {
-            (find(x, ""), y.as_deref().and_then(|y| find(y, "")), date.as_deref().and_then(|d| find(d, "")))
-        }
-        Shape::Wide { x } => (x.as_deref().and_then(|x| find(x, "")), None, None),
+        Shape::Long { x, y, date } => (
+            find(x, &["x"]),
+            y.as_deref().and_then(|y| find(y, &["y"])),
+            date.as_deref().and_then(|d| find(d, &["date"])),
+        ),
+        Shape::Wide { x } => (x.as_deref().and_then(|x| find(x, &["x"])), None, None),
     };
-    let filters: Vec<usize> = plan.filters.iter().filter_map(|(c, _)| find(c, "in `where`")).collect();
+    let filters: Vec<usize> = plan.filters.iter().filter_map(|(c, _)| find(c, &["where", c])).collect();
     if !issues.is_empty() {
         return Err(issues);
     }
@@ -195,6 +203,7 @@ fn columns(plan: &Plan, header: &[String]) -> Result<Columns, Vec<Issue>> {
         }
         if dated.is_empty() {
             return Err(vec![Issue {
+                field: Vec::new(),
                 at: Some(At { pos: HEADER, column: 0 }),
                 message: "no column of this wide table is headed by a date, month or year".into(),
                 hint: format!(
@@ -299,6 +308,7 @@ impl State {
                     (0..i).map(|j| String::from_utf8_lossy(record.get(j).unwrap_or_default()).chars().count() + 1).sum();
                 let within = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).chars().count();
                 Issue {
+                    field: Vec::new(),
                     at: Some(At { pos, column: before + within }),
                     message: NOT_UTF8.into(),
                     hint: "spreadsheets often save CSV as Windows-1252: say so on the series with `\"encoding\": \"windows-1252\"`, or save the file as \"CSV UTF-8\"".into(),
@@ -335,6 +345,7 @@ impl State {
                 let date = match date_column {
                     Some(i) => {
                         let x = self.date(plan, cell(i)?.as_bytes()).map_err(|message| Issue {
+                            field: Vec::new(),
                             at: Some(At { pos, column: i }),
                             message,
                             hint: "write first-of-month dates, or leave out `as_at`".into(),
@@ -375,6 +386,7 @@ impl State {
                         } else {
                             (
                                 self.date(plan, x_bytes).map_err(|message| Issue {
+                                    field: Vec::new(),
                                     at: Some(At { pos, column: x_index }),
                                     message,
                                     hint: "write first-of-month dates, or leave out `as_at`".into(),
@@ -475,6 +487,7 @@ impl State {
 
 fn not_dated(x: &X, at: At) -> Issue {
     Issue {
+        field: Vec::new(),
         at: Some(at),
         message: format!("`{x}` is a {}, so it cannot be grouped into periods", x.kind()),
         hint:
@@ -522,6 +535,7 @@ pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
     };
     if header.iter().all(String::is_empty) {
         let issue = Issue {
+            field: Vec::new(),
             at: Some(At { pos: HEADER, column: 0 }),
             message: "the file is empty".into(),
             hint: "a data file starts with a header row naming its columns".into(),
@@ -532,6 +546,7 @@ pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
     let mut last = 0;
     let mut next = |record: &mut ByteRecord| match records.next(record) {
         Ok(Some(pos)) if record.len() != width => Err(Issue {
+            field: Vec::new(),
             at: Some(At { pos, column: 0 }),
             message: format!("this row has {} fields but the header has {width}", record.len()),
             hint: "every row needs one value per column; quote values that contain commas".into(),
@@ -546,6 +561,7 @@ pub fn fold_csv(plan: &Plan, stream: Box<dyn std::io::Read + Send>) -> Folded {
     let mut folded = fold(plan, header, &mut next);
     if folded.rows == 0 && folded.issues.is_empty() {
         folded.issues.push(Issue {
+            field: Vec::new(),
             at: Some(At { pos: HEADER, column: 0 }),
             message: "the file has a header row but no data rows".into(),
             hint: "add one row per x value under the header".into(),
@@ -563,5 +579,5 @@ fn io_issue(e: &std::io::Error, pos: u64) -> Issue {
     } else {
         "data files are comma-separated with one header row"
     };
-    Issue { at: Some(At { pos, column: 0 }), message, hint: hint.into() }
+    Issue { at: Some(At { pos, column: 0 }), message, hint: hint.into(), field: Vec::new() }
 }

@@ -577,7 +577,7 @@ mod tests {
         );
         let unsorted = diags.iter().find(|d| d.file == "unsorted.csv").unwrap();
         assert_eq!(unsorted.position, Some((3, 1)));
-        assert!(messages.contains(&"no column `people`"), "{messages:?}");
+        assert!(messages.contains(&"the data file has no column `people`"), "{messages:?}");
         // Uses of a series that failed are not reported twice.
         assert!(a.eval("u.latest").unwrap_err().reported);
     }

@@ -78,6 +78,7 @@ impl Resolver<'_> {
         let shape = self.shape(name, spec)?;
         let mut read: Vec<(String, Vec<Point>)> = Vec::new();
         let mut ok = true;
+        let before = self.diags.len();
         for edition in &editions {
             let Some(place) = self.place(name, spec, edition) else {
                 ok = false;
@@ -88,11 +89,46 @@ impl Resolver<'_> {
                 None => ok = false,
             }
         }
+        let files: Vec<&str> = editions.iter().map(|e| e.file).collect();
+        self.one_error_per_mistake(before, &files);
         if !ok {
             return None;
         }
         let points = self.merge(name, read)?;
         Some(Series { label: String::new(), unit: String::new(), sources: Vec::new(), points })
+    }
+
+    /// The same mistake in several editions (a misnamed sheet or row label)
+    /// is one error naming the editions, not one error per file: the
+    /// diagnostics from `from` on that differ only in the file are merged.
+    fn one_error_per_mistake(&mut self, from: usize, files: &[&str]) {
+        let fresh = self.diags.split_off(from.min(self.diags.len()));
+        let named = |d: &Diagnostic| files.iter().copied().find(|f| d.message.contains(*f));
+        let mut merged: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
+        for d in fresh {
+            let Some(file) = named(&d) else {
+                merged.push((d, Vec::new()));
+                continue;
+            };
+            let key = d.message.replace(file, "");
+            let same = merged.iter_mut().find(|(m, f)| {
+                !f.is_empty() && m.severity == d.severity && m.file == d.file && m.message.replace(f[0], "") == key
+            });
+            match same {
+                Some((_, f)) => f.push(file),
+                None => merged.push((d, vec![file])),
+            }
+        }
+        for (mut d, found) in merged {
+            if found.len() > 1 {
+                let list = crate::analyse::assemble::and_list(&found.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>());
+                let all = if found.len() == files.len() { "all " } else { "" };
+                d.message = d.message.replace(found[0], &format!("{all}{} editions: {list}", found.len()));
+                // `./name` as files are displayed: the folder prefix no longer fits.
+                d.message = d.message.replace(&format!("./{all}{} editions", found.len()), &format!("{all}{} editions", found.len()));
+            }
+            self.diags.push(d);
+        }
     }
 
     /// The editions a series reads: `file`, or each of `files`.
@@ -314,9 +350,15 @@ impl Resolver<'_> {
         };
         let table = sheet.table(place).map_err(|d| self.diags.push(d)).ok()?;
         let points = match shape {
-            Shape::Wide { choice } => {
-                table.wide(choice, spec.occurrence, &spec.skip).map_err(|d| self.diags.extend(d)).ok()?
-            }
+            Shape::Wide { choice } => match table.wide(choice, spec.occurrence, &spec.skip) {
+                Ok(points) => points,
+                Err(diags) => {
+                    for d in diags {
+                        self.row_error(name, d, file);
+                    }
+                    return None;
+                }
+            },
             Shape::Long => self.long_points(name, spec, &table)?,
         };
         let mut points = points;
@@ -344,6 +386,28 @@ impl Resolver<'_> {
             return None;
         }
         Some(points)
+    }
+
+    /// A problem choosing a wide table's row (no row has the label, or
+    /// several do) is a mistake in `row` or `occurrence`: it is reported
+    /// there, with the file and cells in the message. Others stay at the cell.
+    fn row_error(&mut self, name: &str, d: Diagnostic, file: &str) {
+        let field = if d.message.starts_with("`occurrence`") {
+            "occurrence"
+        } else if d.message.starts_with("no row has")
+            || d.message.contains("which one is meant")
+            || d.message.contains("is not in the table")
+        {
+            "row"
+        } else {
+            self.diags.push(d);
+            return;
+        };
+        // The sheet, not its cells: a table placed a row lower in one
+        // edition is still the same mistake.
+        let sheet = d.path.split_once('!').map_or(d.path.as_str(), |(sheet, _)| sheet);
+        let message = format!("{} (sheet `{sheet}` of {file})", d.message);
+        self.error(name, Some(field), message, d.hint.unwrap_or_default());
     }
 
     /// A long table's points, read by the same plan and fold as CSV files.
@@ -634,17 +698,20 @@ mod tests {
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}"#);
         assert_eq!(
             all,
-            [("S!A2".to_string(), "2 rows have `Kent` in column A: S!A2, S!A4; which one is meant?".to_string())]
+            [(
+                "$.data.o.row".to_string(),
+                "2 rows have `Kent` in column A: S!A2, S!A4; which one is meant? (sheet `S` of t.xlsx)".to_string()
+            )]
         );
         assert!(
             problems(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}, "occurrence": 2"#)
                 .is_empty()
         );
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}, "occurrence": 3"#);
-        assert_eq!(all[0].1, "`occurrence` is 3, but 2 rows have `Kent` in column A: S!A2, S!A4");
+        assert_eq!(all[0], ("$.data.o.occurrence".to_string(), "`occurrence` is 3, but 2 rows have `Kent` in column A: S!A2, S!A4 (sheet `S` of t.xlsx)".to_string()));
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": 9"#);
-        assert_eq!(all[0].1, "row 9 is not in the table, which has rows 2 to 4");
+        assert_eq!(all[0].1, "row 9 is not in the table, which has rows 2 to 4 (sheet `S` of t.xlsx)");
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Esex"}"#);
-        assert_eq!(all[0], ("S!A2:A4".to_string(), "no row has `Esex` in column A".to_string()));
+        assert_eq!(all[0], ("$.data.o.row".to_string(), "no row has `Esex` in column A (sheet `S` of t.xlsx)".to_string()));
     }
 }

@@ -570,9 +570,9 @@ impl Table<'_> {
                     .collect();
                 let hint = suggest(&label(first_label), present.iter().map(String::as_str)).unwrap_or_else(|| {
                     format!(
-                        "check the label and the column letter; column {} holds labels such as {}",
+                        "check the label and the column letter; the nearest labels in column {} are {}",
                         column_name(*first_col),
-                        quoted_list(&present.iter().take(4).map(String::as_str).collect::<Vec<_>>())
+                        quoted_list(&crate::diag::nearest(&label(first_label), present.iter().map(String::as_str), 4))
                     )
                 });
                 let span = format!(
