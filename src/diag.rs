@@ -409,11 +409,7 @@ fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec
             let typo = d <= 2.max(c.len() / 3) && 2 * d <= word.chars().count();
             // The extra words of a contained name are not typos: it ranks
             // as close as a two-letter slip.
-            if holds_words(word, c) || holds_words(c, word) {
-                Some((d.min(2), c))
-            } else {
-                typo.then_some((d, c))
-            }
+            if holds_words(word, c) || holds_words(c, word) { Some((d.min(2), c)) } else { typo.then_some((d, c)) }
         })
         .collect();
     let Some(least) = near.iter().map(|(d, _)| *d).min() else {

@@ -261,3 +261,122 @@ fn build_and_check_without_a_manifest_use_the_one_in_the_current_folder() {
         stderr(&out)
     );
 }
+
+/// The Home Office workforce tables, five editions, as the example reads them.
+const EDITIONS: [&str; 5] = [
+    "police-workforce-tabs-30sep15.ods",
+    "police-workforce-tables-sep16.ods",
+    "police-workforce-tables-jan17.ods",
+    "police-workforce-sep18-tables.ods",
+    "police-workforce-sep19-tables.ods",
+];
+
+/// A series over the five editions in `dir` (copied there), Table 1 placed
+/// a row lower in the January 2017 edition, with `sheet` and `label`.
+fn five_editions(dir: &Path, sheet: &str, label: &str) -> serde_json::Value {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/west-midlands");
+    for file in EDITIONS {
+        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+    }
+    json!({"m": {"files": [EDITIONS[0], EDITIONS[1], {"file": EDITIONS[2], "range": "A7:D64"}, EDITIONS[3], EDITIONS[4]],
+                 "sheet": sheet, "range": "A6:D63", "row": {"A": label}, "label": "Officers", "unit": "officers", "source": "s"}})
+}
+
+#[test]
+fn a_misnamed_row_label_in_five_editions_is_one_error_at_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    manifest(dir.path(), five_editions(dir.path(), "Table_1", "Merseyside Police"), "{m.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok);
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(err.contains("no row has `Merseyside Police` in column A (sheet `Table_1` of all 5 editions:"), "{err}");
+    // Shown at the manifest line that names it, with the closest label.
+    assert!(err.contains("$.data.m.row") && err.contains(r#""row": {"#), "{err}");
+    assert!(err.contains("did you mean `Merseyside`?"), "{err}");
+}
+
+#[test]
+fn a_misnamed_sheet_in_every_edition_is_one_error_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    manifest(dir.path(), five_editions(dir.path(), "Tabel_1", "Merseyside"), "{m.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok);
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(
+        err.contains("there is no sheet `Tabel_1` in all 5 editions: `police-workforce-tabs-30sep15.ods`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `Table_1`?"), "{err}");
+}
+
+fn workforce(dir: &Path) {
+    std::fs::write(
+        dir.join("workforce.csv"),
+        "force,rank,year,n\nMetropolitan Police,police officer,2019,30000\nMetropolitan Police,police officer,2020,31000\n\
+         Merseyside,police officer,2019,3500\nMerseyside,police officer,2020,3600\nMerseyside,police staff,2020,2000\n\
+         Cheshire,police officer,2020,2100\nCleveland,police officer,2020,1300\nCumbria,police officer,2020,1200\n\
+         Dorset,police officer,2020,1300\nDurham,police officer,2020,1200\nEssex,police officer,2020,3300\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_misspelt_where_value_is_one_error_with_the_closest_values() {
+    let dir = tempfile::tempdir().unwrap();
+    workforce(dir.path());
+    let series = |force: &str| {
+        json!({"m": {"file": "workforce.csv", "x": "year", "y": "n", "where": {"force": force, "rank": "police officer"},
+                     "label": "Officers", "unit": "officers", "source": "s"}})
+    };
+    for (wrong, right) in [("Metropolitan Police Service", "Metropolitan Police"), ("Merseyside Police", "Merseyside")]
+    {
+        manifest(dir.path(), series(wrong), "{m.latest:.0}");
+        let (ok, err) = check(dir.path());
+        assert!(!ok);
+        assert_eq!(err.matches("error:").count(), 1, "the correct `rank` filter is not blamed: {err}");
+        assert!(err.contains(&format!("has no `{wrong}`")) && err.contains("$.data.m.where.force"), "{err}");
+        assert!(err.contains(&format!("did you mean `{right}`?")), "{err}");
+    }
+    // Nothing close: the nearest values, not the first alphabetically.
+    manifest(dir.path(), series("Merseysde Constabulary"), "{m.latest:.0}");
+    let (_, err) = check(dir.path());
+    let hint = err.lines().find(|l| l.contains("hint:")).unwrap();
+    assert!(hint.contains("the column holds Merseyside,"), "{hint}");
+}
+
+#[test]
+fn a_misnamed_column_is_reported_at_the_manifest_line_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    workforce(dir.path());
+    let data = json!({"m": {"file": "workforce.csv", "x": "yaer", "y": "n", "where": {"force": "Merseyside", "rank": "police officer"},
+                            "label": "Officers", "unit": "officers", "source": "s"}});
+    manifest(dir.path(), data, "{m.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok);
+    assert!(err.contains("no column `yaer`") && err.contains("$.data.m.x"), "{err}");
+    assert!(err.contains(r#""x": "yaer""#), "the manifest line is shown: {err}");
+    assert!(err.contains("did you mean `year`? The header has `force`, `rank`, `year`, `n`"), "{err}");
+}
+
+#[test]
+fn statistics_between_two_chosen_points_and_from_the_previous_one() {
+    let dir = tempfile::tempdir().unwrap();
+    officers(dir.path());
+    let data = json!({"o": {"file": "officers.csv", "x": "date", "y": "officers", "label": "Officers", "unit": "officers", "source": "s"}});
+    manifest(
+        dir.path(),
+        data.clone(),
+        "From {o[2015-03-01..2017-03-01].first_x} to {o[2015-03-01..2017-03-01].latest_x} officers rose by \
+         {o[2015-03-01..2017-03-01].change_pct:.0}%; since 2016 by {o[2016-03-01..].change:.0}; \
+         up to 2016 the lowest was {o[..2016-03-01].min:.0}; last year {o.change_from_previous_pct:+.1}%",
+    );
+    let text = build(dir.path()).unwrap();
+    // (330 − 158) / 158 = 108.9%; 398 − 250 = 148; (398 − 330) / 330 = 20.6%.
+    assert!(text.contains("From1March2015to1March2017officersroseby109%"), "{text}");
+    assert!(text.contains("since2016by148;upto2016thelowestwas120;lastyear+20.6%"), "{text}");
+    // An end that is not a point names the points either side.
+    manifest(dir.path(), data, "{o[2015-03-31..2018-03-01].change_pct:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok);
+    assert!(err.contains("no point at `2015-03-31`: it falls between 2015-03-01 and 2016-03-01"), "{err}");
+}

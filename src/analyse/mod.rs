@@ -84,6 +84,9 @@ impl Analysis {
             };
             return Err(fail(format!("unknown series `{name}`"), hint));
         };
+        // `[from..to]` is a range of points, whose statistics are the series'.
+        let range = key.and_then(|k| k.split_once(".."));
+        let key = if range.is_some() { None } else { key };
         let known: &[&str] = if key.is_some() { &POINT_STATISTICS } else { &STATISTICS };
         if !known.contains(&stat) {
             let hint = match suggest(stat, known.iter().copied()) {
@@ -92,11 +95,16 @@ impl Analysis {
             };
             return Err(fail(format!("unknown statistic `{stat}`"), hint));
         }
-        let value = match key {
-            Some(key) => series.point_stat(key, stat),
-            None => series.stat(stat),
+        let value = match (key, range) {
+            (Some(key), _) => series.point_stat(key, stat),
+            (None, Some((from, to))) => series.between(from, to).and_then(|part| part.stat(stat)),
+            (None, None) => series.stat(stat),
         };
-        let shown = key.map_or_else(|| format!("{name}.{stat}"), |k| format!("{name}[{k}].{stat}"));
+        let shown = match (key, range) {
+            (Some(k), _) => format!("{name}[{k}].{stat}"),
+            (None, Some((from, to))) => format!("{name}[{from}..{to}].{stat}"),
+            (None, None) => format!("{name}.{stat}"),
+        };
         let value = value.map_err(|e| fail(format!("`{shown}`: {}", e.message), e.hint))?;
         let text = match (value, spec) {
             (Value::Number(n), _) if !n.is_finite() || n.abs() > 1e18 => {

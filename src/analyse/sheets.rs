@@ -121,11 +121,14 @@ impl Resolver<'_> {
         }
         for (mut d, found) in merged {
             if found.len() > 1 {
-                let list = crate::analyse::assemble::and_list(&found.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>());
+                let list =
+                    crate::analyse::assemble::and_list(&found.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>());
                 let all = if found.len() == files.len() { "all " } else { "" };
                 d.message = d.message.replace(found[0], &format!("{all}{} editions: {list}", found.len()));
                 // `./name` as files are displayed: the folder prefix no longer fits.
-                d.message = d.message.replace(&format!("./{all}{} editions", found.len()), &format!("{all}{} editions", found.len()));
+                d.message = d
+                    .message
+                    .replace(&format!("./{all}{} editions", found.len()), &format!("{all}{} editions", found.len()));
             }
             self.diags.push(d);
         }
@@ -708,10 +711,19 @@ mod tests {
                 .is_empty()
         );
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Kent"}, "occurrence": 3"#);
-        assert_eq!(all[0], ("$.data.o.occurrence".to_string(), "`occurrence` is 3, but 2 rows have `Kent` in column A: S!A2, S!A4 (sheet `S` of t.xlsx)".to_string()));
+        assert_eq!(
+            all[0],
+            (
+                "$.data.o.occurrence".to_string(),
+                "`occurrence` is 3, but 2 rows have `Kent` in column A: S!A2, S!A4 (sheet `S` of t.xlsx)".to_string()
+            )
+        );
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": 9"#);
         assert_eq!(all[0].1, "row 9 is not in the table, which has rows 2 to 4 (sheet `S` of t.xlsx)");
         let all = messages(r#""file": "t.xlsx", "sheet": "S", "header": 1, "row": {"A": "Esex"}"#);
-        assert_eq!(all[0], ("$.data.o.row".to_string(), "no row has `Esex` in column A (sheet `S` of t.xlsx)".to_string()));
+        assert_eq!(
+            all[0],
+            ("$.data.o.row".to_string(), "no row has `Esex` in column A (sheet `S` of t.xlsx)".to_string())
+        );
     }
 }

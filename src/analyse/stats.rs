@@ -22,7 +22,7 @@ pub struct Series {
 pub const POINT_STATISTICS: [&str; 2] = ["value", "rank"];
 
 /// The statistics available as `{series.stat}`.
-pub const STATISTICS: [&str; 23] = [
+pub const STATISTICS: [&str; 24] = [
     "latest",
     "latest_x",
     "first",
@@ -46,6 +46,7 @@ pub const STATISTICS: [&str; 23] = [
     "previous",
     "previous_x",
     "change_from_previous",
+    "change_from_previous_pct",
 ];
 
 /// The statistics that mean the same whatever the order of the points, so
@@ -162,7 +163,7 @@ impl Series {
             "below_max" => number(max_y - last_y),
             "below_max_pct" => percent(max_y - last_y, max_y, "maximum"),
             "change_from_min" => number(last_y - min_y),
-            "previous" | "previous_x" | "change_from_previous" => {
+            "previous" | "previous_x" | "change_from_previous" | "change_from_previous_pct" => {
                 let (px, py) = values
                     .rev()
                     .nth(1)
@@ -170,13 +171,69 @@ impl Series {
                 match name {
                     "previous" => number(py),
                     "previous_x" => x(px),
-                    _ => number(last_y - py),
+                    "change_from_previous" => number(last_y - py),
+                    _ => percent(last_y - py, py, "previous"),
                 }
             }
             "lowest_since" => self.since(|y| y <= last_y, "lowest", "at or below"),
             "highest_since" => self.since(|y| y >= last_y, "highest", "at or above"),
             _ => Err(err(format!("unknown statistic `{name}`"), format!("statistics: {}", STATISTICS.join(", ")))),
         }
+    }
+
+    /// The series from `from` to `to` (both included), for statistics
+    /// between two chosen points: `{officers[2010..2018].change_pct}`. An
+    /// end left empty is the series' own; an end that is not one of its
+    /// points is an error naming the points either side, never a silent cut.
+    pub fn between(&self, from: &str, to: &str) -> Result<Series, StatError> {
+        let end = |text: &str| -> Result<Option<X>, StatError> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let x = X::parse(text);
+            if self.points.iter().any(|(p, _)| p.time_cmp(&x).is_some_and(|o| o.is_eq())) {
+                return Ok(Some(x));
+            }
+            let kind = self.points.first().map_or("date", |(p, _)| p.kind());
+            Err(match crate::input::x::straddled(self.points.iter().map(|(p, _)| p), &x) {
+                Some((below, above)) => err(
+                    format!("the series has no point at `{text}`: it falls between {below} and {above}"),
+                    format!("write `{below}` or `{above}`, as the data file dates them"),
+                ),
+                None if x.kind() != kind || !x.is_time() => err(
+                    format!("`{text}` is not a {kind} like the series' x values"),
+                    "a range runs between two of the series' points, e.g. `[2010..2018]`",
+                ),
+                None => match (self.points.first(), self.points.last()) {
+                    (Some((first, _)), Some((last, _))) => err(
+                        format!("the series has no point at `{text}`"),
+                        format!("its points run from {first} to {last}"),
+                    ),
+                    _ => err("the series has no points", "check the file, its filters and the from/to range"),
+                },
+            })
+        };
+        if self.points.first().is_some_and(|(x, _)| !x.is_time()) {
+            return Err(err(
+                "a range `[from..to]` needs a time series, but the x values are categories",
+                "name one point instead, e.g. `{series[Camden].value}`",
+            ));
+        }
+        let (from, to) = (end(from)?, end(to)?);
+        let within = |x: &X, bound: &Option<X>, keep: fn(std::cmp::Ordering) -> bool| {
+            bound.as_ref().is_none_or(|b| x.time_cmp(b).is_some_and(keep))
+        };
+        let points: Vec<(X, Option<f64>)> = self
+            .points
+            .iter()
+            .filter(|(x, _)| within(x, &from, |o| o.is_ge()) && within(x, &to, |o| o.is_le()))
+            .cloned()
+            .collect();
+        if points.is_empty() {
+            return Err(err("the range holds no points", "write the earlier point first: `[2010..2018]`"));
+        }
+        Ok(Series { points, ..self.clone() })
     }
 
     /// The x of the last point before the latest whose value passes `test`.

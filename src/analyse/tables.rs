@@ -401,7 +401,12 @@ mod tests {
         // Two columns equally close are both named: picking one could chart the wrong force.
         let csv = "year,wmp_officers_fte,ew_officers_fte\n2017,1,2\n";
         let diags = points(csv, "year", "we_officers_fte", &[]).unwrap_err();
-        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `ew_officers_fte` or `wmp_officers_fte`? The header has `year`, `wmp_officers_fte`, `ew_officers_fte`"));
+        assert_eq!(
+            diags[0].hint.as_deref(),
+            Some(
+                "did you mean `ew_officers_fte` or `wmp_officers_fte`? The header has `year`, `wmp_officers_fte`, `ew_officers_fte`"
+            )
+        );
         let diags = points("year;officers\n2017;1\n", "year", "officers", &[]).unwrap_err();
         assert!(
             diags[0].hint.as_deref().unwrap().contains("separated by something other than commas"),
