@@ -77,10 +77,13 @@ pub fn assemble(plan: &Plan, tables: Vec<Folded>, names: &[String], files: Files
     // Problems reading a table stop it; every table's are reported.
     for (i, table) in tables.iter().enumerate() {
         for Issue { at, message, hint, field: keys } in &table.issues {
-            let place = match (keys.is_empty(), at) {
-                (false, _) => field(&keys.iter().map(String::as_str).collect::<Vec<_>>()),
-                (true, Some(at)) => Place::Table(i, *at),
-                (true, None) => Place::Table(i, At { pos: 0, column: 0 }),
+            // A column that no file has is the declaration's mistake, shown
+            // at its field; one that only some files lack is theirs.
+            let everywhere = || tables.iter().all(|t| t.issues.iter().any(|o| o.field == *keys && o.message == *message));
+            let place = match at {
+                _ if !keys.is_empty() && everywhere() => field(&keys.iter().map(String::as_str).collect::<Vec<_>>()),
+                Some(at) => Place::Table(i, *at),
+                None => Place::Table(i, At { pos: 0, column: 0 }),
             };
             let finding = error(place, message.clone(), hint.clone());
             // Files of one series share a header: a misnamed column is one mistake.

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::Path;
 
 /// A manifest with one series `o` declared by `data` and a paragraph citing
-/// its latest value, written to `dir/briefing.json` with `edit` applied.
+/// its largest value (a statistic of categories as well as of time),
+/// written to `dir/briefing.json` with `edit` applied.
 pub fn manifest(dir: &Path, data: serde_json::Value, edit: impl FnOnce(&mut serde_json::Value)) {
     let mut data = data;
     data["label"] = "Officers".into();
@@ -16,7 +17,7 @@ pub fn manifest(dir: &Path, data: serde_json::Value, edit: impl FnOnce(&mut serd
         "format": 1, "title": "Limits", "date": "2020-02-01",
         "sources": {"s": {"publisher": "Home Office", "title": "Police workforce"}},
         "data": {"o": data},
-        "sections": [{"heading": "Officers", "blocks": [{"text": "{o.latest} officers [@s]."}]}],
+        "sections": [{"heading": "Officers", "blocks": [{"text": "{o.max} officers [@s]."}]}],
     });
     edit(&mut m);
     std::fs::write(dir.join("briefing.json"), serde_json::to_string_pretty(&m).unwrap()).unwrap();
