@@ -380,3 +380,43 @@ fn statistics_between_two_chosen_points_and_from_the_previous_one() {
     assert!(!ok);
     assert!(err.contains("no point at `2015-03-31`: it falls between 2015-03-01 and 2016-03-01"), "{err}");
 }
+
+#[test]
+fn a_spreadsheet_long_table_reports_misnamed_columns_and_values_once_at_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Officers").unwrap();
+    let rows: [(&str, &str, f64, f64); 3] = [
+        ("Merseyside", "police officer", 2019.0, 3500.0),
+        ("Merseyside", "police officer", 2020.0, 3600.0),
+        ("Merseyside", "police staff", 2020.0, 2000.0),
+    ];
+    for (c, h) in ["force", "rank", "year", "n"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (force, rank, year, n)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, *force).unwrap();
+        sheet.write_string(r, 1, *rank).unwrap();
+        sheet.write_number(r, 2, *year).unwrap();
+        sheet.write_number(r, 3, *n).unwrap();
+    }
+    book.save(dir.path().join("t.xlsx")).unwrap();
+    let series = |x: &str, force: &str| {
+        json!({"m": {"file": "t.xlsx", "sheet": "Officers", "header": 1, "x": x, "y": "n",
+                     "where": {"force": force, "rank": "police officer"}, "label": "Officers", "unit": "officers", "source": "s"}})
+    };
+    manifest(dir.path(), series("yaer", "Merseyside"), "{m.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok && err.matches("error:").count() == 1, "{err}");
+    assert!(
+        err.contains("no column `yaer`") && err.contains("$.data.m.x") && err.contains("did you mean `year`?"),
+        "{err}"
+    );
+    manifest(dir.path(), series("year", "Merseyside Police"), "{m.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok && err.matches("error:").count() == 1, "{err}");
+    assert!(err.contains("$.data.m.where.force") && err.contains("did you mean `Merseyside`?"), "{err}");
+    manifest(dir.path(), series("year", "Merseyside"), "{m.latest:.0} in {m.latest_x}");
+    assert!(build(dir.path()).unwrap().contains("3,600in2020"));
+}

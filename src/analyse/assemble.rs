@@ -79,7 +79,8 @@ pub fn assemble(plan: &Plan, tables: Vec<Folded>, names: &[String], files: Files
         for Issue { at, message, hint, field: keys } in &table.issues {
             // A column that no file has is the declaration's mistake, shown
             // at its field; one that only some files lack is theirs.
-            let everywhere = || tables.iter().all(|t| t.issues.iter().any(|o| o.field == *keys && o.message == *message));
+            let everywhere =
+                || tables.iter().all(|t| t.issues.iter().any(|o| o.field == *keys && o.message == *message));
             let place = match at {
                 _ if !keys.is_empty() && everywhere() => field(&keys.iter().map(String::as_str).collect::<Vec<_>>()),
                 Some(at) => Place::Table(i, *at),
