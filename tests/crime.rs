@@ -289,3 +289,27 @@ fn a_sum_of_members_is_checked_only_where_members_are_summed() {
     assert_eq!(points(&a, "b").len(), 3);
     assert_eq!(value(&a, "b", "Westminster"), 11_960.0);
 }
+
+/// A batch over an archive takes its areas from every file the glob
+/// matches, not the last alone: a crime type seen only in early months is
+/// one of them.
+#[test]
+fn a_batch_template_over_an_archive_takes_its_areas_from_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path(), &[]);
+    let root = dir.path();
+    // An early month gains a row of a crime type no later month has.
+    let early = root.join("police-uk/2021-04/2021-04-metropolitan-street.csv");
+    let text = std::fs::read_to_string(&early).unwrap();
+    let row = ",2021-04,Metropolitan Police Service,Metropolitan Police Service,-0.1,51.5,On or near Strand,E01004734,Westminster 018A,Early type,,";
+    std::fs::write(&early, format!("{text}{row}\n")).unwrap();
+    let mut src: Value = serde_json::from_str(&manifest(json!({"v": street(json!({"where": {"Crime type": "{area}"},
+        "label": "{area}", "partial": "drop"}))})))
+    .unwrap();
+    src["sections"] = json!([{"heading": "{area}", "blocks": [{"text": "{v.max:.0} at most [@mps]."}]}]);
+    std::fs::write(root.join("briefing.json"), serde_json::to_string_pretty(&src).unwrap()).unwrap();
+    let out = briefing().current_dir(root).args(["check", "briefing.json"]).output().unwrap();
+    let err = stderr(&out);
+    let types = common::archive::CRIME_TYPES.len();
+    assert!(out.status.success() && err.contains(&format!("{} areas checked, 0 errors", types + 1)), "{err}");
+}

@@ -48,37 +48,63 @@ pub fn areas(
             .path(path)
             .hint("name a series that reads a long table (with `x` and `y`), e.g. one listing the areas"));
     }
-    let Some(name) = spec.file.as_deref().or_else(|| {
-        spec.files.last().map(|e| match e {
+    let named: Vec<&str> = spec
+        .file
+        .iter()
+        .map(String::as_str)
+        .chain(spec.files.iter().map(|e| match e {
             crate::input::manifest::Edition::File(f) => f.as_str(),
             crate::input::manifest::Edition::Placed(p) => p.file.as_str(),
-        })
-    }) else {
+        }))
+        .collect();
+    if named.is_empty() {
         return Err(usage(format!("--each: series `{series}` is derived, not read from a file"))
             .at(locate(src, &segs))
             .path(path)
             .hint("name a series with a `file`; its column supplies the values"));
-    };
-    let csv = if spreadsheet {
-        sheet_table(file, src, &segs, spec, name, files)?
-    } else {
-        csv_table(file, src, &segs, spec, name, files)?
-    };
-    let index = csv.column(column)?;
-    let filters: Vec<(usize, &Match)> = spec
-        .filter
-        .iter()
-        .filter(|(_, m)| !m.values().iter().any(|v| v.contains(PLACEHOLDER)))
-        .map(|(col, m)| csv.column(col).map(|i| (i, m)))
-        .collect::<Result<_, _>>()?;
-    let mut values: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (_, row) in &csv.rows {
-        let value = row[index].trim();
-        if filters.iter().all(|(i, m)| m.keeps(&row[*i])) && !value.is_empty() && seen.insert(value) {
-            values.push(value.to_string());
+    }
+    // A spreadsheet's editions: the areas of the latest. CSV files (a list
+    // or an archive's glob): the areas of them all, in the order first met.
+    let mut names: Vec<String> = Vec::new();
+    for name in if spreadsheet { &named[named.len() - 1..] } else { &named[..] } {
+        if crate::input::stream::is_glob(name) {
+            let fail = |m: String| Diagnostic::error(file, m).at(locate(src, &segs)).path(format_path(&segs));
+            names.extend(files.glob(name).map_err(fail)?);
+        } else {
+            names.push(name.to_string());
         }
     }
+    let mut values: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut last = None;
+    for name in &names {
+        let csv = if spreadsheet {
+            sheet_table(file, src, &segs, spec, name, files)?
+        } else {
+            csv_table(file, src, &segs, spec, name, files)?
+        };
+        let index = csv.column(column)?;
+        let filters: Vec<(usize, &Match)> = spec
+            .filter
+            .iter()
+            .filter(|(_, m)| !m.values().iter().any(|v| v.contains(PLACEHOLDER)))
+            .map(|(col, m)| csv.column(col).map(|i| (i, m)))
+            .collect::<Result<_, _>>()?;
+        for (_, row) in &csv.rows {
+            let value = row[index].trim();
+            if filters.iter().all(|(i, m)| m.keeps(&row[*i])) && !value.is_empty() && !seen.contains(value) {
+                seen.insert(value.to_string());
+                values.push(value.to_string());
+            }
+        }
+        last = Some(csv);
+    }
+    let Some(csv) = last else {
+        return Err(usage(format!("--each: no file matches the files of series `{series}`"))
+            .at(locate(src, &segs))
+            .path(path)
+            .hint("check the pattern against the folder"));
+    };
     if values.is_empty() {
         // Say which filter keeps no row: a misspelt value is the usual cause.
         for (col, m) in spec.filter.iter().filter(|(_, m)| !m.values().iter().any(|v| v.contains(PLACEHOLDER))) {
