@@ -420,3 +420,19 @@ fn a_spreadsheet_long_table_reports_misnamed_columns_and_values_once_at_the_mani
     manifest(dir.path(), series("year", "Merseyside"), "{m.latest:.0} in {m.latest_x}");
     assert!(build(dir.path()).unwrap().contains("3,600in2020"));
 }
+
+#[test]
+fn a_from_before_the_data_is_a_warning_naming_the_first_point() {
+    let dir = tempfile::tempdir().unwrap();
+    officers(dir.path());
+    let data = json!({"o": {"file": "officers.csv", "x": "date", "y": "officers", "from": "2009-03-01", "to": "2018-03-01",
+                            "label": "Officers", "unit": "officers", "source": "s"}});
+    manifest(dir.path(), data, "Since {o.first_x}, officers rose to {o.latest:.0}");
+    let (ok, err) = check(dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("warning: `2009-03-01` is before the series' first point, 2014-03-01: it cuts nothing"),
+        "{err}"
+    );
+    assert!(err.contains("$.data.o.from") && !err.contains("$.data.o.to"), "{err}");
+}

@@ -15,7 +15,7 @@ use crate::analyse::plan::{Partial, Plan, Shape, month_of};
 use crate::analyse::stats::X;
 use crate::diag::PathSeg;
 use crate::input::manifest::{Aggregate, Match};
-use crate::input::x::{MONTHS, straddled};
+use crate::input::x::{MONTHS, beyond, straddled};
 
 /// Where a finding is.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +105,7 @@ pub fn assemble(plan: &Plan, tables: Vec<Folded>, names: &[String], files: Files
     let mut warnings = Vec::new();
     let mut cells = merge(tables.iter().map(|t| &t.groups).collect(), names, files, &mut findings, &mut warnings);
     let mut months: BTreeSet<i32> = tables.iter().flat_map(|t| t.months.iter().copied()).collect();
-    bounds(plan, &mut cells, &mut months, &mut findings);
+    bounds(plan, &mut cells, &mut months, &mut findings, &mut warnings);
     if !findings.is_empty() {
         return Err(findings);
     }
@@ -324,7 +324,13 @@ fn merge(
 
 /// Applies `from` and `to`: to the series' x when they are of its kind, or
 /// to the rows' dates when those are grouped (into periods or labels).
-fn bounds(plan: &Plan, cells: &mut Vec<Cell>, months: &mut BTreeSet<i32>, findings: &mut Vec<Finding>) {
+fn bounds(
+    plan: &Plan,
+    cells: &mut Vec<Cell>,
+    months: &mut BTreeSet<i32>,
+    findings: &mut Vec<Finding>,
+    warnings: &mut Vec<Finding>,
+) {
     for (name, bound) in [("from", &plan.from), ("to", &plan.to)] {
         let Some(bound) = bound else { continue };
         let keep = |x: &X| match x.time_cmp(bound).or_else(|| month_cmp(x, bound)) {
@@ -347,6 +353,10 @@ fn bounds(plan: &Plan, cells: &mut Vec<Cell>, months: &mut BTreeSet<i32>, findin
                 let (message, hint) = between_points(name, bound, below, above);
                 findings.push(error(field(&[name]), message, hint));
                 return;
+            }
+            if let Some(nearest) = beyond(cells.iter().map(|c| &c.key.0), bound, name == "from") {
+                let (message, hint) = past_the_data(name, bound, nearest);
+                warnings.push(warning(field(&[name]), message, hint));
             }
             cells.retain(|c| keep(&c.key.0));
         } else if fits(date_kind, cells.iter().find_map(|c| c.key.1.as_ref())) {
@@ -374,6 +384,16 @@ pub(super) fn between_points(field: &str, bound: &X, below: &X, above: &X) -> (S
         format!(
             "points {cut} it would be left out without a word; write `{below}` or `{above}`, as the data file dates them"
         ),
+    )
+}
+
+/// Why a `from` before the first point (or `to` after the last) is worth a
+/// word: the text may say "since 2009" of data that start in 2010.
+pub(super) fn past_the_data(field: &str, bound: &X, nearest: &X) -> (String, String) {
+    let (side, which) = if field == "from" { ("before", "first") } else { ("after", "last") };
+    (
+        format!("`{bound}` is {side} the series' {which} point, {nearest}: it cuts nothing"),
+        format!("the data reach only {nearest}; write `{nearest}`, or leave `{field}` out"),
     )
 }
 

@@ -21,7 +21,7 @@ use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
 use crate::input::data::{self, Files, Parsed};
 use crate::input::manifest::{DataSpec, Edition, Manifest};
 use crate::input::sheet;
-use crate::input::x::straddled;
+use crate::input::x::{beyond, straddled};
 
 /// Every series the manifest declares, resolved.
 #[derive(Debug, Default)]
@@ -408,6 +408,12 @@ impl Resolver<'_> {
                 let (message, hint) = assemble::between_points(field, &bound_x, below, above);
                 self.error(name, Some(field), message, hint);
                 return None;
+            }
+            if let Some(nearest) = beyond(series.points.iter().map(|(x, _)| x), &bound_x, field == "from") {
+                let (message, hint) = assemble::past_the_data(field, &bound_x, nearest);
+                let path = [PathSeg::Key("data".into()), PathSeg::Key(name.into()), PathSeg::Key(field.into())];
+                let d = Diagnostic::warning(self.file, message).at(locate(self.src, &path)).path(format_path(&path));
+                self.diags.push(d.hint(hint));
             }
             series.points.retain(|(x, _)| match x.time_cmp(&bound_x) {
                 Some(order) => {

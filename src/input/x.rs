@@ -207,6 +207,26 @@ fn year_inside(heading: &str) -> Option<(String, i32)> {
     found
 }
 
+/// The x nearest a bound that lies beyond every x on the side it cuts
+/// (a `from` before the first point, a `to` after the last): it cuts
+/// nothing, and the author may believe the data reach it. `None` when some
+/// x lies beyond it or the kinds differ.
+pub fn beyond<'a>(xs: impl IntoIterator<Item = &'a X>, bound: &X, from: bool) -> Option<&'a X> {
+    let mut nearest: Option<&X> = None;
+    for x in xs {
+        let order = x.time_cmp(bound)?;
+        let inside = if from { order.is_gt() } else { order.is_lt() };
+        if !inside {
+            return None;
+        }
+        let nearer = |n: &X| x.time_cmp(n).is_some_and(|o| if from { o.is_lt() } else { o.is_gt() });
+        if nearest.is_none_or(nearer) {
+            nearest = Some(x);
+        }
+    }
+    nearest
+}
+
 /// `YYYYMM`, as monthly tables head their columns (`201004`).
 fn compact_month(s: &str) -> Option<X> {
     if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
