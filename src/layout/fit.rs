@@ -1,0 +1,150 @@
+//! Fitting a briefing to its pages: a page budget (`"pages": N`,
+//! `--pages N`) and no last page that holds only a few lines.
+//!
+//! Laying out is cheap next to a reader's time, so fitting simply lays the
+//! document out again with charts drawn shorter, step by step, and keeps
+//! the first result that fits. Charts whose author set no height give way
+//! first (never below the shortest they may be drawn); then the chart-data
+//! appendix is left out, as every figure's data is also attached to the
+//! PDF. What was done, and what takes the most room when even that does
+//! not fit, is reported as plain data for the caller to word.
+
+use super::{Laid, MARGIN_BOTTOM, MARGIN_TOP, lay, page_fill};
+use crate::compose::{Block, Document};
+use crate::frame::Layout;
+use crate::text::linebreak::Typesetter;
+
+/// The steps by which charts give up height, as shares of what each may
+/// give: a quarter at a time, so that they shrink no more than needed.
+const GIVE: [f32; 4] = [0.25, 0.5, 0.75, 1.0];
+
+/// A last page filled less than this is short: a few lines (two
+/// references, the end of a table), worth drawing charts shorter to pull
+/// back onto the pages before. A third: a reader turns a page for little
+/// more than a table or a few paragraphs, and charts need give up only a
+/// little each to make that room.
+const SHORT_LAST_PAGE: f32 = 1.0 / 3.0;
+
+/// What fitting did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// The page budget, if there was one.
+    pub budget: Option<usize>,
+    /// The pages the briefing took.
+    pub pages: usize,
+    /// How much of the room they may give charts without a set height gave up (0 to 1).
+    pub give: f32,
+    /// Whether the chart-data appendix was left out to keep to the budget.
+    pub appendix_left_out: bool,
+    /// When over the budget: the part (a section, the references, the
+    /// appendix) and the single figure or table that take the most room,
+    /// in words, with their heights in pages.
+    pub largest: Vec<(String, f32)>,
+}
+
+impl Fit {
+    /// Whether the briefing took more pages than its budget.
+    pub fn over_budget(&self) -> bool {
+        self.budget.is_some_and(|n| self.pages > n)
+    }
+}
+
+/// Lays out `doc` to fit `budget` pages, if given, and without a short last page.
+pub fn fit(doc: &Document, ts: &Typesetter, budget: Option<usize>) -> (Layout, Fit) {
+    let fits = |laid: &Laid| budget.is_none_or(|n| laid.layout.pages.len() <= n);
+    let mut give = 0.0;
+    let mut laid = lay(doc, ts, give);
+    let mut appendix_left_out = false;
+    if !fits(&laid) {
+        let shorter = GIVE.iter().find_map(|&g| Some((g, lay(doc, ts, g))).filter(|(_, l)| fits(l)));
+        (give, laid) = match (shorter, doc.appendix) {
+            (Some(found), _) => found,
+            (None, None) => (1.0, lay(doc, ts, 1.0)),
+            // Then the appendix goes, and charts take back what they can.
+            (None, Some(start)) => {
+                appendix_left_out = true;
+                let without = Document { blocks: doc.blocks[..start].to_vec(), appendix: None, ..doc.clone() };
+                let mut tries = std::iter::once(0.0).chain(GIVE).map(|g| (g, lay(&without, ts, g)));
+                let first_fit = tries.find(|(_, l)| fits(l));
+                first_fit.unwrap_or_else(|| (1.0, lay(&without, ts, 1.0)))
+            }
+        };
+    }
+    if fits(&laid) {
+        (give, laid) = pull_back_short_last_page(doc, ts, appendix_left_out, give, laid);
+    }
+    let pages = laid.layout.pages.len();
+    let mut fit = Fit { budget, pages, give, appendix_left_out, largest: Vec::new() };
+    if fit.over_budget() {
+        fit.largest = largest(doc, &laid);
+    }
+    (laid.layout, fit)
+}
+
+/// When the last page holds only a few lines, lays the document out with
+/// charts drawn shorter than `give`, and keeps the first that takes a page
+/// fewer; otherwise keeps `laid`.
+fn pull_back_short_last_page(
+    doc: &Document,
+    ts: &Typesetter,
+    appendix_left_out: bool,
+    give: f32,
+    laid: Laid,
+) -> (f32, Laid) {
+    let fills = page_fill(&laid.layout);
+    if fills.len() < 2 || fills.last().is_none_or(|&f| f >= SHORT_LAST_PAGE) {
+        return (give, laid);
+    }
+    let without;
+    let doc = match (appendix_left_out, doc.appendix) {
+        (true, Some(start)) => {
+            without = Document { blocks: doc.blocks[..start].to_vec(), appendix: None, ..doc.clone() };
+            &without
+        }
+        _ => doc,
+    };
+    let pages = laid.layout.pages.len();
+    GIVE.iter()
+        .filter(|&&g| g > give)
+        .map(|&g| (g, lay(doc, ts, g)))
+        .find(|(_, l)| l.layout.pages.len() < pages)
+        .unwrap_or((give, laid))
+}
+
+/// The part of the briefing and the single figure or table that take the
+/// most room, with their heights in pages (of body text area).
+fn largest(doc: &Document, laid: &Laid) -> Vec<(String, f32)> {
+    let body = laid.layout.height - MARGIN_TOP - MARGIN_BOTTOM;
+    let mut parts: Vec<(String, f32)> = Vec::new();
+    let mut floats: Vec<(String, f32)> = Vec::new();
+    for (block, &height) in doc.blocks.iter().zip(&laid.block_heights) {
+        match block {
+            Block::Heading { number, level: 1, text } => {
+                let words: String = text.iter().map(|s| s.text.as_str()).collect::<String>().replace('\u{a0}', " ");
+                let name = match number {
+                    Some(n) => format!("section {n} “{words}”"),
+                    None => format!("“{words}”"),
+                };
+                parts.push((name, 0.0));
+            }
+            Block::Figure(f) => floats.push((format!("Figure {}", f.number), height)),
+            Block::Table(t) => {
+                let label = t.caption.first().map_or("", |s| s.text.trim_end_matches([':', ' ']));
+                floats.push((label.to_string(), height));
+            }
+            _ => {}
+        }
+        match parts.last_mut() {
+            Some(part) => part.1 += height,
+            None => parts.push(("the title and key figures".to_string(), height)),
+        }
+    }
+    // The first of equals, so that the answer never depends on more than the input.
+    let biggest = |list: Vec<(String, f32)>| {
+        list.into_iter().fold(None, |best: Option<(String, f32)>, x| match best {
+            Some(b) if b.1 >= x.1 => Some(b),
+            _ => Some(x),
+        })
+    };
+    [biggest(parts), biggest(floats)].into_iter().flatten().map(|(name, h)| (name, h / body)).collect()
+}
