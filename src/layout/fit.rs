@@ -148,3 +148,56 @@ fn largest(doc: &Document, laid: &Laid) -> Vec<(String, f32)> {
     };
     [biggest(parts), biggest(floats)].into_iter().flatten().map(|(name, h)| (name, h / body)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::data::Embedded;
+    use crate::text::fonts::Fonts;
+    use crate::text::linebreak::Hyphenator;
+
+    const FILES: Embedded = Embedded {
+        folder: "test",
+        files: &[("n.csv", "year,n\n2008,31000\n2009,32500\n2010,33400\n2011,32400\n2012,32100\n2013,30400\n")],
+    };
+
+    /// `charts` line charts between paragraphs `sentences` long, then the appendix.
+    fn document(sentences: usize, charts: usize, fonts: &Fonts) -> Document {
+        let text = "Recorded violence rose while officer numbers fell and the population grew. ".repeat(sentences);
+        let chart = serde_json::json!({"chart": {"kind": "line", "series": ["n"], "title": "Officers", "alt": "A line chart."}});
+        let blocks: Vec<_> =
+            (0..charts).flat_map(|_| [serde_json::json!({"text": format!("{text}[@ho]")}), chart.clone()]).collect();
+        let src = serde_json::json!({
+            "format": 1, "title": "T", "date": "2018-06-27",
+            "sources": {"ho": {"publisher": "Home Office", "title": "Police workforce"}},
+            "data": {"n": {"file": "n.csv", "x": "year", "y": "n", "label": "Officers", "source": "ho"}},
+            "sections": [{"heading": "Officers", "blocks": blocks}]
+        })
+        .to_string();
+        let loaded = crate::load("t.json", &src, fonts, &FILES).unwrap_or_else(|d| panic!("{d:?}"));
+        crate::compose::compose(&loaded.briefing)
+    }
+
+    #[test]
+    fn a_short_last_page_is_pulled_back_when_charts_can_give_way() {
+        let fonts = Fonts::new();
+        let hyphenator = Hyphenator::for_language("en-GB");
+        let ts = Typesetter { fonts: &fonts, hyphenator: &hyphenator };
+        let mut pulled = 0;
+        for (charts, sentences) in (2..=4).flat_map(|c| (1..40).map(move |s| (c, s))) {
+            let doc = document(sentences, charts, &fonts);
+            let natural = page_fill(&lay(&doc, &ts, 0.0).layout);
+            let short = natural.len() > 1 && natural[natural.len() - 1] < SHORT_LAST_PAGE;
+            let can = GIVE.iter().any(|&g| lay(&doc, &ts, g).layout.pages.len() < natural.len());
+            let (layout, fit) = fit(&doc, &ts, None);
+            if short && can {
+                assert!(layout.pages.len() < natural.len() && fit.give > 0.0, "{charts}, {sentences}: {natural:?}");
+                pulled += 1;
+            } else {
+                // Charts are drawn shorter for nothing else.
+                assert_eq!((layout.pages.len(), fit.give), (natural.len(), 0.0), "{charts}, {sentences}: {natural:?}");
+            }
+        }
+        assert!(pulled > 0, "no short last page over these lengths");
+    }
+}
