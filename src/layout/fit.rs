@@ -49,29 +49,30 @@ impl Fit {
     }
 }
 
-/// Lays out `doc` to fit `budget` pages, if given, and without a short last page.
+/// Lays out `doc` to fit `budget` pages, if given, and without a short
+/// last page. A budget that cannot be kept gets the fewest pages that can
+/// be had, given up as little as possible for.
 pub fn fit(doc: &Document, ts: &Typesetter, budget: Option<usize>) -> (Layout, Fit) {
     let fits = |laid: &Laid| budget.is_none_or(|n| laid.layout.pages.len() <= n);
-    let mut give = 0.0;
-    let mut laid = lay(doc, ts, give);
-    let mut appendix_left_out = false;
-    if !fits(&laid) {
-        let shorter = GIVE.iter().find_map(|&g| Some((g, lay(doc, ts, g))).filter(|(_, l)| fits(l)));
-        (give, laid) = match (shorter, doc.appendix) {
-            (Some(found), _) => found,
-            (None, None) => (1.0, lay(doc, ts, 1.0)),
-            // Then the appendix goes, and charts take back what they can.
-            (None, Some(start)) => {
-                appendix_left_out = true;
-                let without = Document { blocks: doc.blocks[..start].to_vec(), appendix: None, ..doc.clone() };
-                let mut tries = std::iter::once(0.0).chain(GIVE).map(|g| (g, lay(&without, ts, g)));
-                let first_fit = tries.find(|(_, l)| fits(l));
-                first_fit.unwrap_or_else(|| (1.0, lay(&without, ts, 1.0)))
-            }
-        };
+    let without =
+        doc.appendix.map(|start| Document { blocks: doc.blocks[..start].to_vec(), appendix: None, ..doc.clone() });
+    // What to give up, least first: charts' height, then the appendix too.
+    let with_appendix = GIVE.iter().map(|&give| (false, give));
+    let without_appendix = without.iter().flat_map(|_| std::iter::once(0.0).chain(GIVE).map(|give| (true, give)));
+    let (mut appendix_left_out, mut give, mut laid) = (false, 0.0, lay(doc, ts, 0.0));
+    for (left_out, g) in with_appendix.chain(without_appendix) {
+        if fits(&laid) {
+            break;
+        }
+        let next = lay(if left_out { without.as_ref().unwrap_or(doc) } else { doc }, ts, g);
+        // The first to fit, or else the first of those with the fewest pages.
+        if fits(&next) || next.layout.pages.len() < laid.layout.pages.len() {
+            (appendix_left_out, give, laid) = (left_out, g, next);
+        }
     }
     if fits(&laid) {
-        (give, laid) = pull_back_short_last_page(doc, ts, appendix_left_out, give, laid);
+        let laid_out = if appendix_left_out { without.as_ref().unwrap_or(doc) } else { doc };
+        (give, laid) = pull_back_short_last_page(laid_out, ts, give, laid);
     }
     let pages = laid.layout.pages.len();
     let mut fit = Fit { budget, pages, give, appendix_left_out, largest: Vec::new() };
@@ -84,25 +85,11 @@ pub fn fit(doc: &Document, ts: &Typesetter, budget: Option<usize>) -> (Layout, F
 /// When the last page holds only a few lines, lays the document out with
 /// charts drawn shorter than `give`, and keeps the first that takes a page
 /// fewer; otherwise keeps `laid`.
-fn pull_back_short_last_page(
-    doc: &Document,
-    ts: &Typesetter,
-    appendix_left_out: bool,
-    give: f32,
-    laid: Laid,
-) -> (f32, Laid) {
+fn pull_back_short_last_page(doc: &Document, ts: &Typesetter, give: f32, laid: Laid) -> (f32, Laid) {
     let fills = page_fill(&laid.layout);
     if fills.len() < 2 || fills.last().is_none_or(|&f| f >= SHORT_LAST_PAGE) {
         return (give, laid);
     }
-    let without;
-    let doc = match (appendix_left_out, doc.appendix) {
-        (true, Some(start)) => {
-            without = Document { blocks: doc.blocks[..start].to_vec(), appendix: None, ..doc.clone() };
-            &without
-        }
-        _ => doc,
-    };
     let pages = laid.layout.pages.len();
     GIVE.iter()
         .filter(|&&g| g > give)
