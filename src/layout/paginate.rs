@@ -148,8 +148,9 @@ impl Paginator<'_> {
     }
 
     /// Fills the room left on the page with appendix entries: those waiting
-    /// and those that come next from row `i`, choosing the ones that fill
-    /// it best (in their order on the page); the others wait. An appendix
+    /// and those that come next from row `i`, choosing the earliest that
+    /// fill it to [`FULL`], or else those that fill it most (in their order
+    /// on the page); the others wait. An appendix
     /// is looked up by figure number rather than read in turn, so a later
     /// entry may fill the gap an earlier one leaves, as a typesetter packs
     /// floats; but the entry that waited longest opens a new page. When no
@@ -168,7 +169,7 @@ impl Paginator<'_> {
             .iter()
             .map(|u| (self.height(u.clone(), false), self.height(u.clone(), false) - self.height(u.clone(), true)))
             .collect();
-        let chosen = best_fill(&heights, self.body - *y, opens_page);
+        let chosen = best_fill(&heights, self.body - *y, self.body * FULL - *y, opens_page);
         let taken = |n: usize| chosen & (1 << n) != 0;
         for unit in candidates.iter().enumerate().filter(|(n, _)| taken(*n)).map(|(_, u)| u) {
             *y += self.height(unit.clone(), page.is_empty());
@@ -243,11 +244,15 @@ const MAX_PACKED: usize = 12;
 const FULL: f32 = 0.85;
 
 /// Of entries with `heights` (each on a page after others, and what less
-/// it takes opening a page), the set that fills `room` most, as a bit mask.
-/// On an empty page (`opens_page`) the first entry, which waited longest,
-/// is always taken. Of sets that fill it equally the one found first wins,
-/// so the choice depends on the heights alone.
-fn best_fill(heights: &[(f32, f32)], room: f32, opens_page: bool) -> u32 {
+/// it takes opening a page), the set to put in `room` on a page `full`
+/// points from full enough, as a bit mask: of the sets that make it full
+/// enough, the one with the earliest entries (so that the appendix keeps
+/// to figure order where it can), else the one that fills it most. On an
+/// empty page (`opens_page`) the first entry, which waited longest, is
+/// always taken. The choice depends on the heights alone.
+fn best_fill(heights: &[(f32, f32)], room: f32, full: f32, opens_page: bool) -> u32 {
+    // Reversed, a mask with earlier entries compares greater.
+    let earliest = |mask: u32| mask.reverse_bits();
     let mut best = (u32::from(opens_page && !heights.is_empty()), 0.0f32);
     for mask in 1u32..(1 << heights.len()) {
         if opens_page && mask & 1 == 0 {
@@ -255,7 +260,16 @@ fn best_fill(heights: &[(f32, f32)], room: f32, opens_page: bool) -> u32 {
         }
         let saved = if opens_page { heights[0].1 } else { 0.0 };
         let total: f32 = (0..heights.len()).filter(|n| mask & (1 << n) != 0).map(|n| heights[n].0).sum::<f32>() - saved;
-        if total <= room + EPSILON && total > best.1 + EPSILON {
+        if total > room + EPSILON {
+            continue;
+        }
+        let better = match (total >= full, best.1 >= full) {
+            (true, true) => earliest(mask) > earliest(best.0),
+            (true, false) => true,
+            (false, true) => false,
+            (false, false) => total > best.1 + EPSILON,
+        };
+        if better {
             best = (mask, total);
         }
     }
@@ -376,6 +390,10 @@ mod tests {
         // entry 2 (15) fills the gap; entry 3 (6) goes under entry 1.
         let rows = vec![row(10.0, false), entry(22.0, 1), entry(15.0, 2), entry(6.0, 3)];
         assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 2], vec![1, 3]]);
+        // Of the choices that fill a page well enough (here to 85%), the
+        // one in figure order wins over one that fills it more.
+        let rows = vec![row(10.0, false), entry(9.0, 1), entry(7.0, 2), entry(11.0, 3)];
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 1, 2], vec![3]]);
         // Floats of the body keep their order: the same heights, not packed, take a page more.
         let rows = vec![row(10.0, false), float(22.0, 1), float(15.0, 2), float(6.0, 3)];
         assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0], vec![1], vec![2, 3]]);
