@@ -91,7 +91,7 @@ pub struct Table {
     /// "Source: ..." with citations.
     pub source: Vec<Span>,
     /// Whether the table may float to the next page when it does not fit
-    /// where it stands (every table but one built for a test).
+    /// where it stands, the text after it filling the gap.
     pub floats: bool,
     /// A table of the chart-data appendix: a long, narrow one may be set
     /// in blocks side by side (it is for looking values up), and it goes
