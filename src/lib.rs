@@ -70,6 +70,8 @@ pub struct Options {
     pub gray: bool,
     /// Overrides the manifest's protective marking.
     pub marking: Option<String>,
+    /// Overrides the manifest's page budget (`pages`).
+    pub pages: Option<usize>,
 }
 
 /// A manifest that parsed, its data analysed and the whole resolved into a
@@ -159,8 +161,12 @@ pub fn load(file: &str, src: &str, fonts: &Fonts, files: &dyn Files) -> Result<L
 
 /// A briefing composed and laid out, ready for any exporter.
 pub struct Rendered {
+    /// The document as laid out: without the chart-data appendix when the
+    /// page budget left it out.
     pub document: compose::Document,
     pub layout: frame::Layout,
+    /// How the layout was fitted to the page budget.
+    pub fit: layout::Fit,
 }
 
 /// Composes and lays out a loaded manifest.
@@ -179,8 +185,61 @@ pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
     }
     let hyphenator = Hyphenator::for_language(&document.lang);
     let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
-    let layout = layout::layout(&document, &typesetter);
-    Rendered { document, layout }
+    let budget = options.pages.or(loaded.briefing.pages);
+    let (layout, fit) = layout::fit(&document, &typesetter, budget);
+    if fit.appendix_left_out
+        && let Some(start) = document.appendix.take()
+    {
+        document.blocks.truncate(start);
+    }
+    Rendered { document, layout, fit }
+}
+
+/// Warnings about the page budget of a rendered briefing: the appendix left
+/// out to keep to it, or a briefing that still does not fit. `file` and
+/// `src` name and hold the manifest, to point at its `pages` when the
+/// budget is the manifest's rather than `--pages`.
+pub fn fit_warnings(file: &str, src: &str, rendered: &Rendered, options: &Options) -> Vec<Diagnostic> {
+    let fit = &rendered.fit;
+    let Some(budget) = fit.budget else { return Vec::new() };
+    let (setting, at) = match options.pages {
+        Some(_) => (format!("--pages {budget}"), None),
+        None => (format!("`pages` ({budget})"), diag::locate(src, &[diag::key("pages")])),
+    };
+    let located = |d: Diagnostic| match at {
+        Some(_) => d.at(at).path("$.pages"),
+        None => d,
+    };
+    let plural = |n: usize| if n == 1 { format!("{n} page") } else { format!("{n} pages") };
+    let mut warnings = Vec::new();
+    if fit.appendix_left_out {
+        warnings.push(located(
+            Diagnostic::warning(
+                file,
+                format!(
+                    "the chart-data appendix is left out to keep to {setting}; each figure's data is still attached to the PDF as CSV"
+                ),
+            )
+            .hint("allow more pages to print the appendix, or set `\"chart_data\": false` to leave it out on purpose"),
+        ));
+    }
+    if fit.over_budget() {
+        let largest: Vec<String> =
+            fit.largest.iter().map(|(name, pages)| format!("{name} ({pages:.1} pages)")).collect();
+        warnings.push(located(
+            Diagnostic::warning(
+                file,
+                format!(
+                    "the briefing takes {}, over the budget of {} set by {setting}; the largest: {}",
+                    plural(fit.pages),
+                    plural(budget),
+                    largest.join(", ")
+                ),
+            )
+            .hint("shorten the largest part, give its charts a smaller `height` (or none, so that they may shrink), or allow more pages"),
+        ));
+    }
+    warnings
 }
 
 /// A figure exported for slides and email: file stem, SVG text and PNG bytes.

@@ -53,6 +53,12 @@ fn schema_is_json_schema_and_the_examples_follow_it() {
     assert!(!validator.is_valid(&series(serde_json::json!({"inn": ["Dudley"]}), "sum")));
     assert!(!validator.is_valid(&series(serde_json::json!(["Dudley"]), "sum")));
     assert!(!validator.is_valid(&series(serde_json::json!("Dudley"), "total")));
+    // A page budget is a whole number of pages, at least one.
+    let budget = |pages: serde_json::Value| serde_json::json!({"format": 1, "title": "T", "date": "2018-06-27", "sources": {}, "pages": pages});
+    assert!(validator.is_valid(&budget(serde_json::json!(2))));
+    for bad in [serde_json::json!(0), serde_json::json!("two"), serde_json::json!(2.5)] {
+        assert!(!validator.is_valid(&budget(bad.clone())), "{bad}");
+    }
 }
 
 #[test]

@@ -178,6 +178,9 @@ pub struct StyleArgs {
     /// Protective marking for the header and footer, overriding the manifest's, e.g. `--marking "OFFICIAL-SENSITIVE"`.
     #[arg(long, value_name = "TEXT")]
     pub marking: Option<String>,
+    /// Fit the briefing in at most N pages, overriding the manifest's `pages`: charts without a set height are drawn shorter, then the chart-data appendix is left out (the data stays attached); a warning says when it cannot fit, e.g. `--pages 2`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub pages: Option<u16>,
 }
 
 /// An email draft beside each PDF, shared by `build` and `batch`.

@@ -272,6 +272,7 @@ fn options(args: &StyleArgs, fonts: &Fonts) -> Result<Options, Error> {
         source_date_epoch: source_date_epoch()?,
         gray: args.gray,
         marking: args.marking.clone(),
+        pages: args.pages.map(usize::from),
     })
 }
 
@@ -310,6 +311,7 @@ fn build_once(fonts: &Fonts, args: &BuildArgs, options: &Options, report: &Repor
         ProduceError::Pages(_) => Error::Input(format!("{}: error: {e}\nbuild failed; no PDF written", input.name)),
         ProduceError::Pdf(_) => Error::Io(format!("{e}")),
     })?;
+    report.report(&briefing::fit_warnings(&input.name, &input.text, &rendered, options), Some(&input));
     let start = Instant::now();
     write(&args.output, &bytes)?;
     timings.write = start.elapsed();
@@ -516,6 +518,7 @@ fn batch_one(
     outcome.result = briefing::produce(&loaded, fonts, options, &mut timings)
         .map_err(|e| Failure::Other(e.to_string()))
         .and_then(|(rendered, bytes)| {
+            outcome.warnings.extend(briefing::fit_warnings(&input.name, &outcome.text, &rendered, options));
             let start = Instant::now();
             let save = |path: &Path, bytes: &[u8]| {
                 output::write_atomic(path, bytes)
@@ -646,6 +649,13 @@ fn check(
         return check_template(fonts, &input, areas, report);
     }
     let diags = match briefing::load(&input.name, &input.text, fonts, &input.files) {
+        // A page budget is checked by laying the briefing out; nothing is written.
+        Ok(loaded) if loaded.briefing.pages.is_some() => {
+            let options = Options::default();
+            let rendered = briefing::render(&loaded, fonts, &options);
+            let fit = briefing::fit_warnings(&input.name, &input.text, &rendered, &options);
+            loaded.warnings.into_iter().chain(fit).collect()
+        }
         Ok(loaded) => loaded.warnings,
         Err(diags) => diags,
     };

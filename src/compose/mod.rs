@@ -29,6 +29,10 @@ pub struct Document {
     pub paper: Paper,
     pub keywords: Vec<String>,
     pub blocks: Vec<Block>,
+    /// Where the chart-data appendix starts in `blocks` (its heading), if
+    /// there is one: it always runs to the end, and a page budget may leave
+    /// it out, as each figure's data is also attached to the PDF.
+    pub appendix: Option<usize>,
 }
 
 /// One block of the document body, in reading order.
@@ -87,13 +91,15 @@ pub struct Table {
     /// "Source: ..." with citations.
     pub source: Vec<Span>,
     /// Whether the table may float to the next page when it does not fit
-    /// where it stands: a table in the text may; one in the chart-data
-    /// appendix stays under its figure's description.
+    /// where it stands, the text after it filling the gap.
     pub floats: bool,
     /// A table of the chart-data appendix: a long, narrow one may be set
-    /// in blocks side by side (it is for looking values up), and it stays
-    /// with its figure's description.
+    /// in blocks side by side (it is for looking values up), and it goes
+    /// with its figure's description, where a later entry may overtake it.
     pub compact: bool,
+    /// The figure's description set above an appendix table ("Figure 1.
+    /// Line chart of ..."); empty for other tables.
+    pub description: Vec<Span>,
 }
 
 /// Shown in a table cell where a series has no value (GSS convention).
@@ -187,6 +193,7 @@ pub fn compose(b: &Briefing) -> Document {
         blocks.push(unnumbered("References"));
         blocks.push(Block::References(references));
     }
+    let appendix_start = (!appendix.is_empty()).then_some(blocks.len());
     blocks.extend(appendix);
     Document {
         title: b.title.plain(),
@@ -199,6 +206,7 @@ pub fn compose(b: &Briefing) -> Document {
         paper: b.paper,
         keywords: b.keywords.clone(),
         blocks,
+        appendix: appendix_start,
     }
 }
 
@@ -319,7 +327,7 @@ impl Composer<'_> {
         if rows.iter().flatten().any(|c| c == NOT_AVAILABLE) {
             source.push(Span::new(format!(". {NOT_AVAILABLE} = not available."), Face::Sans).color(Color::GREY));
         }
-        Table { caption, header, rows, source, floats: false, compact: false }
+        Table { caption, header, rows, source, floats: false, compact: false, description: Vec::new() }
     }
 
     /// "Source: Publisher, Title; ... [1, 2]" for tables and figures.
@@ -384,14 +392,13 @@ impl Composer<'_> {
             let caption = vec![Span::new(format!("Figure {}: {}", f.number, f.plain_title), Face::SansBold)];
             let mut description = vec![Span::new(format!("Figure {}. ", f.number), Face::SerifBold)];
             description.extend(f.alt.iter().cloned());
-            blocks.push(Block::Paragraph(description));
             let mut table = self.table_of(caption, &f.data, &f.source_ids);
             // A ranking stays ranked: rows in the order the chart draws them.
             if f.chart.kind == ChartKind::Bar {
                 let order = chart_order(&f.data);
                 table.rows = order.into_iter().map(|i| table.rows[i].clone()).collect();
             }
-            blocks.push(Block::Table(Table { compact: true, ..table }));
+            blocks.push(Block::Table(Table { compact: true, floats: true, description, ..table }));
         }
     }
 

@@ -56,6 +56,14 @@ pub struct Manifest {
     /// On by default; a one-page handout may leave it out.
     #[serde(default = "default_true")]
     pub chart_data: bool,
+    /// The most pages the briefing may take, e.g. `2` for a two-page
+    /// handout. To fit, charts without a `height` are drawn shorter first,
+    /// then the chart-data appendix is left out (each figure's data stays
+    /// attached to the PDF); when it still does not fit, a warning says how
+    /// many pages it took and what takes the most room. `--pages` overrides it.
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub pages: Option<u32>,
     /// The Markdown file holding the prose (summary points, sections,
     /// paragraphs, lists, quotes), relative to the manifest's folder, e.g.
     /// `"briefing.md"`. With it, `summary` and `sections` stay out of the

@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 pub mod chart;
+mod fit;
 mod paginate;
 pub mod ticks;
 
@@ -25,6 +26,7 @@ use crate::frame::{Anchor, Attachment, Item, Layout, Node, OutlineEntry, Page, R
 use crate::resolve::ChartKind;
 use crate::text::fonts::{Face, Glyph};
 use crate::text::linebreak::{Align, Color, Line, Link, Span, Typesetter};
+pub use fit::{Fit, fit};
 use paginate::paginate;
 
 /// Page furniture and type sizes, in points.
@@ -73,6 +75,9 @@ struct Row {
     /// Back matter starts here (the references, the appendix): every float
     /// waiting for a page is placed before it.
     barrier: bool,
+    /// Part of an entry of the chart-data appendix: a float that a later
+    /// entry may overtake to fill the room left on a page.
+    packed: bool,
 }
 
 /// What a row is, for the keep rules (and for checking them in tests).
@@ -88,17 +93,25 @@ enum RowKind {
     },
 }
 
-/// Lays out a composed document.
-pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
+/// A laid-out document, with the height each block took (in points,
+/// before pagination), for fitting it to a page budget.
+struct Laid {
+    layout: Layout,
+    block_heights: Vec<f32>,
+}
+
+/// Lays out a composed document. Charts whose author set no height give
+/// up `give` of the room they may give (0: none, drawn at their natural
+/// height; 1: all, drawn as short as they may be).
+fn lay(doc: &Document, ts: &Typesetter, give: f32) -> Laid {
     let (width, height) = doc.paper.size_pt();
-    let b = rows(doc, ts);
+    let (mut b, block_heights) = rows(doc, ts, give);
     let body_height = height - MARGIN_TOP - MARGIN_BOTTOM;
     let pagination = paginate(&b.rows, &b.headers, body_height);
-    let mut b = b;
     // Charts that give up height to fit a page are drawn again at that height.
     for &(r, by) in &pagination.shrunk {
         if let Some(Block::Figure(f)) = b.rows[r].float.and_then(|n| doc.blocks.get(n)) {
-            let height = plot_height(f, b.measure) - by;
+            let height = b.chart_height(f) - by;
             // The row keeps its tag (the figure's structure node).
             let tag = b.rows[r].items.first().filter(|item| matches!(item, Item::Tag(_))).cloned();
             b.rows[r].items = tag.into_iter().chain(chart::draw(&f.chart, ts, b.measure, height)).collect();
@@ -158,7 +171,7 @@ pub fn layout(doc: &Document, ts: &Typesetter) -> Layout {
     for (index, page) in out.pages.iter_mut().enumerate() {
         b.furniture(doc, page, index + 1, total, width, height);
     }
-    out
+    Laid { layout: out, block_heights }
 }
 
 /// How full each page is: how far down the text area its lowest line,
@@ -191,13 +204,15 @@ pub fn page_fill(layout: &Layout) -> Vec<f32> {
         .collect()
 }
 
-/// Turns every block into rows, in reading order.
-fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
+/// Turns every block into rows, in reading order, with charts giving up
+/// `give` of the room they may (see [`lay`]); also returns the height of
+/// each block's rows.
+fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>, give: f32) -> (Builder<'a>, Vec<f32>) {
     use rayon::prelude::*;
     let (width, _) = doc.paper.size_pt();
     let measure = width - 2.0 * MARGIN_X;
     let builder =
-        || Builder { ts, measure, rows: Vec::new(), headers: Vec::new(), keep_next: false, nodes: Vec::new() };
+        || Builder { ts, measure, give, rows: Vec::new(), headers: Vec::new(), keep_next: false, nodes: Vec::new() };
     let mut b = builder();
     let document = b.node(Role::Document, None);
     b.title_block(doc, document);
@@ -216,7 +231,9 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
         .collect();
     // Open sections, innermost last: (heading level, structure node).
     let mut sections: Vec<(usize, usize)> = Vec::new();
+    let mut heights = Vec::with_capacity(doc.blocks.len());
     for (n, (mut part, block)) in parts.into_iter().zip(&doc.blocks).enumerate() {
+        heights.push(part.rows.iter().map(|r| r.space_before + r.height).sum());
         // A heading opens a section (closing those at its level or deeper);
         // every block's top-level nodes go into the innermost open section.
         if let Block::Heading { level, .. } = block {
@@ -243,28 +260,36 @@ fn rows<'a>(doc: &Document, ts: &'a Typesetter<'a>) -> Builder<'a> {
         let offset = b.headers.len();
         b.headers.extend(part.headers);
         let had_rows = !part.rows.is_empty();
-        let floats = match block {
-            Block::Figure(_) => true,
-            Block::Table(t) => t.floats,
-            _ => false,
+        let (floats, packed) = match block {
+            Block::Figure(_) => (true, false),
+            Block::Table(t) => (t.floats, t.compact),
+            _ => (false, false),
         };
         // An unnumbered heading ("References", "Chart data") starts back matter.
         let back_matter = matches!(block, Block::Heading { number: None, .. });
         for (k, row) in part.rows.into_iter().enumerate() {
             let barrier = back_matter && k == 0;
-            b.push(Row { repeat: row.repeat.map(|h| h + offset), float: floats.then_some(n), barrier, ..row });
+            let repeat = row.repeat.map(|h| h + offset);
+            b.push(Row { repeat, float: floats.then_some(n), barrier, packed, ..row });
         }
         b.keep_next = part.keep_next || (b.keep_next && !had_rows);
     }
-    b
+    (b, heights)
 }
 
 /// A figure on its own (title, subtitle, chart, source line), `width`
 /// points wide, exactly as it appears on the page: for SVG and PNG previews.
 /// Returns the items, with the origin at the top-left, and the height.
 pub fn figure_items(f: &Figure, ts: &Typesetter, width: f32) -> (Vec<Item>, f32) {
-    let mut b =
-        Builder { ts, measure: width, rows: Vec::new(), headers: Vec::new(), keep_next: false, nodes: Vec::new() };
+    let mut b = Builder {
+        ts,
+        measure: width,
+        give: 0.0,
+        rows: Vec::new(),
+        headers: Vec::new(),
+        keep_next: false,
+        nodes: Vec::new(),
+    };
     let mut items = Vec::new();
     let mut y = 0.0;
     for (i, row) in b.figure_rows(f).iter().enumerate() {
@@ -303,6 +328,8 @@ fn offset(item: &Item, dx: f32, dy: f32) -> Item {
 struct Builder<'a> {
     ts: &'a Typesetter<'a>,
     measure: f32,
+    /// How much of the room they may give charts without a set height give up (see [`lay`]).
+    give: f32,
     rows: Vec<Row>,
     /// Table header rows (with a "(continued)" caption) repeated on later pages.
     headers: Vec<Row>,
@@ -703,7 +730,11 @@ impl Builder<'_> {
         );
         self.headers.push(repeat);
         let repeat_index = self.headers.len() - 1;
-        // An appendix table stays with the description of its figure above it.
+        // An appendix table goes with the description of its figure above it.
+        if !t.description.is_empty() {
+            let p = self.node(Role::P, None);
+            self.paragraph(&t.description, p, 0.0, BODY_LEADING, PARAGRAPH_GAP);
+        }
         for (i, row) in caption_rows.into_iter().enumerate() {
             self.push(Row { keep: i > 0 || t.compact, ..row });
         }
@@ -818,15 +849,26 @@ impl Builder<'_> {
             rows.extend(self.text_rows(&spans, 9.0, 12.5, 0.0));
         }
         tagged(&mut rows, caption);
-        let height = plot_height(f, self.measure);
+        let height = self.chart_height(f);
         let mut items = vec![Item::Tag(Tag::Node(chart_node))];
         items.extend(chart::draw(&f.chart, self.ts, self.measure, height));
-        let shrink = if f.height.is_some() { 0.0 } else { height - shortest_plot(height, f.chart.kind) };
+        let natural = plot_height(f, self.measure);
+        let shrink = if f.height.is_some() { 0.0 } else { height - shortest_plot(natural, f.chart.kind) };
         rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         let mut source = self.text_rows(&f.source, SMALL, 11.0, 4.0);
         tagged(&mut source, caption);
         rows.extend(source);
         rows
+    }
+
+    /// How tall a figure's chart is drawn: as set by its author, or its
+    /// natural height less `give` of what it may give up.
+    fn chart_height(&self, f: &Figure) -> f32 {
+        let natural = plot_height(f, self.measure);
+        match f.height {
+            Some(_) => natural,
+            None => natural - self.give * (natural - shortest_plot(natural, f.chart.kind)),
+        }
     }
 
     /// Ragged-right text across the measure as rows, the first with `space` above it.
@@ -891,14 +933,14 @@ impl Builder<'_> {
             page.items.extend(self.line_items(&footer, centre(&footer), footer_y, SMALL));
             title_room = (width / 2.0 - footer.width / 2.0) - x0 - 16.0;
         }
-        let title = fit(self.ts, &doc.title, Face::Sans, SMALL, title_room);
+        let title = ellipsize(self.ts, &doc.title, Face::Sans, SMALL, title_room);
         let title_line = self.ts.line(&[Span::new(title, Face::Sans).color(Color::GREY)], SMALL);
         page.items.extend(self.line_items(&title_line, x0, footer_y, SMALL));
     }
 }
 
 /// Shortens `text` at a word boundary, adding "…", until it fits `max` points.
-fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
+fn ellipsize(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
     if ts.fonts.width(face, size, text) <= max {
         return text.to_string();
     }
@@ -923,7 +965,7 @@ fn fit(ts: &Typesetter, text: &str, face: Face, size: f32, max: f32) -> String {
 /// Space between the blocks of a table set side by side.
 const TABLE_BLOCK_GAP: f32 = 18.0;
 /// Fewer rows than this to a block is not worth splitting a table for.
-const MIN_BLOCK_ROWS: usize = 7;
+const MIN_BLOCK_ROWS: usize = 6;
 /// Blocks longer than this would not fit on a page with their caption.
 const MAX_BLOCK_ROWS: usize = 36;
 
@@ -1019,7 +1061,7 @@ mod tests {
         for seed in 1..=6 {
             let src = long_manifest(seed);
             let doc = crate::compose::compose(&crate::resolve::from_json(&src));
-            let b = rows(&doc, &ts);
+            let (b, _) = rows(&doc, &ts, 0.0);
             let (_, height) = doc.paper.size_pt();
             let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM).pages;
             assert!(pages.len() >= 8, "seed {seed}: only {} pages", pages.len());
@@ -1062,6 +1104,7 @@ mod tests {
                 source: vec![Span::new("Source: a", Face::Sans)],
                 floats: true,
                 compact: false,
+                description: Vec::new(),
             };
             let doc = Document {
                 title: "T".into(),
@@ -1077,8 +1120,9 @@ mod tests {
                     Block::Paragraph(vec![Span::new("Text before. ".repeat(40), Face::Serif)]),
                     Block::Table(table),
                 ],
+                appendix: None,
             };
-            let b = rows(&doc, &ts);
+            let (b, _) = rows(&doc, &ts, 0.0);
             let (_, height) = doc.paper.size_pt();
             let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM).pages;
             // Rows of the table's body on each page (15 pt rows that repeat the header).
@@ -1095,14 +1139,14 @@ mod tests {
     }
 
     #[test]
-    fn fit_shortens_with_an_ellipsis() {
+    fn ellipsize_shortens_with_an_ellipsis() {
         let fonts = Fonts::new();
         let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
         let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
         let long = "Police numbers in London are at their lowest per head in twenty years";
-        let short = fit(&ts, long, Face::Sans, 8.0, 120.0);
+        let short = ellipsize(&ts, long, Face::Sans, 8.0, 120.0);
         assert!(short.ends_with('…'));
         assert!(fonts.width(Face::Sans, 8.0, &short) <= 120.0);
-        assert_eq!(fit(&ts, "Short", Face::Sans, 8.0, 120.0), "Short");
+        assert_eq!(ellipsize(&ts, "Short", Face::Sans, 8.0, 120.0), "Short");
     }
 }

@@ -32,7 +32,7 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
     for (start, end) in units.iter().enumerate().filter_map(|(s, e)| e.map(|e| (s, e))) {
         floating[start..end].fill(true);
     }
-    let mut p = Paginator { rows, units, floating, body, shrunk: Vec::new() };
+    let mut p = Paginator { rows, headers, units, floating, body, shrunk: Vec::new() };
     let mut pages = Vec::new();
     // Floats waiting for the next page, in order.
     let mut waiting: VecDeque<Range<usize>> = VecDeque::new();
@@ -41,7 +41,10 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
         let mut page: Vec<usize> = Vec::new();
         let mut y = 0.0;
         // Floats that waited go first; one that no longer fits may be drawn
-        // shorter rather than wait another page.
+        // shorter rather than wait another page. Appendix entries are packed.
+        if waiting.front().is_some_and(|unit| rows[unit.start].packed) {
+            i = p.pack(i, &mut waiting, &mut page, &mut y);
+        }
         while let Some(unit) = waiting.front().cloned() {
             if !p.place(unit, &mut page, &mut y, true) {
                 break;
@@ -49,6 +52,18 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
             waiting.pop_front();
         }
         while i < rows.len() {
+            if rows[i].packed && p.units[i].is_some() {
+                i = p.pack(i, &mut waiting, &mut page, &mut y);
+                // A heading ("Chart data") never ends a page above the entries.
+                if page.last().is_some_and(|&r| rows[r].kind == RowKind::Heading) && !waiting.is_empty() {
+                    while page.len() > 1 && page.last().is_some_and(|&r| rows[r].kind == RowKind::Heading) {
+                        i = page.pop().unwrap_or(i);
+                    }
+                    waiting.retain(|unit| unit.start < i);
+                    break;
+                }
+                continue;
+            }
             if let Some(end) = p.units[i] {
                 // A later float never overtakes one that is waiting. One that
                 // does not fit waits, unless too little text follows to fill
@@ -101,6 +116,7 @@ pub(super) fn paginate(rows: &[Row], headers: &[Row], body: f32) -> Pagination {
 
 struct Paginator<'a> {
     rows: &'a [Row],
+    headers: &'a [Row],
     /// Where the float starting at each row ends.
     units: Vec<Option<usize>>,
     /// Whether each row is part of a float.
@@ -113,7 +129,7 @@ impl Paginator<'_> {
     /// Puts the float `unit` on the page if it fits (drawn shorter, when
     /// `shrink` allows and that makes it fit); returns whether it did.
     fn place(&mut self, unit: Range<usize>, page: &mut Vec<usize>, y: &mut f32, shrink: bool) -> bool {
-        let h = span_height(self.rows, unit.clone(), page.is_empty());
+        let h = self.height(unit.clone(), page.is_empty());
         let gap = self.body - *y;
         if page.is_empty() || h <= gap + EPSILON {
             page.extend(unit);
@@ -129,6 +145,69 @@ impl Paginator<'_> {
             }
             None => false,
         }
+    }
+
+    /// Fills the room left on the page with appendix entries: those waiting
+    /// and those that come next from row `i`, choosing the earliest that
+    /// fill it to [`FULL`], or else those that fill it most (in their order
+    /// on the page); the others wait. An appendix
+    /// is looked up by figure number rather than read in turn, so a later
+    /// entry may fill the gap an earlier one leaves, as a typesetter packs
+    /// floats; but the entry that waited longest opens a new page. When no
+    /// choice fills the page to [`FULL`], the next entry is split there if
+    /// its keep rules allow, and goes on at the top of the next page.
+    /// Returns the row after the entries taken in.
+    fn pack(&self, mut i: usize, waiting: &mut VecDeque<Range<usize>>, page: &mut Vec<usize>, y: &mut f32) -> usize {
+        while let Some(end) = self.units.get(i).copied().flatten().filter(|_| self.rows[i].packed) {
+            waiting.push_back(i..end);
+            i = end;
+        }
+        let candidates: Vec<Range<usize>> =
+            waiting.iter().take_while(|u| self.rows[u.start].packed).take(MAX_PACKED).cloned().collect();
+        let opens_page = page.is_empty();
+        let heights: Vec<(f32, f32)> = candidates
+            .iter()
+            .map(|u| (self.height(u.clone(), false), self.height(u.clone(), false) - self.height(u.clone(), true)))
+            .collect();
+        let chosen = best_fill(&heights, self.body - *y, self.body * FULL - *y, opens_page);
+        let taken = |n: usize| chosen & (1 << n) != 0;
+        for unit in candidates.iter().enumerate().filter(|(n, _)| taken(*n)).map(|(_, u)| u) {
+            *y += self.height(unit.clone(), page.is_empty());
+            page.extend(unit.clone());
+        }
+        let mut n = 0;
+        waiting.retain(|_| {
+            n += 1;
+            n > candidates.len() || !taken(n - 1)
+        });
+        if *y < self.body * FULL
+            && let Some(next) = waiting.front().cloned().filter(|u| self.rows[u.start].packed)
+            && let Some(cut) = self.split(next.clone(), self.body - *y, page.is_empty())
+        {
+            *y += self.height(next.start..cut, page.is_empty());
+            page.extend(next.start..cut);
+            waiting[0] = cut..next.end;
+        }
+        i
+    }
+
+    /// Where the rows of `unit` may break so that those before the break
+    /// fill at most `room`: the last row before which the keep rules allow
+    /// a break, if any does.
+    fn split(&self, unit: Range<usize>, room: f32, opens_page: bool) -> Option<usize> {
+        (unit.start + 1..unit.end)
+            .rev()
+            .find(|&cut| !self.rows[cut].keep && self.height(unit.start..cut, opens_page) <= room + EPSILON)
+    }
+
+    /// The height rows `range` take on a page, with the header a table
+    /// continued from the page before repeats when they open the page.
+    fn height(&self, range: Range<usize>, opens_page: bool) -> f32 {
+        let header = match self.rows[range.start].repeat {
+            Some(h) if opens_page => self.headers[h].height,
+            _ => 0.0,
+        };
+        header + span_height(self.rows, range, opens_page)
     }
 
     /// The height of the text rows from `from` up to the next float or back matter.
@@ -152,6 +231,49 @@ impl Paginator<'_> {
         }
         (left <= EPSILON).then_some(cuts)
     }
+}
+
+/// The most appendix entries weighed at once for a page: every choice of
+/// them is tried (4,096 for 12), and a page holds far fewer.
+const MAX_PACKED: usize = 12;
+
+/// How full a page the appendix packs before it splits an entry. A page
+/// under four fifths full reads as half-empty; rows end in space below
+/// their last line (a table's rule, the gap before the next entry), so
+/// what shows ends a little above the height counted here.
+const FULL: f32 = 0.85;
+
+/// Of entries with `heights` (each on a page after others, and what less
+/// it takes opening a page), the set to put in `room` on a page `full`
+/// points from full enough, as a bit mask: of the sets that make it full
+/// enough, the one with the earliest entries (so that the appendix keeps
+/// to figure order where it can), else the one that fills it most. On an
+/// empty page (`opens_page`) the first entry, which waited longest, is
+/// always taken. The choice depends on the heights alone.
+fn best_fill(heights: &[(f32, f32)], room: f32, full: f32, opens_page: bool) -> u32 {
+    // Reversed, a mask with earlier entries compares greater.
+    let earliest = |mask: u32| mask.reverse_bits();
+    let mut best = (u32::from(opens_page && !heights.is_empty()), 0.0f32);
+    for mask in 1u32..(1 << heights.len()) {
+        if opens_page && mask & 1 == 0 {
+            continue;
+        }
+        let saved = if opens_page { heights[0].1 } else { 0.0 };
+        let total: f32 = (0..heights.len()).filter(|n| mask & (1 << n) != 0).map(|n| heights[n].0).sum::<f32>() - saved;
+        if total > room + EPSILON {
+            continue;
+        }
+        let better = match (total >= full, best.1 >= full) {
+            (true, true) => earliest(mask) > earliest(best.0),
+            (true, false) => true,
+            (false, true) => false,
+            (false, false) => total > best.1 + EPSILON,
+        };
+        if better {
+            best = (mask, total);
+        }
+    }
+    best.0
 }
 
 /// Whether a page may end before position `k` of `page` (`k == page.len()`
@@ -259,6 +381,39 @@ mod tests {
         rows.truncate(3);
         rows[2].shrink = 0.0;
         assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0], vec![1, 2]]);
+    }
+
+    #[test]
+    fn an_appendix_entry_that_fits_fills_the_gap_another_leaves() {
+        let entry = |height: f32, id: usize| Row { height, float: Some(id), packed: true, ..Row::default() };
+        // Page of 30: after 10 of text, entry 1 (22) does not fit and waits;
+        // entry 2 (15) fills the gap; entry 3 (6) goes under entry 1.
+        let rows = vec![row(10.0, false), entry(22.0, 1), entry(15.0, 2), entry(6.0, 3)];
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 2], vec![1, 3]]);
+        // Of the choices that fill a page well enough (here to 85%), the
+        // one in figure order wins over one that fills it more.
+        let rows = vec![row(10.0, false), entry(9.0, 1), entry(7.0, 2), entry(11.0, 3)];
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 1, 2], vec![3]]);
+        // Floats of the body keep their order: the same heights, not packed, take a page more.
+        let rows = vec![row(10.0, false), float(22.0, 1), float(15.0, 2), float(6.0, 3)];
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0], vec![1], vec![2, 3]]);
+    }
+
+    #[test]
+    fn an_appendix_entry_splits_rather_than_leave_a_page_under_full() {
+        // Page of 30: after 10 of text no entry fits. The first, six rows
+        // of 5 that may break anywhere, fills the page and goes on at the
+        // top of the next; the second (25, one row) cannot split and waits.
+        let part = |id: usize| Row { height: 5.0, float: Some(id), packed: true, ..Row::default() };
+        let mut rows = vec![row(10.0, false)];
+        rows.extend((0..6).map(|_| part(1)));
+        rows.push(Row { height: 25.0, float: Some(2), packed: true, ..Row::default() });
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0, 1, 2, 3, 4], vec![5, 6], vec![7]]);
+        // Rows that keep together do not split: the page stays short.
+        for r in &mut rows[2..7] {
+            r.keep = true;
+        }
+        assert_eq!(paginate(&rows, &[], 30.0).pages, vec![vec![0], vec![1, 2, 3, 4, 5, 6], vec![7]]);
     }
 
     #[test]

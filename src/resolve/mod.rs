@@ -170,6 +170,7 @@ impl Resolver<'_> {
                 );
             }
         }
+        let pages = self.page_budget();
         Briefing {
             title,
             subtitle,
@@ -184,7 +185,26 @@ impl Resolver<'_> {
             key_figures,
             sections,
             chart_data: m.chart_data,
+            pages,
         }
+    }
+
+    /// The page budget, `"pages": N`: a whole number of pages, at least one
+    /// and no more than one briefing may have.
+    fn page_budget(&mut self) -> Option<usize> {
+        let pages = self.m.pages? as usize;
+        if (1..=crate::input::limits::PAGES).contains(&pages) {
+            return Some(pages);
+        }
+        self.error(
+            &[key("pages")],
+            format!("a budget of {pages} pages is out of range"),
+            format!(
+                "give the most pages the briefing may take, from 1 to {}, e.g. `\"pages\": 2`; leave `pages` out for no budget",
+                crate::input::limits::thousands(crate::input::limits::PAGES as u64)
+            ),
+        );
+        None
     }
 
     /// Summary points and sections written in the manifest's JSON.

@@ -29,6 +29,8 @@ pub struct Briefing {
     pub sections: Vec<Section>,
     /// Whether to end with the chart-data appendix.
     pub chart_data: bool,
+    /// The most pages the briefing may take (1 or more), if the author set a budget.
+    pub pages: Option<usize>,
 }
 
 /// Prose parsed into inlines, values already evaluated.
