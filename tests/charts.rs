@@ -15,7 +15,7 @@ fn built() -> (briefing::Rendered, Fonts) {
 }
 
 fn chart_count() -> usize {
-    briefing::BUILTIN_MANIFEST.matches("\"chart\":").count()
+    briefing::BUILTIN_MANIFEST.matches("\"chart\":").count() + briefing::BUILTIN_MANIFEST.matches("\"map\":").count()
 }
 
 #[test]
@@ -31,8 +31,9 @@ fn every_chart_of_the_briefing_is_captioned_with_real_text_and_no_images() {
     for n in 1..=count {
         assert!(text.contains(&format!("Figure {n}:")), "Figure {n} missing");
     }
-    // Axis labels, a reference line label, annotations and bar labels are real text.
-    for expected in ["34,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "9,873"] {
+    // Axis labels, a reference line label, annotations, map labels and the
+    // map's legend are real text.
+    for expected in ["34,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "14.0 to 17.5"] {
         assert!(text.contains(expected), "`{expected}` is not text in the PDF");
     }
     // Charts are vector paths, never images.

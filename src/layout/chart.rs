@@ -1036,6 +1036,14 @@ pub fn describe(items: &[Item]) -> String {
                 let kind = if *width > 0.0 { format!("line {width:.1}pt") } else { "fill".to_string() };
                 format!("{kind} #{:02x}{:02x}{:02x} {}", color.0, color.1, color.2, pts.join(" "))
             }
+            Item::Shape { rings, fill, outline } => {
+                let rings: Vec<String> = rings
+                    .iter()
+                    .map(|r| r.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" "))
+                    .collect();
+                let edge = outline.map_or_else(String::new, |(c, w)| format!(" edge {w:.2}pt #{:02x}{:02x}{:02x}", c.0, c.1, c.2));
+                format!("shape #{:02x}{:02x}{:02x}{edge} {}", fill.0, fill.1, fill.2, rings.join(" | "))
+            }
             Item::Link { .. } => "link".to_string(),
             Item::Tag(tag) => format!("tag {tag:?}"),
         };
@@ -1064,6 +1072,7 @@ pub fn bounds(items: &[Item], fonts: &Fonts) -> (f32, f32, f32, f32) {
                 add(x + w, y + h);
             }
             Item::Path { points, .. } => points.iter().for_each(|&(x, y)| add(x, y)),
+            Item::Shape { rings, .. } => rings.iter().flatten().for_each(|&(x, y)| add(x, y)),
             Item::Tag(_) => {}
         }
     }
