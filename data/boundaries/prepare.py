@@ -269,8 +269,8 @@ def main(raw):
         "id": "london-boroughs",
         "title": "London boroughs",
         "vintage": "2015",
-        "source": "London Datastore, Statistical GIS Boundary Files for London (London_Borough_Excluding_MHW), simplified by the Vega project",
-        "attribution": "Contains National Statistics data © Crown copyright and database right 2015; contains Ordnance Survey data © Crown copyright and database right 2015. " + OGL,
+        "source": "London Datastore, Statistical GIS Boundary Files for London (2015)",
+        "attribution": "Contains National Statistics and Ordnance Survey data © Crown copyright and database right 2015. " + OGL,
     }, areas, unit=10)
 
     # Police force areas (ONS, December 2022, ultra generalised).

@@ -141,6 +141,8 @@ pub struct MapData {
     pub classes: Vec<String>,
     /// The legend's heading: what the values are.
     pub measure: String,
+    /// The most the map may be drawn tall (points), when the author set it.
+    pub height: Option<f32>,
     /// Use the grey steps.
     pub gray: bool,
 }
@@ -446,6 +448,7 @@ impl Composer<'_> {
             areas: m.areas.clone(),
             classes: m.classes.iter().map(|c| c.label.clone()).collect(),
             measure: m.measure.clone(),
+            height: m.height,
             gray: false,
         };
         Figure {

@@ -518,6 +518,10 @@ pub struct MapSpec {
     /// would overlap another are left out.
     #[serde(default)]
     pub labels: Vec<String>,
+    /// The most the map may be drawn tall, in points (100 to 330, the
+    /// default); it is otherwise as large as its shape allows in the text width.
+    #[serde(default)]
+    pub height: Option<f32>,
     /// A headline stating the finding.
     pub title: String,
     /// Measure, place and period.

@@ -1170,7 +1170,7 @@ mod tests {
         let gray = drawn(&ChartData { gray: true, ..d }, 300.0, 150.0);
         let coloured = gray.iter().any(|i| match i {
             Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => PALETTE.contains(color),
-            Item::Link { .. } | Item::Tag(_) => false,
+            Item::Shape { .. } | Item::Link { .. } | Item::Tag(_) => false,
         });
         assert!(!coloured, "a coloured item in a --gray chart");
         let tinted: Vec<&Item> = gray
@@ -1179,7 +1179,7 @@ mod tests {
                 Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => {
                     color.0 != color.1 || color.1 != color.2
                 }
-                Item::Link { .. } | Item::Tag(_) => false,
+                Item::Shape { .. } | Item::Link { .. } | Item::Tag(_) => false,
             })
             .collect();
         assert!(tinted.is_empty(), "items of a --gray chart that are not grey: {tinted:?}");

@@ -56,7 +56,7 @@ const OUTLINE: Color = Color::TEXT;
 const OUTLINE_WIDTH: f32 = 1.4;
 const OUTLINE_HALO: f32 = 3.0;
 
-/// The tallest a map is drawn, in points.
+/// The tallest a map is drawn, in points, unless its author sets less.
 pub const MAX_HEIGHT: f32 = 330.0;
 const LEGEND_WIDTH: f32 = 120.0;
 const LEGEND_GAP: f32 = 14.0;
@@ -108,7 +108,8 @@ impl Frame {
         }
         let room = (width - LEGEND_WIDTH - LEGEND_GAP).max(60.0) as f64;
         let (wide, tall) = ((east - west).max(1.0), (north - south).max(1.0));
-        let scale = (room / wide).min(MAX_HEIGHT as f64 / tall);
+        let most = map.height.unwrap_or(MAX_HEIGHT) as f64;
+        let scale = (room / wide).min(most / tall);
         Frame { scale, west, north, width: (wide * scale) as f32, height: (tall * scale) as f32 }
     }
 

@@ -68,6 +68,11 @@ impl Resolver<'_> {
             None => Spec::default(),
         };
         let no_data = self.missing_setting(path, spec);
+        if let Some(h) = spec.height
+            && !(100.0..=330.0).contains(&h)
+        {
+            self.error(&with(path, key("height")), format!("height {h} is out of range"), "maps are 100 to 330 points tall");
+        }
         let classing = self.classing(path, spec);
         let mut map = Map {
             title,
@@ -76,6 +81,7 @@ impl Resolver<'_> {
             areas: Vec::new(),
             classes: Vec::new(),
             measure: String::new(),
+            height: spec.height,
             sources: series_sources(found.iter().map(|(_, s)| *s)),
             boundaries: String::new(),
             data: TableData { x_header: String::new(), columns: Vec::new(), rows: Vec::new() },
@@ -422,8 +428,9 @@ fn boundary_note(set: &Boundaries) -> String {
     format!("Boundaries: {}. {}", set.source, set.attribution)
 }
 
-/// The map's data for the appendix: each area's value and class (1 for
-/// the lowest), highest value first, areas without a value last.
+/// The map's data for the appendix: each area's value, highest first,
+/// areas without a value last. (The legend gives the classes; the attached
+/// CSV file has each area's code and class too.)
 fn table(areas: &[MapArea], x_header: String, measure: String, format: Spec) -> TableData {
     let mut order: Vec<&MapArea> = areas.iter().collect();
     order.sort_by(|a, b| match (a.value, b.value) {
@@ -434,13 +441,7 @@ fn table(areas: &[MapArea], x_header: String, measure: String, format: Spec) -> 
     });
     TableData {
         x_header,
-        columns: vec![
-            Column { header: measure, format },
-            Column { header: "Class (1 = lowest)".to_string(), format: Spec { decimals: Some(0), ..Spec::default() } },
-        ],
-        rows: order
-            .into_iter()
-            .map(|a| Row { label: a.name.clone(), values: vec![a.value, a.class.map(|c| c as f64 + 1.0)] })
-            .collect(),
+        columns: vec![Column { header: measure, format }],
+        rows: order.into_iter().map(|a| Row { label: a.name.clone(), values: vec![a.value] }).collect(),
     }
 }

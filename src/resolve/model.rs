@@ -277,12 +277,13 @@ pub struct Map {
     pub classes: Vec<Class>,
     /// What the values are, for the legend's heading: the series' label and unit.
     pub measure: String,
+    /// The most the map may be drawn tall, when the author set it (points).
+    pub height: Option<f32>,
     /// Sources of the series, in order, without repeats.
     pub sources: Vec<String>,
     /// "Boundaries: ..." with the licence's attribution, for the source line.
     pub boundaries: String,
-    /// Every area's value and class, highest value first, for the
-    /// chart-data appendix.
+    /// Every area's value, highest first, for the chart-data appendix.
     pub data: TableData,
 }
 
