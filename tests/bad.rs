@@ -47,6 +47,7 @@ fn example_briefings_check_clean() {
         ("data/london-latest/briefing.json", 0),
         ("data/west-midlands/briefing.json", 1),
         ("data/london-crime/briefing.json", 0),
+        ("data/england-wales/briefing.json", 0),
     ] {
         let out = briefing().args(["check", manifest, "--data-root", "data"]).assert().success();
         let stderr = stderr(out.get_output());
