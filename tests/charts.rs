@@ -33,7 +33,9 @@ fn every_chart_of_the_briefing_is_captioned_with_real_text_and_no_images() {
     }
     // Axis labels, a reference line label, annotations, map labels and the
     // map's legend are real text.
-    for expected in ["34,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "14.0 to 17.5"] {
+    for expected in
+        ["34,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "14.0 to 17.5"]
+    {
         assert!(text.contains(expected), "`{expected}` is not text in the PDF");
     }
     // Charts are vector paths, never images.

@@ -34,9 +34,8 @@ fn manifest(label: &str, fields: &str) -> String {
 /// A folder holding `m.json` and `v.csv` (rows of area and value).
 fn case(rows: &[(String, f64)], fields: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let csv: String = std::iter::once("area,value\n".to_string())
-        .chain(rows.iter().map(|(a, v)| format!("\"{a}\",{v}\n")))
-        .collect();
+    let csv: String =
+        std::iter::once("area,value\n".to_string()).chain(rows.iter().map(|(a, v)| format!("\"{a}\",{v}\n"))).collect();
     std::fs::write(dir.path().join("v.csv"), csv).unwrap();
     std::fs::write(dir.path().join("m.json"), manifest("Offences per 1,000 residents", fields)).unwrap();
     dir
@@ -252,7 +251,10 @@ fn areas_without_a_value_are_an_error_unless_shown_as_no_data() {
         .collect();
     let dir = case(&rows, r#""boundaries": "london-boroughs""#);
     let err = refused(dir.path());
-    assert!(err.contains("2 areas of `london-boroughs` have no value in `rate`: `City of London`, `Westminster`"), "{err}");
+    assert!(
+        err.contains("2 areas of `london-boroughs` have no value in `rate`: `City of London`, `Westminster`"),
+        "{err}"
+    );
     assert!(err.contains("\"missing\": \"no-data\""), "{err}");
     // Allowed: drawn hatched, listed in the legend and the CSV.
     let dir = case(&rows, r#""boundaries": "london-boroughs", "missing": "no-data""#);
@@ -262,7 +264,8 @@ fn areas_without_a_value_are_an_error_unless_shown_as_no_data() {
     let items = drawn(&composed);
     let westminster = composed.areas.iter().position(|a| a.name == "Westminster").unwrap();
     assert_eq!(shapes(&items)[westminster].1, Color(0xff, 0xff, 0xff));
-    let hatching = items.iter().filter(|i| matches!(i, Item::Path { points, width, .. } if points.len() == 2 && *width < 1.0));
+    let hatching =
+        items.iter().filter(|i| matches!(i, Item::Path { points, width, .. } if points.len() == 2 && *width < 1.0));
     assert!(hatching.count() > 5);
     let out = briefing().current_dir(dir.path()).args(["build", "m.json", "-o", "out.pdf"]).assert().success();
     let warnings = stderr(out.get_output());
@@ -276,9 +279,13 @@ fn mapping_a_count_draws_a_warning() {
     let dir = case(&all_areas("london-boroughs", false), r#""boundaries": "london-boroughs""#);
     std::fs::write(dir.path().join("m.json"), manifest("Offences recorded", r#""boundaries": "london-boroughs""#))
         .unwrap();
-    let out = briefing().current_dir(dir.path()).args(["check", "--diagnostic-format", "short", "m.json"]).assert().success();
+    let out =
+        briefing().current_dir(dir.path()).args(["check", "--diagnostic-format", "short", "m.json"]).assert().success();
     let err = stderr(out.get_output());
-    assert!(err.contains("m.json:5:25: warning: $.sections[0].blocks[0].map.series[0]: `rate` is a count, not a rate"), "{err}");
+    assert!(
+        err.contains("m.json:5:25: warning: $.sections[0].blocks[0].map.series[0]: `rate` is a count, not a rate"),
+        "{err}"
+    );
 }
 
 const SQUARES: &str = r#"{"type": "FeatureCollection", "features": [
@@ -295,7 +302,10 @@ fn a_user_s_geojson_is_mapped_and_a_malformed_one_is_located_in_its_file() {
     std::fs::write(dir.path().join("areas.geojson"), SQUARES).unwrap();
     let (resolved, _) = loaded(dir.path());
     assert_eq!(resolved.areas.len(), 2);
-    assert_eq!(resolved.classes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["2.0 to 3.0", "3.0 to 4.0", "4.0 to 4.5", "4.5 to 5.0"]);
+    assert_eq!(
+        resolved.classes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        ["2.0 to 3.0", "3.0 to 4.0", "4.0 to 4.5", "4.5 to 5.0"]
+    );
     // Projected conformally, the square keeps its shape: its southern edge
     // against its eastern is cos(52.1°)·ν/ρ on the ground, about 0.616.
     let north = &resolved.areas[0].rings[0];
@@ -324,7 +334,8 @@ fn a_user_s_geojson_is_mapped_and_a_malformed_one_is_located_in_its_file() {
 
 #[test]
 fn bad_class_settings_are_located() {
-    let fields = r#""boundaries": "london-boroughs", "classes": 9, "method": "jenks", "breaks": [5, 3], "labels": ["Atlantis"]"#;
+    let fields =
+        r#""boundaries": "london-boroughs", "classes": 9, "method": "jenks", "breaks": [5, 3], "labels": ["Atlantis"]"#;
     let dir = case(&all_areas("london-boroughs", false), fields);
     let err = refused(dir.path());
     assert!(err.contains("$.sections[0].blocks[0].map.classes: 9 classes are out of range"), "{err}");

@@ -124,7 +124,12 @@ pub fn svg(items: &[Item], width: f32, height: f32, fonts: &Fonts, title: &str, 
                     }
                     None => String::new(),
                 };
-                let _ = writeln!(body, "<path d=\"{}\" fill=\"{}\" fill-rule=\"evenodd\"{stroke}/>", d.join(""), hex(*fill));
+                let _ = writeln!(
+                    body,
+                    "<path d=\"{}\" fill=\"{}\" fill-rule=\"evenodd\"{stroke}/>",
+                    d.join(""),
+                    hex(*fill)
+                );
             }
             Item::Text { x, y, size, face, color, glyphs } => {
                 let text: String = glyphs.iter().map(|g| g.text.as_str()).collect();

@@ -14,6 +14,8 @@
 //! `Hammersmith & Fulham` is `Hammersmith and Fulham` and `St Helens` is
 //! `St. Helens`.
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -60,12 +62,15 @@ pub fn shipped_ids() -> impl Iterator<Item = &'static str> {
     SHIPPED.iter().map(|(id, _)| *id)
 }
 
-/// A shipped set by id; `None` for any other name.
+/// A shipped set by id; `None` for any other name. Each set is parsed
+/// once per process, like the fonts: a batch draws the same map for every
+/// area it makes.
 pub fn shipped(id: &str) -> Option<Boundaries> {
-    let (_, text) = SHIPPED.iter().find(|(known, _)| *known == id)?;
+    static PARSED: [OnceLock<Option<Boundaries>>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
+    let at = SHIPPED.iter().position(|(known, _)| *known == id)?;
     // The files are compiled in and a unit test reads every one of them.
-    let compact: Compact = serde_json::from_str(text).ok()?;
-    Some(compact.decode())
+    let parse = || serde_json::from_str::<Compact>(SHIPPED[at].1).ok().map(Compact::decode);
+    PARSED[at].get_or_init(parse).clone()
 }
 
 /// A name as areas are matched by: footnote markers and surrounding space
@@ -74,11 +79,8 @@ pub fn shipped(id: &str) -> Option<Boundaries> {
 /// as a word break.
 pub fn area_key(name: &str) -> String {
     let label = sheet::label(name).to_lowercase().replace('&', " and ");
-    let words: Vec<String> = label
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
+    let words: Vec<String> =
+        label.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect();
     words.join(" ")
 }
 
@@ -206,7 +208,10 @@ pub fn geojson(file: &str, text: &str, props: Properties) -> Result<Boundaries, 
         };
         let Some(name) = pick(props.name, "NM", "name") else {
             let (what, hint) = match props.name {
-                Some(k) => (format!("has no text property `{k}`"), "check `name_property`: it names the property holding each area's name"),
+                Some(k) => (
+                    format!("has no text property `{k}`"),
+                    "check `name_property`: it names the property holding each area's name",
+                ),
                 None => ("has no name".to_string(), "name the property holding each area's name with `name_property`"),
             };
             diags.push(error(&with(&path, key("properties")), format!("feature {i} {what}"), hint));
@@ -259,7 +264,11 @@ fn rings(geometry: Option<&Value>, path: &[PathSeg]) -> Result<Vec<Vec<(f64, f64
         (Some("MultiPolygon"), Some(c)) => c
             .iter()
             .enumerate()
-            .map(|(i, p)| p.as_array().map(|p| (with(&cpath, index(i)), p)).ok_or((with(&cpath, index(i)), "a polygon is a list of rings".to_string())))
+            .map(|(i, p)| {
+                p.as_array()
+                    .map(|p| (with(&cpath, index(i)), p))
+                    .ok_or((with(&cpath, index(i)), "a polygon is a list of rings".to_string()))
+            })
             .collect::<Result<_, _>>()?,
         (Some(other), Some(_)) => return Err((with(path, key("type")), format!("a `{other}` is not an area"))),
         _ => return Err((path.to_vec(), "the feature has no polygon geometry".to_string())),
@@ -270,7 +279,10 @@ fn rings(geometry: Option<&Value>, path: &[PathSeg]) -> Result<Vec<Vec<(f64, f64
             let rpath = with(&ppath, index(r));
             let positions = ring.as_array().ok_or((rpath.clone(), "a ring is a list of positions".to_string()))?;
             if positions.len() < 4 {
-                return Err((rpath, format!("a ring has {} positions; a closed ring needs at least 4", positions.len())));
+                return Err((
+                    rpath,
+                    format!("a ring has {} positions; a closed ring needs at least 4", positions.len()),
+                ));
             }
             let mut points = Vec::with_capacity(positions.len());
             for (k, p) in positions.iter().enumerate() {
@@ -360,7 +372,11 @@ mod tests {
         let diags = geojson("areas.geojson", &bad, Properties::default()).unwrap_err();
         assert_eq!(diags[0].path, "$.features[0].geometry.coordinates[0][2]");
         assert_eq!(diags[0].position, Some((3, 80)));
-        assert!(diags[0].message.starts_with("`One`: `[0.0]` is not a [longitude, latitude] position"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.starts_with("`One`: `[0.0]` is not a [longitude, latitude] position"),
+            "{}",
+            diags[0].message
+        );
         let broken = SQUARE.replace("\"Polygon\",", "\"Polygon\"");
         let diags = geojson("areas.geojson", &broken, Properties::default()).unwrap_err();
         assert!(diags[0].message.starts_with("not valid JSON"), "{}", diags[0].message);

@@ -3,10 +3,10 @@
 //! (CSV and spreadsheets), boundary sets for maps and batch templates. Nothing here evaluates a value or decides whether
 //! the briefing as a whole is valid; that is `resolve`'s job.
 
+pub mod boundaries;
 pub mod convert;
 pub mod data;
 pub mod date;
-pub mod boundaries;
 pub mod limits;
 pub mod manifest;
 pub mod markdown;

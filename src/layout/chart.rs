@@ -287,11 +287,11 @@ impl Style {
 /// takes (cap height above its baseline, the font's descent below) or a
 /// column or marker that labels keep off.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Rect {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
+pub(super) struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
 }
 
 impl Rect {
@@ -300,11 +300,11 @@ impl Rect {
     }
 
     /// Whether the boxes share more than an edge.
-    fn overlaps(&self, other: &Rect) -> bool {
+    pub(super) fn overlaps(&self, other: &Rect) -> bool {
         self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
     }
 
-    fn within(&self, outer: &Rect) -> bool {
+    pub(super) fn within(&self, outer: &Rect) -> bool {
         const SLACK: f64 = 1e-6;
         self.x0 >= outer.x0 - SLACK
             && self.y0 >= outer.y0 - SLACK
@@ -1041,7 +1041,8 @@ pub fn describe(items: &[Item]) -> String {
                     .iter()
                     .map(|r| r.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" "))
                     .collect();
-                let edge = outline.map_or_else(String::new, |(c, w)| format!(" edge {w:.2}pt #{:02x}{:02x}{:02x}", c.0, c.1, c.2));
+                let edge = outline
+                    .map_or_else(String::new, |(c, w)| format!(" edge {w:.2}pt #{:02x}{:02x}{:02x}", c.0, c.1, c.2));
                 format!("shape #{:02x}{:02x}{:02x}{edge} {}", fill.0, fill.1, fill.2, rings.join(" | "))
             }
             Item::Link { .. } => "link".to_string(),

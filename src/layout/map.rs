@@ -8,6 +8,7 @@
 //! as its shape allows within the text width beside the legend, and never
 //! taller than [`MAX_HEIGHT`].
 
+use super::chart::Rect;
 use crate::compose::MapData;
 use crate::frame::Item;
 use crate::resolve::MapArea;
@@ -247,8 +248,7 @@ fn swatch(x: f32, y: f32) -> Vec<(f32, f32)> {
 /// crossings of the outline, taken in pairs).
 fn hatch(rings: &[Vec<(f32, f32)>], gap: f32) -> Vec<((f32, f32), (f32, f32))> {
     // In turned coordinates u = x + y (along a line), v = x − y (across).
-    let turned: Vec<Vec<(f32, f32)>> =
-        rings.iter().map(|r| r.iter().map(|&(x, y)| (x + y, x - y)).collect()).collect();
+    let turned: Vec<Vec<(f32, f32)>> = rings.iter().map(|r| r.iter().map(|&(x, y)| (x + y, x - y)).collect()).collect();
     let vs = turned.iter().flatten().map(|p| p.1);
     let (lo, hi) = vs.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let step = gap * std::f32::consts::SQRT_2;
@@ -274,43 +274,45 @@ fn hatch(rings: &[Vec<(f32, f32)>], gap: f32) -> Vec<((f32, f32), (f32, f32))> {
     out
 }
 
-/// A box a label takes, y growing downwards.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Box2 {
-    x0: f32,
-    y0: f32,
-    x1: f32,
-    y1: f32,
-}
-
-impl Box2 {
-    fn overlaps(&self, o: &Box2) -> bool {
-        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
-    }
-}
-
 /// Names of the labelled areas, each in a white box at its area's middle
-/// or just above, below or beside it: the first place inside the map that
-/// overlaps no label placed before. A label with no such place is left
-/// out; the data table names every area.
+/// (when the area is wider than the name) or just above, below or beside
+/// it: the first place inside the map that overlaps no label placed
+/// before. A label with no such place is left out; the data table names
+/// every area.
 fn labels(map: &MapData, ts: &Typesetter, frame: &Frame) -> Vec<Item> {
     let cap = ts.fonts.vmetrics(Face::Sans).cap_height * LABEL_SIZE / 1000.0;
-    let mut taken: Vec<Box2> = Vec::new();
+    let mut taken: Vec<Rect> = Vec::new();
     let mut items = Vec::new();
     for area in map.areas.iter().filter(|a| a.label) {
-        let Some((cx, cy)) = middle(&frame.rings(area)) else { continue };
+        let rings = frame.rings(area);
+        let Some((cx, cy)) = middle(&rings) else { continue };
         let w = ts.fonts.width(Face::Sans, LABEL_SIZE, &area.name) + 2.0 * LABEL_PAD;
         let h = cap + 2.0 * LABEL_PAD + 1.0;
-        let candidates = [(0.0, 0.0), (0.0, -h), (0.0, h), (w / 2.0 + 2.0, 0.0), (-w / 2.0 - 2.0, 0.0)];
-        let placed = candidates.iter().map(|(dx, dy)| {
-            let (x0, y0) = (cx + dx - w / 2.0, cy + dy - h / 2.0);
-            Box2 { x0, y0, x1: x0 + w, y1: y0 + h }
+        let points = rings.iter().flatten();
+        let (left, top, right, bottom) = points
+            .fold((f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY), |(l, t, r, b), &(x, y)| {
+                (l.min(x), t.min(y), r.max(x), b.max(y))
+            });
+        // Centres of the candidate boxes: inside the area, then just
+        // outside its four sides. A label wider than its area would hide
+        // it (and its outline), so it goes outside.
+        let outside = [
+            (cx, top - h / 2.0 - 1.5),
+            (cx, bottom + h / 2.0 + 1.5),
+            (right + w / 2.0 + 1.5, cy),
+            (left - w / 2.0 - 1.5, cy),
+        ];
+        let centre = (w < (right - left) * 0.8).then_some((cx, cy));
+        let placed = centre.into_iter().chain(outside).map(|(x, y)| {
+            let (x0, y0) = ((x - w / 2.0) as f64, (y - h / 2.0) as f64);
+            Rect { x0, y0, x1: x0 + w as f64, y1: y0 + h as f64 }
         });
-        let inside = |b: &Box2| b.x0 >= 0.0 && b.y0 >= 0.0 && b.x1 <= frame.width && b.y1 <= frame.height;
-        let Some(b) = placed.clone().find(|b| inside(b) && !taken.iter().any(|t| t.overlaps(b))) else { continue };
+        let map = Rect { x0: 0.0, y0: 0.0, x1: frame.width as f64, y1: frame.height as f64 };
+        let Some(b) = placed.clone().find(|b| b.within(&map) && !taken.iter().any(|t| t.overlaps(b))) else { continue };
         taken.push(b);
-        items.push(Item::Rect { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0, color: NO_DATA });
-        items.extend(text(ts, &area.name, Face::Sans, LABEL_SIZE, b.x0 + LABEL_PAD, b.y1 - LABEL_PAD - 0.5));
+        let (x, y) = (b.x0 as f32, b.y0 as f32);
+        items.push(Item::Rect { x, y, w, h, color: NO_DATA });
+        items.extend(text(ts, &area.name, Face::Sans, LABEL_SIZE, x + LABEL_PAD, y + h - LABEL_PAD - 0.5));
     }
     items
 }
@@ -394,7 +396,8 @@ mod tests {
     #[test]
     fn a_label_goes_inside_a_concave_area() {
         // A U shape whose centroid falls in the gap between its arms.
-        let u = vec![(0.0, 0.0), (3.0, 0.0), (3.0, 8.0), (7.0, 8.0), (7.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)];
+        let u =
+            vec![(0.0, 0.0), (3.0, 0.0), (3.0, 8.0), (7.0, 8.0), (7.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)];
         let (x, y) = middle(&[u]).unwrap();
         assert!(y > 0.0 && y < 10.0);
         assert!(!(3.0..=7.0).contains(&x) || y > 8.0, "{x} {y}");

@@ -71,7 +71,11 @@ impl Resolver<'_> {
         if let Some(h) = spec.height
             && !(100.0..=330.0).contains(&h)
         {
-            self.error(&with(path, key("height")), format!("height {h} is out of range"), "maps are 100 to 330 points tall");
+            self.error(
+                &with(path, key("height")),
+                format!("height {h} is out of range"),
+                "maps are 100 to 330 points tall",
+            );
         }
         let classing = self.classing(path, spec);
         let mut map = Map {
@@ -87,8 +91,7 @@ impl Resolver<'_> {
             data: TableData { x_header: String::new(), columns: Vec::new(), rows: Vec::new() },
         };
         // An unknown set or a bad boundary file is reported where it was read.
-        let (Some((name, series)), Some(set)) = (found.first(), self.analysis.boundaries.get(&spec.boundaries))
-        else {
+        let (Some((name, series)), Some(set)) = (found.first(), self.analysis.boundaries.get(&spec.boundaries)) else {
             return map;
         };
         let shown = self.shown(path, spec, set);
@@ -319,7 +322,8 @@ impl Resolver<'_> {
             1 => ("1 area".to_string(), "has"),
             n => (format!("{n} areas"), "have"),
         };
-        let mut hint = "give every area a value, or set `\"missing\": \"no-data\"` to draw them hatched as no data".to_string();
+        let mut hint =
+            "give every area a value, or set `\"missing\": \"no-data\"` to draw them hatched as no data".to_string();
         if set.areas.iter().any(|a| a.parent.is_some()) && shown.force.is_none() {
             hint.push_str(", or map one police force area's districts with `\"within\"`");
         }
@@ -337,7 +341,8 @@ impl Resolver<'_> {
             match shown.find(wanted) {
                 Some(at) => out.push(at),
                 None => {
-                    let hint = unknown_hint(wanted, shown.names(), "name one of the map's areas, or give its code".into());
+                    let hint =
+                        unknown_hint(wanted, shown.names(), "name one of the map's areas, or give its code".into());
                     self.error(
                         &with(&with(path, key(field)), index(i)),
                         format!("`{wanted}` is not an area of this map"),
@@ -352,7 +357,8 @@ impl Resolver<'_> {
 
 /// The message and hint for a series' x that names no shown area.
 fn unmatched(label: &str, name: &str, set: &Boundaries, shown: &Shown) -> (String, String) {
-    let elsewhere = set.areas.iter().find(|a| a.code.eq_ignore_ascii_case(label.trim()) || area_key(&a.name) == area_key(label));
+    let elsewhere =
+        set.areas.iter().find(|a| a.code.eq_ignore_ascii_case(label.trim()) || area_key(&a.name) == area_key(label));
     if let (Some(area), Some(force)) = (elsewhere, &shown.force) {
         return (
             format!("`{label}` in `{name}` is not one of {force}'s districts"),
