@@ -89,7 +89,11 @@ fn drawn(m: &MapData) -> Vec<Item> {
     map::draw(m, &ts, 443.0)
 }
 
-fn shapes(items: &[Item]) -> Vec<(&Vec<Vec<(f32, f32)>>, Color)> {
+/// A drawn shape's rings, in points.
+type Rings = Vec<Vec<(f32, f32)>>;
+
+/// Every shape drawn, in order: its rings and fill.
+fn shapes(items: &[Item]) -> Vec<(&Rings, Color)> {
     items
         .iter()
         .filter_map(|i| match i {

@@ -254,8 +254,11 @@ pub fn geojson(file: &str, text: &str, props: Properties) -> Result<Boundaries, 
     })
 }
 
+/// Where in a GeoJSON file a geometry goes wrong, and why.
+type Problem = (Vec<PathSeg>, String);
+
 /// A geometry's rings, projected, or where and why it is not an area.
-fn rings(geometry: Option<&Value>, path: &[PathSeg]) -> Result<Vec<Vec<(f64, f64)>>, (Vec<PathSeg>, String)> {
+fn rings(geometry: Option<&Value>, path: &[PathSeg]) -> Result<Vec<Vec<(f64, f64)>>, Problem> {
     let kind = geometry.and_then(|g| g.get("type")).and_then(Value::as_str);
     let cpath = with(path, key("coordinates"));
     let coords = geometry.and_then(|g| g.get("coordinates")).and_then(Value::as_array);
