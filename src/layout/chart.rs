@@ -394,8 +394,8 @@ pub fn draw(data: &ChartData, ts: &Typesetter, width: f32, height: f32) -> Vec<I
     items
 }
 
-/// The grey as light as `c` (Rec. 709 luma), for `--gray` charts.
-fn grey_of(c: Color) -> Color {
+/// The grey as light as `c` (Rec. 709 luma), for `--gray` charts and maps.
+pub(super) fn grey_of(c: Color) -> Color {
     let luma = 0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64;
     let v = luma.round().clamp(0.0, 255.0) as u8;
     Color(v, v, v)

@@ -8,7 +8,7 @@
 //! as its shape allows within the text width beside the legend, and never
 //! taller than [`MAX_HEIGHT`].
 
-use super::chart::Rect;
+use super::chart::{Rect, grey_of};
 use crate::compose::MapData;
 use crate::frame::Item;
 use crate::resolve::MapArea;
@@ -173,6 +173,24 @@ pub fn draw(map: &MapData, ts: &Typesetter, width: f32) -> Vec<Item> {
     }
     items.extend(labels(map, ts, &frame));
     items.extend(legend(map, ts, frame.width + LEGEND_GAP).0);
+    if map.gray {
+        // As for charts: text and outlines carry a slight tint; printed in
+        // black and white, every ink is a true grey of the same lightness.
+        for item in &mut items {
+            match item {
+                Item::Text { color, .. } | Item::Rect { color, .. } | Item::Path { color, .. } => {
+                    *color = grey_of(*color)
+                }
+                Item::Shape { fill, outline, .. } => {
+                    *fill = grey_of(*fill);
+                    if let Some((color, _)) = outline {
+                        *color = grey_of(*color);
+                    }
+                }
+                Item::Link { .. } | Item::Tag(_) => {}
+            }
+        }
+    }
     items
 }
 
