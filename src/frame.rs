@@ -134,12 +134,16 @@ pub enum Item {
     /// A polyline stroked `width` points wide, or (when `width` is 0) a
     /// filled polygon: chart lines, bars and markers.
     Path { points: Vec<(f32, f32)>, width: f32, color: Color },
+    /// A filled shape of one or more rings (outlines and their holes,
+    /// filled by the even-odd rule), its edges stroked `outline.1` points
+    /// wide when an outline is given: the areas of a map.
+    Shape { rings: Vec<Vec<(f32, f32)>>, fill: Color, outline: Option<(Color, f32)> },
     /// A clickable area; `(x, y)` is its top-left corner. It follows the
     /// text it makes clickable.
     Link { x: f32, y: f32, w: f32, h: f32, link: Link },
     /// The items after this one, up to the next tag, belong to the tagged
-    /// node. Rectangles and paths are decoration (artifacts) except in a
-    /// figure, where they are the chart.
+    /// node. Rectangles, paths and shapes are decoration (artifacts) except
+    /// in a figure, where they are the chart or map.
     Tag(Tag),
 }
 

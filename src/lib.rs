@@ -54,6 +54,7 @@ pub const BUILTIN_FILES: Embedded = Embedded {
         ("london-population.csv", include_str!("../data/london-2018/london-population.csv")),
         ("london-homicides.csv", include_str!("../data/london-2018/london-homicides.csv")),
         ("violence-by-borough.csv", include_str!("../data/london-2018/violence-by-borough.csv")),
+        ("borough-population.csv", include_str!("../data/london-2018/borough-population.csv")),
         ("weapons-possession-offences.csv", include_str!("../data/london-2018/weapons-possession-offences.csv")),
     ],
 };
@@ -180,7 +181,7 @@ pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
     }
     for block in &mut document.blocks {
         if let compose::Block::Figure(f) = block {
-            f.chart.gray = options.gray;
+            f.graphic.set_gray(options.gray);
         }
     }
     let hyphenator = Hyphenator::for_language(&document.lang);

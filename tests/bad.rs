@@ -42,6 +42,7 @@ fn example_briefings_check_clean() {
         "data/london-latest/briefing.json",
         "data/west-midlands/briefing.json",
         "data/london-crime/briefing.json",
+        "data/england-wales/briefing.json",
     ] {
         let out = briefing().args(["check", manifest, "--data-root", "data"]).assert().success();
         let stderr = stderr(out.get_output());

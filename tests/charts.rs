@@ -15,7 +15,7 @@ fn built() -> (briefing::Rendered, Fonts) {
 }
 
 fn chart_count() -> usize {
-    briefing::BUILTIN_MANIFEST.matches("\"chart\":").count()
+    briefing::BUILTIN_MANIFEST.matches("\"chart\":").count() + briefing::BUILTIN_MANIFEST.matches("\"map\":").count()
 }
 
 #[test]
@@ -31,8 +31,11 @@ fn every_chart_of_the_briefing_is_captioned_with_real_text_and_no_images() {
     for n in 1..=count {
         assert!(text.contains(&format!("Figure {n}:")), "Figure {n} missing");
     }
-    // Axis labels, a reference line label, annotations and bar labels are real text.
-    for expected in ["34,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "9,873"] {
+    // Axis labels, a reference line label, annotations, map labels and the
+    // map's legend are real text.
+    for expected in
+        ["34,000", "30,000", "33,367", "2007", "2018", "Westminster", "Richmond upon Thames", "14.0 to 17.5"]
+    {
         assert!(text.contains(expected), "`{expected}` is not text in the PDF");
     }
     // Charts are vector paths, never images.
@@ -117,8 +120,14 @@ fn charts_flag_writes_valid_svg_and_png_for_every_figure() {
         let scale = briefing::export::preview::PNG_SCALE;
         assert_eq!(pixmap.width(), (view_box[2] * scale).ceil() as u32);
         assert_eq!(pixmap.height(), (view_box[3] * scale).ceil() as u32);
-        // Not blank: some pixels carry the accent colour of the first series.
-        let accent = pixmap.pixels().iter().filter(|p| (p.red(), p.green(), p.blue()) == (0x12, 0x43, 0x6d)).count();
+        // Not blank: some pixels carry the accent colour of the first
+        // series, or a map's darkest class.
+        let darkest = *briefing::layout::map::class_colors(5, false).last().unwrap();
+        let inked = |p: &tiny_skia::PremultipliedColorU8| {
+            let rgb = (p.red(), p.green(), p.blue());
+            rgb == (0x12, 0x43, 0x6d) || rgb == (darkest.0, darkest.1, darkest.2)
+        };
+        let accent = pixmap.pixels().iter().filter(|p| inked(p)).count();
         assert!(accent > 100, "figure-{n}.png has {accent} accent pixels");
     }
 }

@@ -53,6 +53,10 @@ fn holes(layout: &Layout) -> Vec<f32> {
                         let ys = points.iter().map(|p| p.1);
                         spans.push((ys.clone().fold(f32::INFINITY, f32::min), ys.fold(f32::NEG_INFINITY, f32::max)));
                     }
+                    Item::Shape { rings, .. } => {
+                        let ys = rings.iter().flatten().map(|p| p.1);
+                        spans.push((ys.clone().fold(f32::INFINITY, f32::min), ys.fold(f32::NEG_INFINITY, f32::max)));
+                    }
                     // A link area lies over its text.
                     Item::Link { .. } => {}
                 }

@@ -9,7 +9,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use briefing::compose::Block;
+use briefing::compose::{Block, Graphic};
 use common::briefing;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -369,7 +369,27 @@ fn each_chart_attaches_the_values_it_draws_as_csv() {
         let csv = &files[&name];
         let mut lines = csv.lines();
         let header = parse_csv_line(lines.next().unwrap());
-        assert_eq!(header.len(), f.chart.series.len() + 1);
+        let chart = match &f.graphic {
+            Graphic::Chart(chart) => chart,
+            Graphic::Map(map) => {
+                // A map's CSV: each area once, with its code, name, value and class.
+                assert_eq!(header, ["code", "name", "value", "class"]);
+                let rows: Vec<Vec<String>> = lines.map(parse_csv_line).collect();
+                assert_eq!(rows.len(), map.areas.len());
+                for (row, area) in rows.iter().zip(&map.areas) {
+                    assert_eq!((&row[0], &row[1]), (&area.code, &area.name));
+                    match area.value {
+                        Some(v) => {
+                            assert!((row[2].parse::<f64>().unwrap() - v).abs() <= v.abs() * 1e-10, "{row:?}");
+                            assert_eq!(row[3], map.classes[area.class.unwrap()]);
+                        }
+                        None => assert_eq!((row[2].as_str(), row[3].as_str()), ("", "no data")),
+                    }
+                }
+                continue;
+            }
+        };
+        assert_eq!(header.len(), chart.series.len() + 1);
         let rows: BTreeMap<String, Vec<String>> = lines
             .map(|l| {
                 let cells = parse_csv_line(l);
@@ -377,7 +397,7 @@ fn each_chart_attaches_the_values_it_draws_as_csv() {
             })
             .collect();
         let mut points = 0;
-        for (i, s) in f.chart.series.iter().enumerate() {
+        for (i, s) in chart.series.iter().enumerate() {
             for (x, y) in &s.points {
                 let cell = &rows[&x.to_string()][i];
                 match y {
@@ -393,7 +413,7 @@ fn each_chart_attaches_the_values_it_draws_as_csv() {
                 points += 1;
             }
         }
-        assert_eq!(rows.values().map(|r| r.len()).sum::<usize>(), rows.len() * f.chart.series.len());
+        assert_eq!(rows.values().map(|r| r.len()).sum::<usize>(), rows.len() * chart.series.len());
         assert!(points >= rows.len());
     }
     // And independently of the tool, Figure 1 against the published file.

@@ -68,7 +68,7 @@ impl Suffix {
     }
 
     /// How many places the decimal point moves left before formatting.
-    fn shift(self) -> usize {
+    pub fn shift(self) -> usize {
         match self {
             Suffix::None | Suffix::Percent => 0,
             Suffix::Thousand => 3,

@@ -2,13 +2,17 @@
 //! `{series.stat:format}` values written in its prose.
 //!
 //! Series read from files come first; derived series (ratios, differences)
-//! are computed from them in dependency order. Every problem is reported
+//! are computed from them in dependency order. The boundary sets that maps
+//! are drawn on are read here too (`boundaries`), and `classes` cuts a
+//! map's values into classes. Every problem is reported
 //! with the file, line:column and JSON path (or CSV row and column, or
 //! spreadsheet sheet and cell).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 mod assemble;
+mod boundaries;
+pub mod classes;
 mod fold;
 pub mod format;
 mod plan;
@@ -18,6 +22,7 @@ mod tables;
 
 use crate::analyse::stats::{POINT_STATISTICS, STATISTICS, Series, Value, X};
 use crate::diag::{Diagnostic, PathSeg, format_path, locate, suggest};
+use crate::input::boundaries::Boundaries;
 use crate::input::data::{self, Files, Parsed};
 use crate::input::manifest::{DataSpec, Edition, Manifest};
 use crate::input::sheet;
@@ -27,6 +32,9 @@ use crate::input::x::{beyond, straddled};
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub series: BTreeMap<String, Series>,
+    /// The boundary sets the maps are drawn on, by the name written in
+    /// their `boundaries` (a shipped set's id or a GeoJSON file).
+    pub boundaries: BTreeMap<String, Boundaries>,
     /// Declared series that could not be built (already reported), so that
     /// uses of them are not reported a second time.
     failed: BTreeSet<String>,
@@ -165,6 +173,9 @@ pub fn analyse(file: &str, src: &str, m: &Manifest, files: &dyn Files) -> (Analy
     for name in m.data.keys() {
         r.resolve(name);
     }
+    let (sets, diags) = boundaries::load(file, src, m, files);
+    r.analysis.boundaries = sets;
+    r.diags.extend(diags);
     (r.analysis, r.diags)
 }
 

@@ -8,7 +8,7 @@
 use crate::analyse::format;
 use crate::input::manifest::Paper;
 use crate::input::x::X;
-use crate::resolve::{self, Annotation, AxisStart, Briefing, ChartKind, Inline, TableData, Text};
+use crate::resolve::{self, Annotation, AxisStart, Briefing, ChartKind, Inline, MapArea, TableData, Text};
 use crate::text::fonts::Face;
 use crate::text::linebreak::{Color, Link as LinkTarget, Span};
 
@@ -56,14 +56,14 @@ pub enum Block {
     References(Vec<Reference>),
 }
 
-/// A numbered chart with its title, subtitle and source line.
+/// A numbered chart or map with its title, subtitle and source line.
 #[derive(Debug, Clone)]
 pub struct Figure {
     pub number: usize,
     /// "Figure 1: ..." as styled spans.
     pub title: Vec<Span>,
     pub subtitle: Option<Vec<Span>>,
-    pub chart: ChartData,
+    pub graphic: Graphic,
     /// Height of the chart itself in points, when the author set one;
     /// otherwise layout sizes the chart by its content and the page.
     pub height: Option<f32>,
@@ -119,6 +119,38 @@ pub struct Reference {
     pub title: String,
     pub date: Option<String>,
     pub url: Option<String>,
+}
+
+/// What a figure draws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Graphic {
+    Chart(ChartData),
+    Map(MapData),
+}
+
+impl Graphic {
+    /// Draws in greys for black-and-white printing (`--gray`).
+    pub fn set_gray(&mut self, gray: bool) {
+        match self {
+            Graphic::Chart(c) => c.gray = gray,
+            Graphic::Map(m) => m.gray = gray,
+        }
+    }
+}
+
+/// What a map shows: its areas with their classes, and the legend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapData {
+    /// In drawing order, each with its outline in National Grid metres.
+    pub areas: Vec<MapArea>,
+    /// The legend's words for each class, lowest first ("4.3 to 5.1").
+    pub classes: Vec<String>,
+    /// The legend's heading: what the values are.
+    pub measure: String,
+    /// The most the map may be drawn tall (points), when the author set it.
+    pub height: Option<f32>,
+    /// Use the grey steps.
+    pub gray: bool,
 }
 
 /// What a chart shows, with values already taken from the data.
@@ -242,6 +274,20 @@ fn chart_csv(x_header: &str, series: &[ChartSeries]) -> String {
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A map's areas as CSV: code, name, value (to the data's precision; empty
+/// where the area has none) and class (the legend's words, or "no data").
+fn map_csv(areas: &[MapArea], classes: &[String]) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = out.write_record(["code", "name", "value", "class"]);
+    for a in areas {
+        let value = a.value.map_or_else(String::new, format::plain);
+        let class = a.class.and_then(|c| classes.get(c)).map_or("no data", String::as_str);
+        let _ = out.write_record([a.code.as_str(), a.name.as_str(), value.as_str(), class]);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 /// The order a bar chart draws its categories in, as indices into the
 /// table's rows: largest first (by the first series), ties and missing
 /// values in file order.
@@ -255,6 +301,15 @@ fn chart_order(data: &TableData) -> Vec<usize> {
         (None, None) => std::cmp::Ordering::Equal,
     });
     order
+}
+
+/// The parts every figure has, made by `Composer::captions`.
+struct Captions {
+    number: usize,
+    title: Vec<Span>,
+    subtitle: Option<Vec<Span>>,
+    alt: Vec<Span>,
+    plain_title: String,
 }
 
 fn unnumbered(text: &str) -> Block {
@@ -340,10 +395,21 @@ impl Composer<'_> {
         source
     }
 
-    fn figure(&mut self, c: &resolve::Chart) -> Figure {
+    /// What every figure has: its number, "Figure N: title", the subtitle,
+    /// the alt text, and the title without its label.
+    fn captions(&mut self, title: &Text, subtitle: Option<&Text>, alt: &Text) -> Captions {
         let number = self.figures.len() + 1;
-        let title = self.caption(&format!("Figure {number}: "), &c.title);
-        let subtitle = c.subtitle.as_ref().map(|s| self.spans(s, Family::Sans));
+        let title = self.caption(&format!("Figure {number}: "), title);
+        let subtitle = subtitle.map(|s| self.spans(s, Family::Sans));
+        let alt = self.spans(alt, Family::Serif);
+        // The caption's text without its "Figure N: " label.
+        let plain_title = title.iter().skip(1).map(|s| s.text.as_str()).collect();
+        Captions { number, title, subtitle, alt, plain_title }
+    }
+
+    fn figure(&mut self, c: &resolve::Chart) -> Figure {
+        let Captions { number, title, subtitle, alt, plain_title } =
+            self.captions(&c.title, c.subtitle.as_ref(), &c.alt);
         // The value axis says what is measured: the series and its unit when
         // there is one series, the shared unit when there are several.
         let unit = match c.series.as_slice() {
@@ -364,9 +430,6 @@ impl Composer<'_> {
             gray: false,
         };
         let source = self.source_line(&c.sources);
-        let alt = self.spans(&c.alt, Family::Serif);
-        // The caption's text without its "Figure N: " label.
-        let plain_title = title.iter().skip(1).map(|s| s.text.as_str()).collect();
         Figure {
             number,
             title,
@@ -378,7 +441,36 @@ impl Composer<'_> {
             data: c.data.clone(),
             source_ids: c.sources.clone(),
             csv: chart_csv(&c.data.x_header, &chart.series),
-            chart,
+            graphic: Graphic::Chart(chart),
+        }
+    }
+
+    /// A map as a figure: its source line names the boundaries and carries
+    /// the attribution their licence requires.
+    fn map_figure(&mut self, m: &resolve::Map) -> Figure {
+        let Captions { number, title, subtitle, alt, plain_title } =
+            self.captions(&m.title, m.subtitle.as_ref(), &m.alt);
+        let mut source = self.source_line(&m.sources);
+        source.push(Span::new(format!(". {}", m.boundaries), Face::Sans).color(Color::GREY));
+        let map = MapData {
+            areas: m.areas.clone(),
+            classes: m.classes.iter().map(|c| c.label.clone()).collect(),
+            measure: m.measure.clone(),
+            height: m.height,
+            gray: false,
+        };
+        Figure {
+            number,
+            title,
+            subtitle,
+            height: None,
+            source,
+            alt,
+            plain_title,
+            data: m.data.clone(),
+            source_ids: m.sources.clone(),
+            csv: map_csv(&m.areas, &map.classes),
+            graphic: Graphic::Map(map),
         }
     }
 
@@ -394,7 +486,7 @@ impl Composer<'_> {
             description.extend(f.alt.iter().cloned());
             let mut table = self.table_of(caption, &f.data, &f.source_ids);
             // A ranking stays ranked: rows in the order the chart draws them.
-            if f.chart.kind == ChartKind::Bar {
+            if matches!(&f.graphic, Graphic::Chart(c) if c.kind == ChartKind::Bar) {
                 let order = chart_order(&f.data);
                 table.rows = order.into_iter().map(|i| table.rows[i].clone()).collect();
             }
@@ -421,6 +513,11 @@ impl Composer<'_> {
                 resolve::Block::Table(t) => blocks.push(self.table(t)),
                 resolve::Block::Chart(c) => {
                     let figure = self.figure(c);
+                    self.figures.push(figure.clone());
+                    blocks.push(Block::Figure(Box::new(figure)));
+                }
+                resolve::Block::Map(m) => {
+                    let figure = self.map_figure(m);
                     self.figures.push(figure.clone());
                     blocks.push(Block::Figure(Box::new(figure)));
                 }

@@ -299,7 +299,9 @@ fn owners(items: &[Item], layout: &Layout) -> Vec<Owner> {
             };
         }
         owners.push(match item {
-            Item::Rect { .. } | Item::Path { .. } if !is_figure(layout, current) => Owner::Artifact,
+            Item::Rect { .. } | Item::Path { .. } | Item::Shape { .. } if !is_figure(layout, current) => {
+                Owner::Artifact
+            }
             _ => current,
         });
     }
@@ -413,6 +415,27 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
                     };
                     ops.push(Op::DrawPolygon { polygon });
                 }
+            }
+            Item::Shape { rings, fill, outline } => {
+                mark(&mut ops, &mut open, owner, &mut tags, layout);
+                for &(x, y) in rings.iter().flatten() {
+                    grow(&mut tags, owner, layout, [x, h - y, x, h - y]);
+                }
+                pen.fill(&mut ops, *fill);
+                if let Some((color, width)) = outline {
+                    pen.stroke(&mut ops, *color, *width);
+                }
+                let rings = rings
+                    .iter()
+                    .map(|ring| PolygonRing {
+                        points: ring
+                            .iter()
+                            .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(h - y) }, bezier: false })
+                            .collect(),
+                    })
+                    .collect();
+                let mode = if outline.is_some() { PaintMode::FillStroke } else { PaintMode::Fill };
+                ops.push(Op::DrawPolygon { polygon: Polygon { rings, mode, winding_order: WindingOrder::EvenOdd } });
             }
             _ => {}
         }

@@ -110,6 +110,27 @@ pub fn svg(items: &[Item], width: f32, height: f32, fonts: &Fonts, title: &str, 
                     let _ = writeln!(body, "<polygon points=\"{}\" fill=\"{}\"/>", pts.join(" "), hex(*color));
                 }
             }
+            Item::Shape { rings, fill, outline } => {
+                let d: Vec<String> = rings
+                    .iter()
+                    .map(|ring| {
+                        let pts: Vec<String> = ring.iter().map(|(x, y)| format!("{x:.2},{y:.2}")).collect();
+                        format!("M{}Z", pts.join("L"))
+                    })
+                    .collect();
+                let stroke = match outline {
+                    Some((color, width)) => {
+                        format!(" stroke=\"{}\" stroke-width=\"{width:.2}\" stroke-linejoin=\"round\"", hex(*color))
+                    }
+                    None => String::new(),
+                };
+                let _ = writeln!(
+                    body,
+                    "<path d=\"{}\" fill=\"{}\" fill-rule=\"evenodd\"{stroke}/>",
+                    d.join(""),
+                    hex(*fill)
+                );
+            }
             Item::Text { x, y, size, face, color, glyphs } => {
                 let text: String = glyphs.iter().map(|g| g.text.as_str()).collect();
                 let scale = size / fonts.units_per_em(*face);
@@ -175,6 +196,21 @@ pub fn png(items: &[Item], width: f32, height: f32, fonts: &Fonts) -> Result<Vec
                     pixmap.stroke_path(&path, &paint(*color), &stroke, page, None);
                 } else {
                     pixmap.fill_path(&path, &paint(*color), FillRule::Winding, page, None);
+                }
+            }
+            Item::Shape { rings, fill, outline } => {
+                let mut pb = PathBuilder::new();
+                for ring in rings {
+                    for (i, &(x, y)) in ring.iter().enumerate() {
+                        if i == 0 { pb.move_to(x, y) } else { pb.line_to(x, y) }
+                    }
+                    pb.close();
+                }
+                let Some(path) = pb.finish() else { continue };
+                pixmap.fill_path(&path, &paint(*fill), FillRule::EvenOdd, page, None);
+                if let Some((color, width)) = outline {
+                    let stroke = Stroke { width: *width, line_join: LineJoin::Round, ..Stroke::default() };
+                    pixmap.stroke_path(&path, &paint(*color), &stroke, page, None);
                 }
             }
             Item::Text { x, y, size, face, color, glyphs } => {

@@ -44,6 +44,16 @@ pub const WORKBOOK_CELLS: u64 = 10_485_760;
 /// saved by a spreadsheet program exceeds it.
 pub const CELL_CHARS: usize = 32_767;
 
+/// Bytes in a boundary file (GeoJSON) named by a map: ONS's full-resolution
+/// boundaries of every district in the UK are about 60 MB; a map needs the
+/// generalised ones, well under a megabyte.
+pub const BOUNDARY_BYTES: usize = 64 << 20;
+
+/// Points in the areas of one boundary file. A printed map shows a few
+/// thousand; past this the file is full-resolution survey data that would
+/// swell the PDF and take seconds to draw, and should be generalised first.
+pub const BOUNDARY_POINTS: usize = 200_000;
+
 /// `limit` bytes as people say them: `4 MiB`, `100,000 bytes`.
 pub fn bytes(limit: u64) -> String {
     match limit {

@@ -70,10 +70,38 @@ pub struct Manifest {
     /// manifest.
     #[serde(default)]
     pub text: Option<String>,
-    /// Charts and tables by id, placed in the Markdown text with
+    /// Charts, tables and maps by id, placed in the Markdown text with
     /// `![](figure:id)`, e.g. `{"officers": {"chart": {...}}}`.
     #[serde(default)]
     pub figures: BTreeMap<String, Figure>,
+}
+
+impl Manifest {
+    /// Every map with the JSON path of its spec: in `figures`, then in the
+    /// sections' blocks, in the order written.
+    pub fn maps(&self) -> Vec<(Vec<PathSeg>, &MapSpec)> {
+        fn walk<'a>(sections: &'a [Section], path: &[PathSeg], out: &mut Vec<(Vec<PathSeg>, &'a MapSpec)>) {
+            for (i, s) in sections.iter().enumerate() {
+                let spath = with(path, index(i));
+                for (j, block) in s.blocks.iter().enumerate() {
+                    if let Block::Map(spec) = block {
+                        out.push((with(&with(&with(&spath, key("blocks")), index(j)), key("map")), spec));
+                    }
+                }
+                walk(&s.sections, &with(&spath, key("sections")), out);
+            }
+        }
+        let mut out: Vec<(Vec<PathSeg>, &MapSpec)> = self
+            .figures
+            .iter()
+            .filter_map(|(id, f)| match f {
+                Figure::Map(spec) => Some((vec![key("figures"), key(id), key("map")], spec)),
+                _ => None,
+            })
+            .collect();
+        walk(&self.sections, &[key("sections")], &mut out);
+        out
+    }
 }
 
 fn default_true() -> bool {
@@ -453,6 +481,71 @@ pub struct ChartSpec {
     pub x_label: Option<String>,
 }
 
+/// A choropleth map of one category series whose x are area names or
+/// codes, drawn on a boundary set shipped with the tool or a GeoJSON file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MapSpec {
+    /// One series of categories: area names (`Hammersmith and Fulham`) or codes (`E09000013`).
+    pub series: Vec<String>,
+    /// `london-boroughs`, `police-force-areas`, `local-authorities`, or a
+    /// GeoJSON file of areas in longitude and latitude, relative to the
+    /// manifest's folder (`"areas.geojson"`).
+    pub boundaries: String,
+    /// GeoJSON files: the feature property holding each area's name (by
+    /// default `name`, or a key ending in `NM` such as `LAD23NM`).
+    #[serde(default)]
+    pub name_property: Option<String>,
+    /// GeoJSON files: the feature property holding each area's code (by
+    /// default `code`, or a key ending in `CD` such as `LAD23CD`).
+    #[serde(default)]
+    pub code_property: Option<String>,
+    /// `local-authorities`: show only the districts of this police force
+    /// area, by code or name (`"E23000029"`, `"Thames Valley"`).
+    #[serde(default)]
+    pub within: Option<String>,
+    /// Areas of the set with no value: an error (`"error"`, the default),
+    /// or drawn hatched and listed in the legend as no data (`"no-data"`).
+    #[serde(default)]
+    pub missing: Option<String>,
+    /// How many classes of colour: 4 to 6 (default 5).
+    #[serde(default)]
+    pub classes: Option<u32>,
+    /// How class breaks are found: `quantiles` (the default: about as many
+    /// areas in each class) or `equal` (rounded equal steps).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Class breaks fixed by the author, lowest first: 3 to 5 values
+    /// making 4 to 6 classes; a value equal to a break is in the class above.
+    #[serde(default)]
+    pub breaks: Option<Vec<f64>>,
+    /// Areas to outline (the area a briefing is about), by name or code.
+    #[serde(default)]
+    pub highlight: Vec<String>,
+    /// Areas to name on the map (at most 8), by name or code. Labels that
+    /// would overlap another are left out.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// The most the map may be drawn tall, in points (100 to 330, the
+    /// default); it is otherwise as large as its shape allows in the text width.
+    #[serde(default)]
+    pub height: Option<f32>,
+    /// A headline stating the finding.
+    pub title: String,
+    /// Measure, place and period.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// What the map shows in words, for readers who cannot see it.
+    pub alt: String,
+    /// Format of the legend's numbers, e.g. `.1`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// What the areas are, e.g. "Borough": the heading of the first column
+    /// of the map's data table (by default "Area").
+    #[serde(default)]
+    pub x_label: Option<String>,
+}
+
 /// One reference line or several.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -523,7 +616,7 @@ pub struct Section {
     pub sections: Vec<Section>,
 }
 
-/// A chart or a table defined once in the manifest and placed in the
+/// A chart, a table or a map defined once in the manifest and placed in the
 /// Markdown text by its id.
 // Specs are parsed once per manifest and read in place; boxing the chart
 // would only add indirection to every match on them.
@@ -533,6 +626,7 @@ pub struct Section {
 pub enum Figure {
     Chart(ChartSpec),
     Table(TableSpec),
+    Map(MapSpec),
 }
 
 #[allow(clippy::large_enum_variant)] // as for `Figure`
@@ -543,6 +637,7 @@ pub enum Block {
     Quote(Quote),
     Chart(ChartSpec),
     Table(TableSpec),
+    Map(MapSpec),
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -1,8 +1,9 @@
 //! Reading what the author wrote: the manifest (JSON with spans and
 //! duplicate-key checks), the inline markup of its prose, dates, data files
-//! (CSV and spreadsheets) and batch templates. Nothing here evaluates a value or decides whether
+//! (CSV and spreadsheets), boundary sets for maps and batch templates. Nothing here evaluates a value or decides whether
 //! the briefing as a whole is valid; that is `resolve`'s job.
 
+pub mod boundaries;
 pub mod convert;
 pub mod data;
 pub mod date;
@@ -10,6 +11,7 @@ pub mod limits;
 pub mod manifest;
 pub mod markdown;
 pub mod markup;
+pub mod projection;
 pub mod records;
 pub mod sheet;
 pub mod stream;

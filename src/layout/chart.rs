@@ -287,11 +287,11 @@ impl Style {
 /// takes (cap height above its baseline, the font's descent below) or a
 /// column or marker that labels keep off.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Rect {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
+pub(super) struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
 }
 
 impl Rect {
@@ -300,11 +300,11 @@ impl Rect {
     }
 
     /// Whether the boxes share more than an edge.
-    fn overlaps(&self, other: &Rect) -> bool {
+    pub(super) fn overlaps(&self, other: &Rect) -> bool {
         self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
     }
 
-    fn within(&self, outer: &Rect) -> bool {
+    pub(super) fn within(&self, outer: &Rect) -> bool {
         const SLACK: f64 = 1e-6;
         self.x0 >= outer.x0 - SLACK
             && self.y0 >= outer.y0 - SLACK
@@ -394,8 +394,8 @@ pub fn draw(data: &ChartData, ts: &Typesetter, width: f32, height: f32) -> Vec<I
     items
 }
 
-/// The grey as light as `c` (Rec. 709 luma), for `--gray` charts.
-fn grey_of(c: Color) -> Color {
+/// The grey as light as `c` (Rec. 709 luma), for `--gray` charts and maps.
+pub(super) fn grey_of(c: Color) -> Color {
     let luma = 0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64;
     let v = luma.round().clamp(0.0, 255.0) as u8;
     Color(v, v, v)
@@ -1036,6 +1036,15 @@ pub fn describe(items: &[Item]) -> String {
                 let kind = if *width > 0.0 { format!("line {width:.1}pt") } else { "fill".to_string() };
                 format!("{kind} #{:02x}{:02x}{:02x} {}", color.0, color.1, color.2, pts.join(" "))
             }
+            Item::Shape { rings, fill, outline } => {
+                let rings: Vec<String> = rings
+                    .iter()
+                    .map(|r| r.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" "))
+                    .collect();
+                let edge = outline
+                    .map_or_else(String::new, |(c, w)| format!(" edge {w:.2}pt #{:02x}{:02x}{:02x}", c.0, c.1, c.2));
+                format!("shape #{:02x}{:02x}{:02x}{edge} {}", fill.0, fill.1, fill.2, rings.join(" | "))
+            }
             Item::Link { .. } => "link".to_string(),
             Item::Tag(tag) => format!("tag {tag:?}"),
         };
@@ -1064,6 +1073,7 @@ pub fn bounds(items: &[Item], fonts: &Fonts) -> (f32, f32, f32, f32) {
                 add(x + w, y + h);
             }
             Item::Path { points, .. } => points.iter().for_each(|&(x, y)| add(x, y)),
+            Item::Shape { rings, .. } => rings.iter().flatten().for_each(|&(x, y)| add(x, y)),
             Item::Tag(_) => {}
         }
     }
@@ -1161,7 +1171,7 @@ mod tests {
         let gray = drawn(&ChartData { gray: true, ..d }, 300.0, 150.0);
         let coloured = gray.iter().any(|i| match i {
             Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => PALETTE.contains(color),
-            Item::Link { .. } | Item::Tag(_) => false,
+            Item::Shape { .. } | Item::Link { .. } | Item::Tag(_) => false,
         });
         assert!(!coloured, "a coloured item in a --gray chart");
         let tinted: Vec<&Item> = gray
@@ -1170,7 +1180,7 @@ mod tests {
                 Item::Path { color, .. } | Item::Rect { color, .. } | Item::Text { color, .. } => {
                     color.0 != color.1 || color.1 != color.2
                 }
-                Item::Link { .. } | Item::Tag(_) => false,
+                Item::Shape { .. } | Item::Link { .. } | Item::Tag(_) => false,
             })
             .collect();
         assert!(tinted.is_empty(), "items of a --gray chart that are not grey: {tinted:?}");

@@ -18,10 +18,11 @@ use std::collections::BTreeMap;
 
 pub mod chart;
 mod fit;
+pub mod map;
 mod paginate;
 pub mod ticks;
 
-use crate::compose::{Block, Document, Figure, KeyFigure, Reference, Table};
+use crate::compose::{Block, Document, Figure, Graphic, KeyFigure, Reference, Table};
 use crate::frame::{Anchor, Attachment, Item, Layout, Node, OutlineEntry, Page, Role, Tag};
 use crate::resolve::ChartKind;
 use crate::text::fonts::{Face, Glyph};
@@ -114,7 +115,7 @@ fn lay(doc: &Document, ts: &Typesetter, give: f32) -> Laid {
             let height = b.chart_height(f) - by;
             // The row keeps its tag (the figure's structure node).
             let tag = b.rows[r].items.first().filter(|item| matches!(item, Item::Tag(_))).cloned();
-            b.rows[r].items = tag.into_iter().chain(chart::draw(&f.chart, ts, b.measure, height)).collect();
+            b.rows[r].items = tag.into_iter().chain(draw(&f.graphic, ts, b.measure, height)).collect();
             b.rows[r].height -= by;
         }
     }
@@ -195,6 +196,10 @@ pub fn page_fill(layout: &Layout) -> Vec<f32> {
                     Item::Path { points, .. } => {
                         let top = points.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
                         in_body(top).then(|| points.iter().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max))
+                    }
+                    Item::Shape { rings, .. } => {
+                        let top = rings.iter().flatten().map(|p| p.1).fold(f32::INFINITY, f32::min);
+                        in_body(top).then(|| rings.iter().flatten().map(|p| p.1).fold(f32::NEG_INFINITY, f32::max))
                     }
                     Item::Tag(_) => None,
                 })
@@ -316,6 +321,12 @@ fn offset(item: &Item, dx: f32, dy: f32) -> Item {
         }
         Item::Path { points, .. } => {
             for (x, y) in points {
+                *x += dx;
+                *y += dy;
+            }
+        }
+        Item::Shape { rings, .. } => {
+            for (x, y) in rings.iter_mut().flatten() {
                 *x += dx;
                 *y += dy;
             }
@@ -851,9 +862,13 @@ impl Builder<'_> {
         tagged(&mut rows, caption);
         let height = self.chart_height(f);
         let mut items = vec![Item::Tag(Tag::Node(chart_node))];
-        items.extend(chart::draw(&f.chart, self.ts, self.measure, height));
-        let natural = plot_height(f, self.measure);
-        let shrink = if f.height.is_some() { 0.0 } else { height - shortest_plot(natural, f.chart.kind) };
+        items.extend(draw(&f.graphic, self.ts, self.measure, height));
+        let natural = plot_height(f, self.ts, self.measure);
+        let shrink = match &f.graphic {
+            Graphic::Chart(c) if f.height.is_none() => height - shortest_plot(natural, c.kind),
+            // A map keeps its shape: it is never squeezed to fit a page.
+            _ => 0.0,
+        };
         rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         let mut source = self.text_rows(&f.source, SMALL, 11.0, 4.0);
         tagged(&mut source, caption);
@@ -864,10 +879,11 @@ impl Builder<'_> {
     /// How tall a figure's chart is drawn: as set by its author, or its
     /// natural height less `give` of what it may give up.
     fn chart_height(&self, f: &Figure) -> f32 {
-        let natural = plot_height(f, self.measure);
-        match f.height {
-            Some(_) => natural,
-            None => natural - self.give * (natural - shortest_plot(natural, f.chart.kind)),
+        let natural = plot_height(f, self.ts, self.measure);
+        match (&f.graphic, f.height) {
+            (Graphic::Chart(c), None) => natural - self.give * (natural - shortest_plot(natural, c.kind)),
+            // A set height is kept, and a map keeps its shape.
+            _ => natural,
         }
     }
 
@@ -976,17 +992,26 @@ const PLOT_SHAPE: f32 = 190.0 / 443.2756;
 /// Height of a bar chart's row for each category, when the author set no height.
 const BAR_PITCH: f32 = 14.0;
 
-/// How tall a chart is drawn across `measure`: as the author set it; a bar
-/// chart by its number of bars (80 to 600 points); a line or column chart
-/// in proportion to the width.
-fn plot_height(f: &Figure, measure: f32) -> f32 {
-    match f.height {
-        Some(height) => height,
-        None if f.chart.kind == ChartKind::Bar => {
-            let bars = f.chart.series.first().map_or(1, |s| s.points.len());
+/// How tall a chart or map is drawn across `measure`: a map by its shape;
+/// a chart as the author set it, a bar chart by its number of bars (80 to
+/// 600 points), a line or column chart in proportion to the width.
+fn plot_height(f: &Figure, ts: &Typesetter, measure: f32) -> f32 {
+    match (&f.graphic, f.height) {
+        (Graphic::Map(m), _) => map::height(m, ts, measure),
+        (_, Some(height)) => height,
+        (Graphic::Chart(c), None) if c.kind == ChartKind::Bar => {
+            let bars = c.series.first().map_or(1, |s| s.points.len());
             (BAR_PITCH * bars as f32).clamp(80.0, 600.0)
         }
-        None => (measure * PLOT_SHAPE).round(),
+        (Graphic::Chart(_), None) => (measure * PLOT_SHAPE).round(),
+    }
+}
+
+/// A figure's chart or map, `width` × `height` points.
+fn draw(graphic: &Graphic, ts: &Typesetter, width: f32, height: f32) -> Vec<Item> {
+    match graphic {
+        Graphic::Chart(c) => chart::draw(c, ts, width, height),
+        Graphic::Map(m) => map::draw(m, ts, width),
     }
 }
 

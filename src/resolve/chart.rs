@@ -2,7 +2,7 @@
 //! lines and highlights become typed values, and the chart's data is lined
 //! up into the table the chart-data appendix prints.
 
-use super::model::{Annotation, AxisStart, Chart, ChartKind, ReferenceLine, SeriesData};
+use super::model::{Annotation, AxisStart, Chart, ChartKind, ReferenceLine, SeriesData, Text};
 use super::table::series_sources;
 use super::text::Markup;
 use super::{Resolver, index, key, unknown_hint, with};
@@ -22,23 +22,7 @@ impl Resolver<'_> {
             self.error(&with(path, key("kind")), format!("unknown chart kind `{}`", c.kind), hint);
             ChartKind::Line
         });
-        let title = self.text(&with(path, key("title")), &c.title, Markup::Prose, false);
-        if c.title.trim().is_empty() {
-            self.error(
-                &with(path, key("title")),
-                "a chart needs a title",
-                "state the finding, e.g. \"Officer numbers have fallen since 2010\"",
-            );
-        }
-        let subtitle = c.subtitle.as_ref().map(|s| self.text(&with(path, key("subtitle")), s, Markup::Prose, false));
-        let alt = self.text(&with(path, key("alt")), &c.alt, Markup::Prose, false);
-        if c.alt.trim().is_empty() {
-            self.error(
-                &with(path, key("alt")),
-                "a chart needs alt text",
-                "describe the trend in words for readers who cannot see the chart",
-            );
-        }
+        let (title, subtitle, alt) = self.captions(path, &c.title, c.subtitle.as_deref(), &c.alt, "chart");
         let found = self.series_refs(path, &c.series);
         let series = self.chart_series(path, c, kind, &found);
         let annotate = c
@@ -122,6 +106,36 @@ impl Resolver<'_> {
             sources: series_sources(found.iter().map(|(_, s)| *s)),
             data,
         }
+    }
+
+    /// A figure's headline, subtitle and alt text: `what` (a chart, a map)
+    /// needs a title and alt text; the subtitle is optional.
+    pub(super) fn captions(
+        &mut self,
+        path: &[PathSeg],
+        title: &str,
+        subtitle: Option<&str>,
+        alt: &str,
+        what: &str,
+    ) -> (Text, Option<Text>, Text) {
+        let title_text = self.text(&with(path, key("title")), title, Markup::Prose, false);
+        if title.trim().is_empty() {
+            self.error(
+                &with(path, key("title")),
+                format!("a {what} needs a title"),
+                "state the finding, e.g. \"Officer numbers have fallen since 2010\"",
+            );
+        }
+        let subtitle = subtitle.map(|s| self.text(&with(path, key("subtitle")), s, Markup::Prose, false));
+        let alt_text = self.text(&with(path, key("alt")), alt, Markup::Prose, false);
+        if alt.trim().is_empty() {
+            self.error(
+                &with(path, key("alt")),
+                format!("a {what} needs alt text"),
+                format!("describe what the {what} shows in words for readers who cannot see it"),
+            );
+        }
+        (title_text, subtitle, alt_text)
     }
 
     /// The chart's series, checked against its kind.

@@ -10,9 +10,10 @@
 //! `Briefing` and cannot fail.
 //!
 //! One file per part of the briefing: `text` (strings), `section`
-//! (sections, paragraphs and quotes), `chart`, `table`.
+//! (sections, paragraphs and quotes), `chart`, `table`, `map`.
 
 mod chart;
+mod map;
 mod model;
 mod prose;
 mod section;

@@ -103,6 +103,7 @@ pub enum Block {
     Quote(Quote),
     Chart(Box<Chart>),
     Table(Table),
+    Map(Box<Map>),
 }
 
 /// A quotation, printed verbatim.
@@ -262,4 +263,54 @@ pub struct Row {
     pub label: String,
     /// One value per column; `None` where the series has no value.
     pub values: Vec<Option<f64>>,
+}
+
+/// A choropleth map, checked and typed: every area of its boundary set (or
+/// of the part it shows) with its value and class, and the classes'
+/// ranges for the legend.
+#[derive(Debug, Clone)]
+pub struct Map {
+    pub title: Text,
+    pub subtitle: Option<Text>,
+    pub alt: Text,
+    /// The areas in drawing order (the set's order), each once.
+    pub areas: Vec<MapArea>,
+    /// The classes, lowest first.
+    pub classes: Vec<Class>,
+    /// What the values are, for the legend's heading: the series' label and unit.
+    pub measure: String,
+    /// The most the map may be drawn tall, when the author set it (points).
+    pub height: Option<f32>,
+    /// Sources of the series, in order, without repeats.
+    pub sources: Vec<String>,
+    /// "Boundaries: ..." with the licence's attribution, for the source line.
+    pub boundaries: String,
+    /// Every area's value, highest first, for the chart-data appendix.
+    pub data: TableData,
+}
+
+/// An area of a map: who it is, its outline in National Grid metres, and
+/// what the map shows of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapArea {
+    pub code: String,
+    pub name: String,
+    pub rings: Vec<Vec<(f64, f64)>>,
+    /// `None` where the area has no value (drawn hatched, "no data").
+    pub value: Option<f64>,
+    /// Index into the map's classes; `None` with no value.
+    pub class: Option<usize>,
+    /// Outlined: the area the briefing is about.
+    pub highlight: bool,
+    /// Named on the map.
+    pub label: bool,
+}
+
+/// A class of a map's values: the legend's words for it ("4.3–5.1") and
+/// the range of values it holds, `low` inclusive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    pub label: String,
+    pub low: f64,
+    pub high: f64,
 }

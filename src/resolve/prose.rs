@@ -134,6 +134,7 @@ impl Resolver<'_> {
         Some(match figure {
             Figure::Chart(c) => Block::Chart(Box::new(self.chart(&with(&path, key("chart")), c))),
             Figure::Table(t) => Block::Table(self.table(&with(&path, key("table")), t)),
+            Figure::Map(m) => Block::Map(Box::new(self.map(&with(&path, key("map")), m))),
         })
     }
 

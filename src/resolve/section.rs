@@ -1,5 +1,5 @@
 //! Resolving sections: headings, paragraphs and quotes, and the nesting of
-//! subsections. Charts and tables are resolved in their own files.
+//! subsections. Charts, tables and maps are resolved in their own files.
 
 use super::model::{Block, Quote, Section};
 use super::text::Markup;
@@ -58,6 +58,7 @@ impl Resolver<'_> {
             manifest::Block::Quote(q) => Block::Quote(self.quote(&with(path, key("quote")), q)),
             manifest::Block::Chart(c) => Block::Chart(Box::new(self.chart(&with(path, key("chart")), c))),
             manifest::Block::Table(t) => Block::Table(self.table(&with(path, key("table")), t)),
+            manifest::Block::Map(m) => Block::Map(Box::new(self.map(&with(path, key("map")), m))),
         }
     }
 
