@@ -97,7 +97,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn fit(map: &MapData, width: f32) -> Frame {
+    fn fit(map: &MapData, width: f32, most: Option<f32>) -> Frame {
         let points = map.areas.iter().flat_map(|a| a.rings.iter().flatten());
         let (mut west, mut south, mut east, mut north) =
             (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
@@ -109,7 +109,7 @@ impl Frame {
         }
         let room = (width - LEGEND_WIDTH - LEGEND_GAP).max(60.0) as f64;
         let (wide, tall) = ((east - west).max(1.0), (north - south).max(1.0));
-        let most = map.height.unwrap_or(MAX_HEIGHT) as f64;
+        let most = map.height.unwrap_or(MAX_HEIGHT).min(most.unwrap_or(f32::INFINITY)) as f64;
         let scale = (room / wide).min(most / tall);
         Frame { scale, west, north, width: (wide * scale) as f32, height: (tall * scale) as f32 }
     }
@@ -142,13 +142,22 @@ impl Frame {
 /// How tall a map drawn `width` points wide is: its shape's height, or
 /// the legend's when that is taller.
 pub fn height(map: &MapData, ts: &Typesetter, width: f32) -> f32 {
-    let frame = Frame::fit(map, width);
+    let frame = Frame::fit(map, width, None);
     frame.height.max(legend(map, ts, 0.0).1).ceil()
 }
 
-/// Draws a map `width` points wide; items are relative to its top-left.
-pub fn draw(map: &MapData, ts: &Typesetter, width: f32) -> Vec<Item> {
-    let frame = Frame::fit(map, width);
+/// The least height a map without a set `height` may be drawn at to fit a
+/// page (or a page budget): most of its size, shape kept, and never less
+/// than its legend.
+pub fn shortest(map: &MapData, ts: &Typesetter, width: f32) -> f32 {
+    let natural = height(map, ts, width);
+    (natural * 0.7).max(legend(map, ts, 0.0).1).ceil().min(natural)
+}
+
+/// Draws a map at most `width` × `most` points, its shape kept; items are
+/// relative to its top-left.
+pub fn draw(map: &MapData, ts: &Typesetter, width: f32, most: f32) -> Vec<Item> {
+    let frame = Frame::fit(map, width, Some(most));
     let colors = class_colors(map.classes.len(), map.gray);
     let mut items = Vec::new();
     for area in &map.areas {

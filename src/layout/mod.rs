@@ -863,12 +863,7 @@ impl Builder<'_> {
         let height = self.chart_height(f);
         let mut items = vec![Item::Tag(Tag::Node(chart_node))];
         items.extend(draw(&f.graphic, self.ts, self.measure, height));
-        let natural = plot_height(f, self.ts, self.measure);
-        let shrink = match &f.graphic {
-            Graphic::Chart(c) if f.height.is_none() => height - shortest_plot(natural, c.kind),
-            // A map keeps its shape: it is never squeezed to fit a page.
-            _ => 0.0,
-        };
+        let shrink = shortest(f, self.ts, self.measure).map_or(0.0, |least| height - least);
         rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         let mut source = self.text_rows(&f.source, SMALL, 11.0, 4.0);
         tagged(&mut source, caption);
@@ -880,10 +875,9 @@ impl Builder<'_> {
     /// natural height less `give` of what it may give up.
     fn chart_height(&self, f: &Figure) -> f32 {
         let natural = plot_height(f, self.ts, self.measure);
-        match (&f.graphic, f.height) {
-            (Graphic::Chart(c), None) => natural - self.give * (natural - shortest_plot(natural, c.kind)),
-            // A set height is kept, and a map keeps its shape.
-            _ => natural,
+        match shortest(f, self.ts, self.measure) {
+            Some(least) => natural - self.give * (natural - least),
+            None => natural,
         }
     }
 
@@ -1011,7 +1005,18 @@ fn plot_height(f: &Figure, ts: &Typesetter, measure: f32) -> f32 {
 fn draw(graphic: &Graphic, ts: &Typesetter, width: f32, height: f32) -> Vec<Item> {
     match graphic {
         Graphic::Chart(c) => chart::draw(c, ts, width, height),
-        Graphic::Map(m) => map::draw(m, ts, width),
+        Graphic::Map(m) => map::draw(m, ts, width, height),
+    }
+}
+
+/// The least height a figure may give way to, to fit a page or a page
+/// budget; `None` when the author set its height.
+fn shortest(f: &Figure, ts: &Typesetter, measure: f32) -> Option<f32> {
+    match (&f.graphic, f.height) {
+        (Graphic::Chart(c), None) => Some(shortest_plot(plot_height(f, ts, measure), c.kind)),
+        // A map is drawn smaller, its shape kept.
+        (Graphic::Map(m), _) if m.height.is_none() => Some(map::shortest(m, ts, measure)),
+        _ => None,
     }
 }
 
