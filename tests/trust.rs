@@ -436,3 +436,16 @@ fn a_from_before_the_data_is_a_warning_naming_the_first_point() {
     );
     assert!(err.contains("$.data.o.from") && !err.contains("$.data.o.to"), "{err}");
 }
+
+#[test]
+fn financial_years_written_with_a_dash_that_read_as_months_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    // `2010-11` and `2011-12` are also November 2010 and December 2011.
+    std::fs::write(dir.path().join("fy.csv"), "year,n\n2010-11,10\n2011-12,12\n2012-13,15\n").unwrap();
+    let data =
+        json!({"fy": {"file": "fy.csv", "x": "year", "y": "n", "label": "Cases", "unit": "cases", "source": "s"}});
+    manifest(dir.path(), data, "{fy.latest:.0} in {fy.latest_x}");
+    let (ok, err) = check(dir.path());
+    assert!(!ok);
+    assert!(err.contains("`2011-12` reads as a month; write financial years with a slash (`2011/12`)"), "{err}");
+}

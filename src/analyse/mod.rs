@@ -482,11 +482,23 @@ fn order_problem(points: &[(usize, X, Option<f64>)]) -> Option<(usize, String, S
             }
             None => {
                 let message = format!("x values mix kinds: `{a}` ({}) then `{b}` ({})", a.kind(), b.kind());
-                return Some((
-                    i + 1,
-                    message,
-                    "use one form for every x value: dates, years or financial years".into(),
-                ));
+                // `2010-11` is November 2010 as police.uk writes months, so a
+                // run of `2010-11, 2011-12, 2012-13` starts as months.
+                let month_or_year = |x: &X, y: &X| match (x, y) {
+                    (X::Month { year, month }, X::FinancialYear(_)) if *month as i32 == (year + 1) % 100 => {
+                        Some(x.to_string())
+                    }
+                    _ => None,
+                };
+                let hint = match month_or_year(a, b).or_else(|| month_or_year(b, a)) {
+                    Some(shown) => format!(
+                        "`{shown}` reads as a month; write financial years with a slash (`{}/{}`) so that none is taken for one",
+                        &shown[..4],
+                        &shown[5..]
+                    ),
+                    None => "use one form for every x value: dates, years or financial years".into(),
+                };
+                return Some((i + 1, message, hint));
             }
             Some(o) if !o.is_lt() => {
                 let message = format!("x values are not strictly increasing: `{b}` comes after `{a}`");
