@@ -11,6 +11,11 @@ use briefing::input::data::Files;
 use briefing::text::fonts::Fonts;
 use briefing::{Options, Timings};
 
+// The allocator the `briefing` binary uses, so a build here costs what it
+// costs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Data files held in memory.
 struct Memory(Vec<(String, String)>);
 
@@ -51,47 +56,88 @@ fn briefing(set: &str, map: bool, appendix: bool) -> (String, Memory) {
     (src, Memory(vec![("v.csv".into(), csv), ("y.csv".into(), years)]))
 }
 
-/// Median build time over `runs` and the PDF's size.
-fn measure(fonts: &Fonts, src: &str, files: &Memory, runs: usize) -> (Duration, usize) {
+/// One build's time and the PDF's size.
+fn build(fonts: &Fonts, src: &str, files: &Memory) -> (Duration, usize) {
     let options = Options { source_date_epoch: Some(0), ..Options::default() };
-    let mut times = Vec::with_capacity(runs);
-    let mut size = 0;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let loaded = briefing::load("bench.json", src, fonts, files).unwrap_or_else(|d| panic!("{d:?}"));
-        let (_, pdf) = briefing::produce(&loaded, fonts, &options, &mut Timings::default()).unwrap();
-        times.push(start.elapsed());
-        size = pdf.len();
-    }
-    times.sort();
-    (times[runs / 2], size)
+    let start = Instant::now();
+    let loaded = briefing::load("bench.json", src, fonts, files).unwrap_or_else(|d| panic!("{d:?}"));
+    let (_, pdf) = briefing::produce(&loaded, fonts, &options, &mut Timings::default()).unwrap();
+    (start.elapsed(), pdf.len())
 }
 
+/// The middle of `values`.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Arguments: boundary set names to measure (all when none); `--runs N`
+/// (41 unless given; fewer under callgrind); `--map` or `--plain` to build
+/// only the briefing with the map or only the one without, and
+/// `--appendix` or `--no-appendix` for only one of those (for counting
+/// instructions with callgrind, one variant at a time). Cargo's own
+/// `--bench` flag is ignored.
 fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let mut runs = 41;
+    let mut only: Vec<String> = Vec::new();
+    let (mut plain, mut mapped) = (true, true);
+    let mut appendices = vec![true, false];
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).expect("--runs takes a number"),
+            "--map" => plain = false,
+            "--plain" => mapped = false,
+            "--appendix" => appendices = vec![true],
+            "--no-appendix" => appendices = vec![false],
+            _ => only.push(arg),
+        }
+    }
     let fonts = Fonts::new();
-    let runs = 41;
     println!(
         "| boundary set | areas | appendix | build without map | with map | map adds | PDF without | with map | map adds |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for set in ["london-boroughs", "police-force-areas", "local-authorities"] {
+        if !only.is_empty() && !only.iter().any(|o| o == set) {
+            continue;
+        }
         let areas = boundaries::shipped(set).map_or(0, |b| b.areas.len());
-        for appendix in [true, false] {
+        for &appendix in &appendices {
             let (plain_src, plain_files) = briefing(set, false, appendix);
             let (map_src, map_files) = briefing(set, true, appendix);
-            // Warm up both, then measure them in turn.
-            measure(&fonts, &plain_src, &plain_files, 3);
-            measure(&fonts, &map_src, &map_files, 3);
-            let (t0, s0) = measure(&fonts, &plain_src, &plain_files, runs);
-            let (t1, s1) = measure(&fonts, &map_src, &map_files, runs);
+            // Builds alternate, plain then map, so a slow spell on a shared
+            // machine falls on both; "map adds" is the median of each
+            // pair's difference. The first three pairs warm up.
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            let (mut t0, mut t1, mut adds) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut s0, mut s1) = (0, 0);
+            for run in 0..runs + 3 {
+                let a = plain.then(|| build(&fonts, &plain_src, &plain_files));
+                let b = mapped.then(|| build(&fonts, &map_src, &map_files));
+                if run < 3 {
+                    continue;
+                }
+                if let Some((t, s)) = a {
+                    t0.push(ms(t));
+                    s0 = s;
+                }
+                if let Some((t, s)) = b {
+                    t1.push(ms(t));
+                    s1 = s;
+                }
+                if let (Some((a, _)), Some((b, _))) = (a, b) {
+                    adds.push(ms(b) - ms(a));
+                }
+            }
+            let show = |v: Vec<f64>| if v.is_empty() { "–".to_string() } else { format!("{:.2} ms", median(v)) };
             let kb = |b: usize| b as f64 / 1024.0;
             println!(
-                "| `{set}` | {areas} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} KB | {:.1} KB | {:.1} KB |",
+                "| `{set}` | {areas} | {} | {} | {} | {} | {:.1} KB | {:.1} KB | {:.1} KB |",
                 if appendix { "yes" } else { "no" },
-                ms(t0),
-                ms(t1),
-                ms(t1) - ms(t0),
+                show(t0),
+                show(t1),
+                show(adds),
                 kb(s0),
                 kb(s1),
                 kb(s1) - kb(s0)

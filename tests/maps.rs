@@ -86,7 +86,7 @@ fn drawn(m: &MapData) -> Vec<Item> {
     let fonts = Fonts::new();
     let hyphenator = Hyphenator::for_language("en-GB");
     let ts = Typesetter { fonts: &fonts, hyphenator: &hyphenator };
-    map::draw(m, &ts, 443.0, map::height(m, &ts, 443.0))
+    map::draw(m, &ts, 443.0, map::heights(m, &ts, 443.0).0)
 }
 
 /// A drawn shape's rings, in points.

@@ -20,9 +20,9 @@ use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use md5::{Digest, Md5};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Destination, DictItem, FontId, Line, LineJoinStyle, LinePoint, LinkAnnotation, Mm,
-    OffsetDateTime, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder,
+    Actions, BorderArray, Codepoint, Destination, DictItem, FontId, LineJoinStyle, LinkAnnotation, Mm, OffsetDateTime,
+    Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem,
+    TextMatrix, WindingOrder,
 };
 
 use super::structure::{self, Owner, PageTags};
@@ -89,7 +89,9 @@ pub fn render(layout: &Layout, fonts: &Fonts, meta: &Metadata) -> Result<Vec<u8>
     info.metadata_date = date;
 
     let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    // `secure: false` lets printpdf write the path strings of [`path`].
+    let options = PdfSaveOptions { secure: false, ..PdfSaveOptions::default() };
+    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
     // The operators are no longer needed: free them before compressing and saving.
     drop(doc);
     finish(&mut lo, layout, meta, &tags)?;
@@ -399,21 +401,12 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
                 for &(x, y) in points {
                     grow(&mut tags, owner, layout, [x - width, h - y - width, x + width, h - y + width]);
                 }
-                let points: Vec<LinePoint> = points
-                    .iter()
-                    .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(h - y) }, bezier: false })
-                    .collect();
                 if *width > 0.0 {
                     pen.stroke(&mut ops, *color, *width);
-                    ops.push(Op::DrawLine { line: Line { points, is_closed: false } });
+                    ops.push(path([points], h, Paint::Stroke));
                 } else {
                     pen.fill(&mut ops, *color);
-                    let polygon = Polygon {
-                        rings: vec![PolygonRing { points }],
-                        mode: PaintMode::Fill,
-                        winding_order: WindingOrder::NonZero,
-                    };
-                    ops.push(Op::DrawPolygon { polygon });
+                    ops.push(path([points], h, Paint::Fill));
                 }
             }
             Item::Shape { rings, fill, outline } => {
@@ -425,17 +418,8 @@ fn page_ops(items: &[Item], layout: &Layout, subsets: &BTreeMap<Face, Subset>) -
                 if let Some((color, width)) = outline {
                     pen.stroke(&mut ops, *color, *width);
                 }
-                let rings = rings
-                    .iter()
-                    .map(|ring| PolygonRing {
-                        points: ring
-                            .iter()
-                            .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(h - y) }, bezier: false })
-                            .collect(),
-                    })
-                    .collect();
-                let mode = if outline.is_some() { PaintMode::FillStroke } else { PaintMode::Fill };
-                ops.push(Op::DrawPolygon { polygon: Polygon { rings, mode, winding_order: WindingOrder::EvenOdd } });
+                let paint = if outline.is_some() { Paint::FillStrokeEvenOdd } else { Paint::FillEvenOdd };
+                ops.push(path(rings, h, paint));
             }
             _ => {}
         }
@@ -620,6 +604,82 @@ impl Pen {
             }
         }
         self.stroke = Some((color, width));
+    }
+}
+
+/// How a path is painted, and whether its rings are closed.
+#[derive(Clone, Copy)]
+enum Paint {
+    /// An open line.
+    Stroke,
+    /// A closed shape, filled (non-zero winding).
+    Fill,
+    /// Closed rings, filled by the even-odd rule (holes stay empty).
+    FillEvenOdd,
+    /// Closed rings, filled by the even-odd rule and outlined.
+    FillStrokeEvenOdd,
+}
+
+/// A path as one string of operators: `m` and `l` for each ring's points
+/// (`y` measured down from the top of a page `h` tall), `h` after each
+/// closed ring, then the paint operator.
+///
+/// printpdf would make an operator object holding two float objects for
+/// every point and format each float in full; a map has thousands of
+/// points, and that was most of what a map cost to write. Coordinates here
+/// are rounded to a hundredth of a point, far below what print shows.
+/// printpdf writes an operator it does not know as it is, which is how the
+/// string reaches the content stream (hence `secure: false` in [`render`]).
+fn path<'a>(rings: impl IntoIterator<Item = &'a Vec<(f32, f32)>>, h: f32, paint: Paint) -> Op {
+    let closed = !matches!(paint, Paint::Stroke);
+    let mut out = String::new();
+    for ring in rings {
+        for (i, &(x, y)) in ring.iter().enumerate() {
+            number(&mut out, x);
+            out.push(' ');
+            number(&mut out, h - y);
+            out.push_str(if i == 0 { " m\n" } else { " l\n" });
+        }
+        if closed && !ring.is_empty() {
+            out.push_str("h\n");
+        }
+    }
+    out.push_str(match paint {
+        Paint::Stroke => "S",
+        Paint::Fill => "f",
+        Paint::FillEvenOdd => "f*",
+        Paint::FillStrokeEvenOdd => "B*",
+    });
+    Op::Unknown { key: out, value: Vec::new() }
+}
+
+/// Appends `v` rounded to hundredths, without trailing zeros (`12`, `12.5`,
+/// `-0.25`): what a PDF number needs, without float formatting.
+fn number(out: &mut String, v: f32) {
+    let hundredths = (f64::from(v) * 100.0).round() as i64;
+    if hundredths < 0 {
+        out.push('-');
+    }
+    let n = hundredths.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut whole = n / 100;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| d as char));
+    let (tenths, rest) = ((n % 100) / 10, n % 10);
+    if tenths != 0 || rest != 0 {
+        out.push('.');
+        out.push((b'0' + tenths as u8) as char);
+        if rest != 0 {
+            out.push((b'0' + rest as u8) as char);
+        }
     }
 }
 

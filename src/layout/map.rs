@@ -117,7 +117,10 @@ impl Frame {
     /// A point on the page, rounded to a tenth of a point: finer detail
     /// cannot be seen, and shorter numbers keep the PDF small.
     fn at(&self, (x, y): (f64, f64)) -> (f32, f32) {
-        let round = |v: f64| ((v * 10.0).round() / 10.0) as f32;
+        // (Truncating after adding a half rounds these non-negative
+        // distances, and compiles to two instructions where `round` is a
+        // call: a map has thousands of points.)
+        let round = |v: f64| ((v * 10.0 + 0.5) as i64 as f64 / 10.0) as f32;
         (round((x - self.west) * self.scale), round((self.north - y) * self.scale))
     }
 
@@ -139,19 +142,14 @@ impl Frame {
     }
 }
 
-/// How tall a map drawn `width` points wide is: its shape's height, or
-/// the legend's when that is taller.
-pub fn height(map: &MapData, ts: &Typesetter, width: f32) -> f32 {
-    let frame = Frame::fit(map, width, None);
-    frame.height.max(legend(map, ts, 0.0).1).ceil()
-}
-
-/// The least height a map without a set `height` may be drawn at to fit a
-/// page (or a page budget): most of its size, shape kept, and never less
-/// than its legend.
-pub fn shortest(map: &MapData, ts: &Typesetter, width: f32) -> f32 {
-    let natural = height(map, ts, width);
-    (natural * 0.7).max(legend(map, ts, 0.0).1).ceil().min(natural)
+/// How tall a map drawn `width` points wide is (its shape's height, or
+/// the legend's when that is taller), and the least height it may be
+/// drawn at to fit a page or a page budget: most of its size, shape kept,
+/// and never less than its legend.
+pub fn heights(map: &MapData, ts: &Typesetter, width: f32) -> (f32, f32) {
+    let legend = legend_height(map, ts);
+    let natural = Frame::fit(map, width, None).height.max(legend).ceil();
+    (natural, (natural * 0.7).max(legend).ceil().min(natural))
 }
 
 /// Draws a map at most `width` × `most` points, its shape kept; items are
@@ -163,14 +161,9 @@ pub fn draw(map: &MapData, ts: &Typesetter, width: f32, most: f32) -> Vec<Item> 
     for area in &map.areas {
         let rings = frame.rings(area);
         let fill = area.class.and_then(|c| colors.get(c)).copied().unwrap_or(NO_DATA);
-        items.push(Item::Shape { rings: rings.clone(), fill, outline: Some((EDGE, EDGE_WIDTH)) });
-        if area.class.is_none() {
-            items.extend(hatch(&rings, HATCH_GAP).into_iter().map(|(a, b)| Item::Path {
-                points: vec![a, b],
-                width: 0.4,
-                color: HATCH,
-            }));
-        }
+        let hatching = if area.class.is_none() { hatch(&rings, HATCH_GAP) } else { Vec::new() };
+        items.push(Item::Shape { rings, fill, outline: Some((EDGE, EDGE_WIDTH)) });
+        items.extend(hatching.into_iter().map(|(a, b)| Item::Path { points: vec![a, b], width: 0.4, color: HATCH }));
     }
     // Outlines go on top of every neighbour's edge.
     for area in map.areas.iter().filter(|a| a.highlight) {
@@ -263,6 +256,17 @@ fn legend(map: &MapData, ts: &Typesetter, x: f32) -> (Vec<Item>, f32) {
         y += LEGEND_PITCH;
     }
     (items, y)
+}
+
+/// The legend's height, as [`legend`] lays it out, without typesetting its
+/// rows: page fitting asks for a map's height many times.
+fn legend_height(map: &MapData, ts: &Typesetter) -> f32 {
+    let heading = ts.paragraph(&[Span::new(&map.measure, Face::SansBold)], LEGEND_SIZE, LEGEND_WIDTH, Align::Left);
+    let no_data = map.areas.iter().any(|a| a.class.is_none());
+    let highlighted = map.areas.iter().filter(|a| a.highlight).count();
+    // One row a class (there are colours for at most six), then the rest.
+    let rows = map.classes.len().min(BLUES.len()) + usize::from(no_data) + highlighted;
+    heading.len() as f32 * LEGEND_SIZE * 1.25 + 5.0 + rows as f32 * LEGEND_PITCH
 }
 
 /// A legend swatch's outline with its top-left corner at (`x`, `y`).
@@ -401,6 +405,40 @@ mod tests {
             let blues = class_colors(n, false);
             assert_eq!(blues.len(), n);
             assert!(blues.windows(2).all(|p| luma(&p[0]) > luma(&p[1]) + 15.0), "{n}");
+        }
+    }
+
+    #[test]
+    fn the_legend_is_as_tall_as_its_height_says() {
+        use crate::resolve::MapArea;
+        use crate::text::fonts::Fonts;
+        use crate::text::linebreak::Hyphenator;
+        let fonts = Fonts::new();
+        let hyphenator = Hyphenator::for_language("en-GB");
+        let ts = Typesetter { fonts: &fonts, hyphenator: &hyphenator };
+        let area = |class: Option<usize>, highlight: bool| MapArea {
+            code: "E1".into(),
+            name: "Kensington and Chelsea".into(),
+            rings: vec![vec![(0.0, 0.0), (1000.0, 0.0), (0.0, 1000.0)]],
+            value: class.map(|c| c as f64),
+            class,
+            highlight,
+            label: false,
+        };
+        let measures = ["Rate", "Violence against the person offences per 1,000 residents, year to March 2018"];
+        for measure in measures {
+            for classes in [0, 4, 6, 7] {
+                for areas in [vec![area(Some(0), false)], vec![area(None, true), area(Some(1), true)]] {
+                    let map = MapData {
+                        areas,
+                        classes: (0..classes).map(|c| format!("{c} to {}", c + 1)).collect(),
+                        measure: measure.to_string(),
+                        height: None,
+                        gray: false,
+                    };
+                    assert_eq!(legend_height(&map, &ts), legend(&map, &ts, 0.0).1, "{measure} {classes}");
+                }
+            }
         }
     }
 

@@ -112,7 +112,7 @@ fn lay(doc: &Document, ts: &Typesetter, give: f32) -> Laid {
     // Charts that give up height to fit a page are drawn again at that height.
     for &(r, by) in &pagination.shrunk {
         if let Some(Block::Figure(f)) = b.rows[r].float.and_then(|n| doc.blocks.get(n)) {
-            let height = b.chart_height(f) - by;
+            let height = b.chart_height(f).0 - by;
             // The row keeps its tag (the figure's structure node).
             let tag = b.rows[r].items.first().filter(|item| matches!(item, Item::Tag(_))).cloned();
             b.rows[r].items = tag.into_iter().chain(draw(&f.graphic, ts, b.measure, height)).collect();
@@ -860,10 +860,9 @@ impl Builder<'_> {
             rows.extend(self.text_rows(&spans, 9.0, 12.5, 0.0));
         }
         tagged(&mut rows, caption);
-        let height = self.chart_height(f);
+        let (height, shrink) = self.chart_height(f);
         let mut items = vec![Item::Tag(Tag::Node(chart_node))];
         items.extend(draw(&f.graphic, self.ts, self.measure, height));
-        let shrink = shortest(f, self.ts, self.measure).map_or(0.0, |least| height - least);
         rows.push(Row { height: height + 8.0, space_before: 6.0, items, shrink, ..Row::default() });
         let mut source = self.text_rows(&f.source, SMALL, 11.0, 4.0);
         tagged(&mut source, caption);
@@ -871,13 +870,17 @@ impl Builder<'_> {
         rows
     }
 
-    /// How tall a figure's chart is drawn: as set by its author, or its
-    /// natural height less `give` of what it may give up.
-    fn chart_height(&self, f: &Figure) -> f32 {
-        let natural = plot_height(f, self.ts, self.measure);
-        match shortest(f, self.ts, self.measure) {
-            Some(least) => natural - self.give * (natural - least),
-            None => natural,
+    /// How tall a figure's chart is drawn (as set by its author, or its
+    /// natural height less `give` of what it may give up), and how much
+    /// shorter it may still become.
+    fn chart_height(&self, f: &Figure) -> (f32, f32) {
+        let (natural, least) = plot_heights(f, self.ts, self.measure);
+        match least {
+            Some(least) => {
+                let height = natural - self.give * (natural - least);
+                (height, height - least)
+            }
+            None => (natural, 0.0),
         }
     }
 
@@ -986,18 +989,28 @@ const PLOT_SHAPE: f32 = 190.0 / 443.2756;
 /// Height of a bar chart's row for each category, when the author set no height.
 const BAR_PITCH: f32 = 14.0;
 
-/// How tall a chart or map is drawn across `measure`: a map by its shape;
-/// a chart as the author set it, a bar chart by its number of bars (80 to
-/// 600 points), a line or column chart in proportion to the width.
-fn plot_height(f: &Figure, ts: &Typesetter, measure: f32) -> f32 {
+/// How tall a chart or map is drawn across `measure`, and the least height
+/// it may give way to, to fit a page or a page budget (`None` when its
+/// author set the height). A map is as tall as its shape, and is drawn
+/// smaller with its shape kept; a chart is as its author set it, a bar
+/// chart as its number of bars (80 to 600 points), a line or column chart
+/// in proportion to the width.
+fn plot_heights(f: &Figure, ts: &Typesetter, measure: f32) -> (f32, Option<f32>) {
     match (&f.graphic, f.height) {
-        (Graphic::Map(m), _) => map::height(m, ts, measure),
-        (_, Some(height)) => height,
-        (Graphic::Chart(c), None) if c.kind == ChartKind::Bar => {
-            let bars = c.series.first().map_or(1, |s| s.points.len());
-            (BAR_PITCH * bars as f32).clamp(80.0, 600.0)
+        (Graphic::Map(m), _) => {
+            let (natural, least) = map::heights(m, ts, measure);
+            (natural, m.height.is_none().then_some(least))
         }
-        (Graphic::Chart(_), None) => (measure * PLOT_SHAPE).round(),
+        (Graphic::Chart(_), Some(height)) => (height, None),
+        (Graphic::Chart(c), None) => {
+            let natural = if c.kind == ChartKind::Bar {
+                let bars = c.series.first().map_or(1, |s| s.points.len());
+                (BAR_PITCH * bars as f32).clamp(80.0, 600.0)
+            } else {
+                (measure * PLOT_SHAPE).round()
+            };
+            (natural, Some(shortest_plot(natural, c.kind)))
+        }
     }
 }
 
@@ -1006,17 +1019,6 @@ fn draw(graphic: &Graphic, ts: &Typesetter, width: f32, height: f32) -> Vec<Item
     match graphic {
         Graphic::Chart(c) => chart::draw(c, ts, width, height),
         Graphic::Map(m) => map::draw(m, ts, width, height),
-    }
-}
-
-/// The least height a figure may give way to, to fit a page or a page
-/// budget; `None` when the author set its height.
-fn shortest(f: &Figure, ts: &Typesetter, measure: f32) -> Option<f32> {
-    match (&f.graphic, f.height) {
-        (Graphic::Chart(c), None) => Some(shortest_plot(plot_height(f, ts, measure), c.kind)),
-        // A map is drawn smaller, its shape kept.
-        (Graphic::Map(m), _) if m.height.is_none() => Some(map::shortest(m, ts, measure)),
-        _ => None,
     }
 }
 
