@@ -185,7 +185,7 @@ pub fn render(loaded: &Loaded, fonts: &Fonts, options: &Options) -> Rendered {
         }
     }
     let hyphenator = Hyphenator::for_language(&document.lang);
-    let typesetter = Typesetter { fonts, hyphenator: &hyphenator };
+    let typesetter = Typesetter::new(fonts, &hyphenator);
     let budget = options.pages.or(loaded.briefing.pages);
     let (layout, fit) = layout::fit(&document, &typesetter, budget);
     if fit.appendix_left_out
@@ -253,7 +253,7 @@ pub struct FigureFile {
 /// Every figure of a rendered briefing as SVG and PNG, the same width as on the page.
 pub fn figure_files(rendered: &Rendered, fonts: &Fonts, lang: &str) -> Result<Vec<FigureFile>, String> {
     let hyphenator = Hyphenator::for_language(lang);
-    let ts = Typesetter { fonts, hyphenator: &hyphenator };
+    let ts = Typesetter::new(fonts, &hyphenator);
     let width = rendered.layout.width - 2.0 * layout::MARGIN_X;
     let mut files = Vec::new();
     for block in &rendered.document.blocks {

@@ -180,7 +180,7 @@ fn categories(values: &[(&str, f64)]) -> Vec<(X, Option<f64>)> {
 
 fn draw(d: &ChartData, width: f32, height: f32, fonts: &Fonts) -> Vec<Item> {
     let hyph = Hyphenator::for_language("en-GB");
-    chart::draw(d, &Typesetter { fonts, hyphenator: &hyph }, width, height)
+    chart::draw(d, &Typesetter::new(fonts, &hyph), width, height)
 }
 
 /// A label's box: its advance, from its cap height above the baseline to

@@ -85,7 +85,7 @@ fn loaded(dir: &Path) -> (resolve::Map, MapData) {
 fn drawn(m: &MapData) -> Vec<Item> {
     let fonts = Fonts::new();
     let hyphenator = Hyphenator::for_language("en-GB");
-    let ts = Typesetter { fonts: &fonts, hyphenator: &hyphenator };
+    let ts = Typesetter::new(&fonts, &hyphenator);
     map::draw(m, &ts, 443.0, map::heights(m, &ts, 443.0).0)
 }
 

@@ -1107,7 +1107,7 @@ mod tests {
     fn drawn(d: &ChartData, width: f32, height: f32) -> Vec<Item> {
         let fonts = Fonts::new();
         let hyph = Hyphenator::for_language("en-GB");
-        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
+        let ts = Typesetter::new(&fonts, &hyph);
         draw(d, &ts, width, height)
     }
 

@@ -87,23 +87,23 @@ pub fn fit(doc: &Document, ts: &Typesetter, budget: Option<usize>) -> (Layout, F
 /// give that takes a page fewer; otherwise keeps `laid`.
 fn pull_back_short_last_page(doc: &Document, ts: &Typesetter, give: f32, laid: Laid) -> (f32, Laid) {
     let fills = page_fill(&laid.layout);
-    if fills.len() < 2 || fills.last().is_none_or(|&f| f >= SHORT_LAST_PAGE) {
+    let most = GIVE[GIVE.len() - 1];
+    if fills.len() < 2 || fills.last().is_none_or(|&f| f >= SHORT_LAST_PAGE) || give >= most {
         return (give, laid);
     }
     let pages = laid.layout.pages.len();
-    // From the most give down, stopping at the first that no longer pulls
-    // the page back: less give means taller charts and never fewer pages,
-    // so when charts drawn as short as they may be do not do it (the
-    // common case), one layout is spent rather than four.
-    let mut best = (give, laid);
-    for &g in GIVE.iter().rev().filter(|&&g| g > give) {
-        let next = lay(doc, ts, g);
-        if next.layout.pages.len() >= pages {
-            break;
-        }
-        best = (g, next);
+    // Charts drawn as short as they may be come first: less give means
+    // taller charts and never fewer pages, so when even that does not pull
+    // the page back (the common case), one layout is spent, not four.
+    let shortest = lay(doc, ts, most);
+    if shortest.layout.pages.len() >= pages {
+        return (give, laid);
     }
-    best
+    GIVE.iter()
+        .filter(|&&g| g > give && g < most)
+        .map(|&g| (g, lay(doc, ts, g)))
+        .find(|(_, l)| l.layout.pages.len() < pages)
+        .unwrap_or((most, shortest))
 }
 
 /// The part of the briefing and the single figure or table that take the
@@ -177,7 +177,7 @@ mod tests {
     fn a_short_last_page_is_pulled_back_when_charts_can_give_way() {
         let fonts = Fonts::new();
         let hyphenator = Hyphenator::for_language("en-GB");
-        let ts = Typesetter { fonts: &fonts, hyphenator: &hyphenator };
+        let ts = Typesetter::new(&fonts, &hyphenator);
         let mut pulled = 0;
         for (charts, sentences) in (2..=4).flat_map(|c| (1..40).map(move |s| (c, s))) {
             let doc = document(sentences, charts, &fonts);

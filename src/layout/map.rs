@@ -415,7 +415,7 @@ mod tests {
         use crate::text::linebreak::Hyphenator;
         let fonts = Fonts::new();
         let hyphenator = Hyphenator::for_language("en-GB");
-        let ts = Typesetter { fonts: &fonts, hyphenator: &hyphenator };
+        let ts = Typesetter::new(&fonts, &hyphenator);
         let area = |class: Option<usize>, highlight: bool| MapArea {
             code: "E1".into(),
             name: "Kensington and Chelsea".into(),

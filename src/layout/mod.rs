@@ -1089,7 +1089,7 @@ mod tests {
     fn headings_are_never_last_and_no_line_is_left_alone() {
         let fonts = Fonts::new();
         let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
-        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
+        let ts = Typesetter::new(&fonts, &hyph);
         for seed in 1..=6 {
             let src = long_manifest(seed);
             let doc = crate::compose::compose(&crate::resolve::from_json(&src));
@@ -1126,7 +1126,7 @@ mod tests {
     fn a_long_table_keeps_three_rows_either_side_of_every_break() {
         let fonts = Fonts::new();
         let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
-        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
+        let ts = Typesetter::new(&fonts, &hyph);
         let mut split = 0;
         for n in 40..=140 {
             let table = Table {
@@ -1174,7 +1174,7 @@ mod tests {
     fn ellipsize_shortens_with_an_ellipsis() {
         let fonts = Fonts::new();
         let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
-        let ts = Typesetter { fonts: &fonts, hyphenator: &hyph };
+        let ts = Typesetter::new(&fonts, &hyph);
         let long = "Police numbers in London are at their lowest per head in twenty years";
         let short = ellipsize(&ts, long, Face::Sans, 8.0, 120.0);
         assert!(short.ends_with('…'));

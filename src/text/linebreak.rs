@@ -13,6 +13,9 @@
 //! paragraph, at its natural spacing, instead of being stretched to fill the
 //! room the word could not use.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 use textwrap::core::Fragment as _;
 use textwrap::wrap_algorithms::{Penalties, wrap_first_fit, wrap_optimal_fit};
@@ -20,7 +23,7 @@ use textwrap::wrap_algorithms::{Penalties, wrap_first_fit, wrap_optimal_fit};
 use crate::text::fonts::{Face, Fonts, Glyph, advance_sum};
 
 /// An sRGB colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Color(pub u8, pub u8, pub u8);
 
 impl Color {
@@ -34,7 +37,7 @@ impl Color {
 }
 
 /// Where a piece of text links to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Link {
     /// A web address.
     Uri(String),
@@ -43,7 +46,7 @@ pub enum Link {
 }
 
 /// A run of input text in one style.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Span {
     pub text: String,
     pub face: Face,
@@ -106,7 +109,7 @@ pub struct Line {
 }
 
 /// How lines other than the last fill the measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
     Justify,
     Left,
@@ -142,6 +145,42 @@ impl Hyphenator {
 pub struct Typesetter<'a> {
     pub fonts: &'a Fonts,
     pub hyphenator: &'a Hyphenator,
+    /// Text already set by this typesetter.
+    memo: Memo,
+}
+
+/// Paragraphs and lines already set, by everything that decides how they
+/// are set. Fitting a briefing to its pages lays it out again (to pull back
+/// a short last page, or keep to a page budget) with only the charts'
+/// heights changed, and a map's legend is measured at every try: shaping
+/// and breaking the same text again was most of what each layout cost.
+#[derive(Default)]
+struct Memo {
+    set: Mutex<HashMap<Key, Vec<Line>>>,
+}
+
+/// What a paragraph or line is set from: its spans, size, measure (as
+/// bits; infinite for a single line) and alignment (`None` for a line).
+#[derive(PartialEq, Eq, Hash)]
+struct Key {
+    spans: Vec<Span>,
+    size: u32,
+    measure: u32,
+    align: Option<Align>,
+}
+
+impl Memo {
+    /// The lines `set` gives for `key`, set at most once.
+    fn get_or_set(&self, key: Key, set: impl FnOnce() -> Vec<Line>) -> Vec<Line> {
+        let lock = || self.set.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(lines) = lock().get(&key) {
+            return lines.clone();
+        }
+        // Set without holding the lock: other threads set other text meanwhile.
+        let lines = set();
+        lock().insert(key, lines.clone());
+        lines
+    }
 }
 
 /// A piece of a word in one span's style.
@@ -188,9 +227,28 @@ impl textwrap::core::Fragment for Fragment {
 /// Slack for float rounding when checking that a line fits.
 const EPSILON: f32 = 1e-3;
 
-impl Typesetter<'_> {
+impl<'a> Typesetter<'a> {
+    pub fn new(fonts: &'a Fonts, hyphenator: &'a Hyphenator) -> Self {
+        Typesetter { fonts, hyphenator, memo: Memo::default() }
+    }
+
     /// Breaks `spans` into lines no wider than `measure` points at `size`.
     pub fn paragraph(&self, spans: &[Span], size: f32, measure: f32, align: Align) -> Vec<Line> {
+        let key = Key { spans: spans.to_vec(), size: size.to_bits(), measure: measure.to_bits(), align: Some(align) };
+        self.memo.get_or_set(key, || self.set_paragraph(spans, size, measure, align))
+    }
+
+    /// A single unbroken line (labels, footers, values).
+    pub fn line(&self, spans: &[Span], size: f32) -> Line {
+        let key = Key { spans: spans.to_vec(), size: size.to_bits(), measure: f32::INFINITY.to_bits(), align: None };
+        let lines = self.memo.get_or_set(key, || {
+            let fragments = self.fragments(spans, size, f32::INFINITY, false);
+            vec![self.assemble(spans, &fragments, f32::INFINITY, false)]
+        });
+        lines.into_iter().next().unwrap_or(Line { runs: Vec::new(), width: 0.0, space_after: false })
+    }
+
+    fn set_paragraph(&self, spans: &[Span], size: f32, measure: f32, align: Align) -> Vec<Line> {
         // Ragged text has room to spare, so it is not hyphenated.
         let fragments = self.fragments(spans, size, measure, align == Align::Justify);
         // Each forced break starts a run of text broken on its own, so the
@@ -209,12 +267,6 @@ impl Typesetter<'_> {
             }
         }
         lines
-    }
-
-    /// A single unbroken line (labels, footers, values).
-    pub fn line(&self, spans: &[Span], size: f32) -> Line {
-        let fragments = self.fragments(spans, size, f32::INFINITY, false);
-        self.assemble(spans, &fragments, f32::INFINITY, false)
     }
 
     fn choose_breaks<'f>(&self, fragments: &'f [Fragment], size: f32, measure: f32) -> Vec<&'f [Fragment]> {
@@ -668,7 +720,7 @@ mod tests {
     const TEXT: &str = "The Metropolitan Police Service had fewer officers per head of population in 2018 than at any point in the previous twenty years, according to figures released by City Hall. Spending per head fell by a fifth between 2012 and 2016, faster than in any other force in England and Wales, while recorded violence against the person rose sharply over the same period. Incomprehensibilities notwithstanding, the characteristically uncompromising administrative reorganisation continued.";
 
     fn setter<'a>(fonts: &'a Fonts, hyph: &'a Hyphenator) -> Typesetter<'a> {
-        Typesetter { fonts, hyphenator: hyph }
+        Typesetter::new(fonts, hyph)
     }
 
     fn line_text(line: &Line) -> String {
@@ -681,6 +733,33 @@ mod tests {
 
     fn extent(line: &Line, size: f32) -> f32 {
         line.runs.last().map_or(0.0, |r| r.x + advance_sum(&r.glyphs) * size / 1000.0)
+    }
+
+    #[test]
+    fn text_set_again_comes_out_the_same_and_only_for_the_same_input() {
+        let fonts = Fonts::new();
+        let hyph = Hyphenator::for_language("en-GB");
+        let ts = setter(&fonts, &hyph);
+        let fresh = setter(&fonts, &hyph);
+        let spans = [Span::new(TEXT, Face::Serif)];
+        let narrow = ts.paragraph(&spans, 10.0, 180.0, Align::Justify);
+        let wide = ts.paragraph(&spans, 10.0, 340.0, Align::Justify);
+        let ragged = ts.paragraph(&spans, 10.0, 180.0, Align::Left);
+        assert!(narrow.len() > wide.len());
+        assert_ne!(narrow, ragged);
+        // Asked again, in another order: what a new typesetter would set.
+        for (measure, align, before) in
+            [(340.0, Align::Justify, &wide), (180.0, Align::Left, &ragged), (180.0, Align::Justify, &narrow)]
+        {
+            let again = ts.paragraph(&spans, 10.0, measure, align);
+            assert_eq!(&again, before);
+            assert_eq!(again, fresh.paragraph(&spans, 10.0, measure, align));
+        }
+        let bold = [Span::new("Officers", Face::SerifBold)];
+        let plain = [Span::new("Officers", Face::Serif)];
+        assert_ne!(ts.line(&bold, 9.0), ts.line(&plain, 9.0));
+        assert_ne!(ts.line(&plain, 9.0), ts.line(&plain, 12.0));
+        assert_eq!(ts.line(&plain, 9.0), fresh.line(&plain, 9.0));
     }
 
     #[test]
