@@ -40,13 +40,15 @@ pub fn areas(
         return Err(usage(format!("--each: the manifest declares no series `{series}`")).hint(hint));
     };
     let segs = [PathSeg::Key("data".into()), PathSeg::Key(series.into())];
-    let path = format_path(&segs);
     let spreadsheet = spec.sheet.is_some() || spec.file.as_deref().is_some_and(sheet::is_spreadsheet);
     if spreadsheet && spec.row.is_some() {
-        return Err(usage(format!("--each: series `{series}` reads one row of a wide table; --each needs a column"))
-            .at(locate(src, &segs))
-            .path(path)
-            .hint("name a series that reads a long table (with `x` and `y`), e.g. one listing the areas"));
+        return Err(at_field(
+            file,
+            src,
+            &segs,
+            format!("--each: series `{series}` reads one row of a wide table; --each needs a column"),
+        )
+        .hint("name a series that reads a long table (with `x` and `y`), e.g. one listing the areas"));
     }
     let named: Vec<&str> = spec
         .file
@@ -58,9 +60,7 @@ pub fn areas(
         }))
         .collect();
     if named.is_empty() {
-        return Err(usage(format!("--each: series `{series}` is derived, not read from a file"))
-            .at(locate(src, &segs))
-            .path(path)
+        return Err(at_field(file, src, &segs, format!("--each: series `{series}` is derived, not read from a file"))
             .hint("name a series with a `file`; its column supplies the values"));
     }
     // A spreadsheet's editions: the areas of the latest. CSV files (a list
@@ -68,8 +68,7 @@ pub fn areas(
     let mut names: Vec<String> = Vec::new();
     for name in if spreadsheet { &named[named.len() - 1..] } else { &named[..] } {
         if crate::input::stream::is_glob(name) {
-            let fail = |m: String| Diagnostic::error(file, m).at(locate(src, &segs)).path(format_path(&segs));
-            names.extend(files.glob(name).map_err(fail)?);
+            names.extend(files.glob(name).map_err(|m| at_field(file, src, &segs, m))?);
         } else {
             names.push(name.to_string());
         }
@@ -100,9 +99,7 @@ pub fn areas(
         last = Some(csv);
     }
     let Some(csv) = last else {
-        return Err(usage(format!("--each: no file matches the files of series `{series}`"))
-            .at(locate(src, &segs))
-            .path(path)
+        return Err(at_field(file, src, &segs, format!("--each: no file matches the files of series `{series}`"))
             .hint("check the pattern against the folder"));
     };
     if values.is_empty() {
@@ -121,9 +118,7 @@ pub fn areas(
             });
             let mut where_path = segs.to_vec();
             where_path.extend([PathSeg::Key("where".into()), PathSeg::Key(col.clone())]);
-            return Err(Diagnostic::error(file, format!("column `{col}` of {} has no `{wanted}`", csv.name))
-                .at(locate(src, &where_path))
-                .path(format_path(&where_path))
+            return Err(at_field(file, src, &where_path, format!("column `{col}` of {} has no `{wanted}`", csv.name))
                 .hint(hint));
         }
         return Err(Diagnostic::error(
@@ -184,6 +179,12 @@ pub fn in_areas(found: &[&str], total: usize) -> String {
     }
 }
 
+/// An error at the manifest field `segs` points to (a series'
+/// declaration, or its `where`), in the manifest `file`.
+fn at_field(file: &str, src: &str, segs: &[PathSeg], message: String) -> Diagnostic {
+    Diagnostic::error(file, message).at(locate(src, segs)).path(format_path(segs))
+}
+
 /// A CSV file as a table. An unknown encoding falls back to UTF-8 here;
 /// checking each briefing reports it.
 fn csv_table(
@@ -195,9 +196,9 @@ fn csv_table(
     files: &dyn Files,
 ) -> Result<data::Csv, Diagnostic> {
     let encoding = spec.encoding.as_deref().and_then(data::encoding).unwrap_or(encoding_rs::UTF_8);
-    let text = files.read_in(name, encoding).map_err(|reason| {
-        Diagnostic::error(file, format!("cannot read `{name}`: {reason}")).at(locate(src, segs)).path(format_path(segs))
-    })?;
+    let text = files
+        .read_in(name, encoding)
+        .map_err(|reason| at_field(file, src, segs, format!("cannot read `{name}`: {reason}")))?;
     data::parse_csv(&files.display(name), &text)
 }
 
@@ -210,7 +211,7 @@ fn sheet_table(
     name: &str,
     files: &dyn Files,
 ) -> Result<data::Csv, Diagnostic> {
-    let fail = |message: String| Diagnostic::error(file, message).at(locate(src, segs)).path(format_path(segs));
+    let fail = |message: String| at_field(file, src, segs, message);
     let parsed = data::Parsed::default();
     let book = sheet::open(files.parsed().unwrap_or(&parsed), files, name);
     let book = match book.as_ref() {

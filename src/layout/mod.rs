@@ -777,7 +777,9 @@ impl Builder<'_> {
                     row.items.extend(cell(self, &[line], b * columns + c, ROW / 2.0 + SIZE * 0.36, SIZE, 0.0));
                 }
             }
-            for b in 0..blocks {
+            // A rule under each row of each block; the last block may end
+            // sooner, and an empty row there is left unruled.
+            for b in (0..blocks).filter(|b| b * per_block + r < t.rows.len()) {
                 let x = b as f32 * (block_width + TABLE_BLOCK_GAP);
                 row.items.push(Item::Rect { x, y: ROW - 0.4, w: block_width, h: 0.4, color: Color::RULE });
             }
@@ -1168,6 +1170,48 @@ mod tests {
         }
         // Tables that fit a page float whole; the longer ones must split.
         assert!(split > 50, "only {split} tables were split");
+    }
+
+    #[test]
+    fn a_table_in_blocks_rules_only_the_rows_it_has() {
+        let fonts = Fonts::new();
+        let hyph = crate::text::linebreak::Hyphenator::for_language("en-GB");
+        let ts = Typesetter::new(&fonts, &hyph);
+        let mut blocked = 0;
+        for n in 12..=60 {
+            let table = Table {
+                caption: vec![Span::new("Table 1: Short", Face::SansBold)],
+                header: vec!["Year".into(), "Value".into()],
+                rows: (0..n).map(|i| vec![format!("{}", 1900 + i), format!("{i}")]).collect(),
+                source: vec![Span::new("Source: a", Face::Sans)],
+                floats: true,
+                compact: true,
+                description: Vec::new(),
+            };
+            let doc = Document {
+                title: "T".into(),
+                subtitle: None,
+                date: "27 June 2018".into(),
+                iso_date: "2018-06-27".into(),
+                author: None,
+                marking: None,
+                lang: "en-GB".into(),
+                paper: crate::input::manifest::Paper::A4,
+                keywords: Vec::new(),
+                blocks: vec![Block::Table(table)],
+                appendix: None,
+            };
+            let (b, _) = rows(&doc, &ts, 0.0);
+            let body: Vec<&Row> = b.rows.iter().filter(|r| r.repeat.is_some() && r.height == 15.0).collect();
+            let rules = |r: &Row| r.items.iter().filter(|i| matches!(i, Item::Rect { color: Color::RULE, .. })).count();
+            // The rules under the body's rows: one for each row of the table,
+            // however the rows fall into blocks.
+            assert_eq!(body.iter().map(|r| rules(r)).sum::<usize>(), n, "{n} rows");
+            if body.len() < n {
+                blocked += 1;
+            }
+        }
+        assert!(blocked > 20, "only {blocked} tables were set in blocks");
     }
 
     #[test]
