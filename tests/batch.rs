@@ -105,6 +105,46 @@ fn one_failing_area_is_reported_and_the_rest_are_written() {
 }
 
 #[test]
+fn a_mistake_in_the_template_is_reported_once_with_the_areas_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("v.csv"),
+        "area,year,n\nAlpha,2017,5\nAlpha,2018,6\nBeta,2017,3\nBeta,2018,4\nGamma,2017,1\nGamma,2018,2\n",
+    )
+    .unwrap();
+    // `count` is not a column: the same mistake in every area.
+    let template = r#"{
+  "format": 1,
+  "title": "Briefing for {area}",
+  "date": "2018-06-27",
+  "sources": {"s": {"publisher": "P", "title": "T"}},
+  "data": {"v": {"file": "v.csv", "x": "year", "y": "count", "label": "N", "source": "s", "where": {"area": "{area}"}}},
+  "sections": [{"heading": "{area}", "blocks": [{"text": "{area} had {v.latest} in {v.latest_x} [@s]."}]}]
+}"#;
+    std::fs::write(dir.path().join("t.json"), template).unwrap();
+    let out_dir = dir.path().join("out");
+    // No `--each`: the areas come from the series filtered by `{area}`.
+    let out = briefing().arg("batch").arg(dir.path().join("t.json")).arg("-o").arg(&out_dir).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("no column `count`").count(), 1, "{err}");
+    assert!(err.contains("(in all 3 areas)"), "{err}");
+    for area in ["Alpha", "Beta", "Gamma"] {
+        assert_eq!(err.matches(&format!("{area}: failed")).count(), 1, "{err}");
+    }
+    assert!(err.contains("3 briefings, 3 failed"), "{err}");
+    assert!(!out_dir.join("alpha.pdf").exists());
+
+    // Mended, and still without `--each`: every area is written.
+    std::fs::write(dir.path().join("t.json"), template.replace(r#""y": "count""#, r#""y": "n""#)).unwrap();
+    let out = briefing().arg("batch").arg(dir.path().join("t.json")).arg("-o").arg(&out_dir).output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("3 briefings, 0 failed"), "{err}");
+    assert!(pdf_text(&out_dir.join("beta.pdf")).contains("Beta had 4 in 2018"));
+}
+
+#[test]
 fn a_bad_each_is_a_located_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = briefing()

@@ -230,9 +230,9 @@ fn parse_subject(s: &str) -> Result<String, String> {
 pub struct BatchArgs {
     /// The template manifest (JSON), which writes `{area}` wherever the value belongs, e.g. `data/borough/briefing.json`.
     pub template: PathBuf,
-    /// Make one briefing per distinct value of this column of this series' file, e.g. `--each borough.area_name`.
+    /// Make one briefing per distinct value of this column of this series' file (default: the series whose `where` has `"COLUMN": "{area}"`), e.g. `--each borough.area_name`.
     #[arg(long, value_name = "SERIES.COLUMN")]
-    pub each: String,
+    pub each: Option<String>,
     /// The folder to write the PDFs into (created if missing), one per value, named from it (`croydon.pdf`), e.g. `-o boroughs/`.
     #[arg(short, long, value_name = "DIR", default_value = "briefings")]
     pub output: PathBuf,

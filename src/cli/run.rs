@@ -2,7 +2,7 @@
 //! problems, write outputs. Every failure ends as an [`Error`], which
 //! `main` prints and turns into the exit code (see `--help`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -406,7 +406,10 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), Error
         Error::Input(format!("batch failed: {}; no PDF written", count(diags)))
     };
     let template = briefing::input::manifest::parse(&input.name, &input.text).map_err(|d| fail(&d))?;
-    let areas = briefing::input::template::areas(&input.name, &input.text, &template, &args.each, &input.files)
+    let Some(each) = args.each.clone().or_else(|| briefing::input::template::each_of(&template)) else {
+        return Err(fail(&[briefing::input::template::no_areas(&input.name, &input.text)]));
+    };
+    let areas = briefing::input::template::areas(&input.name, &input.text, &template, &each, &input.files)
         .map_err(|d| fail(&[d]))?;
     let mut named: BTreeMap<String, &str> = BTreeMap::new();
     let mut jobs = Vec::with_capacity(areas.len());
@@ -436,24 +439,36 @@ fn batch(fonts: &Fonts, args: &BatchArgs, report: &Reporter) -> Result<(), Error
     });
     bar.finish_and_clear();
 
+    // Each problem once, with the areas it appears in: a mistake in the
+    // template shows in every area, and 32 copies of it would hide the
+    // one area whose data is at fault.
+    let checked: Vec<(String, String, Vec<Diagnostic>)> = outcomes
+        .iter()
+        .map(|o| {
+            let mut diags = match &o.result {
+                Err(Failure::Input(diags)) => diags.clone(),
+                _ => Vec::new(),
+            };
+            diags.extend(o.warnings.iter().cloned());
+            (o.area.clone(), o.text.clone(), diags)
+        })
+        .collect();
+    for (i, diag) in grouped(&checked, outcomes.len()) {
+        report.report_text(std::slice::from_ref(&diag), &input, &checked[i].1);
+    }
     let mut failed = 0;
     let mut total = Timings::default();
-    let mut shown: BTreeSet<String> = BTreeSet::new();
     for outcome in &outcomes {
         match &outcome.result {
             Ok((_, timings)) => total.add(timings),
             Err(failure) => {
                 failed += 1;
                 eprintln!("{}: failed, {} not written", outcome.area, outcome.file.display());
-                match failure {
-                    Failure::Input(diags) => report.report_text(diags, &input, &outcome.text),
-                    Failure::Other(message) => eprintln!("error: {message}"),
+                if let Failure::Other(message) = failure {
+                    eprintln!("error: {message}");
                 }
             }
         }
-        // The same warning in every area is shown once.
-        let fresh: Vec<Diagnostic> = outcome.warnings.iter().filter(|w| shown.insert(w.to_string())).cloned().collect();
-        report.report_text(&fresh, &input, &outcome.text);
     }
     if args.timings {
         print_timings(&total, outcomes.len() - failed);
@@ -700,9 +715,26 @@ fn check_template(fonts: &Fonts, input: &Input, areas: &Areas, report: &Reporter
             })
             .collect()
     };
-    // One entry per distinct problem, in the order first found: the area
-    // that showed it first (whose text the snippet is drawn from), the
-    // diagnostic, and every area it appears in.
+    let mut all = Vec::new();
+    for (i, diag) in grouped(&checked, names.len()) {
+        report.report_text(std::slice::from_ref(&diag), input, &checked[i].1);
+        all.push(diag);
+    }
+    let summary = format!("{}: {} areas checked, {}", input.name, names.len(), count(&all));
+    if briefing::diag::has_errors(&all) {
+        return Err(Error::Input(summary));
+    }
+    eprintln!("{summary}");
+    Ok(())
+}
+
+/// Each distinct problem of a template's areas once, in the order first
+/// found, with the areas it appears in ("(in all 32 areas)", "(in
+/// Camden)"): `checked` holds each area's name, its filled-in template
+/// and its diagnostics. Each comes with the index of the first area that
+/// showed it, whose text its snippet is drawn from.
+fn grouped(checked: &[(String, String, Vec<Diagnostic>)], total: usize) -> Vec<(usize, Diagnostic)> {
+    use briefing::input::template;
     let mut problems: Vec<(usize, Diagnostic, Vec<&str>)> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, (area, _, diags)) in checked.iter().enumerate() {
@@ -717,18 +749,13 @@ fn check_template(fonts: &Fonts, input: &Input, areas: &Areas, report: &Reporter
             }
         }
     }
-    let mut all = Vec::new();
-    for (i, mut diag, found) in problems {
-        diag.message = format!("{} ({})", diag.message, template::in_areas(&found, names.len()));
-        report.report_text(std::slice::from_ref(&diag), input, &checked[i].1);
-        all.push(diag);
-    }
-    let summary = format!("{}: {} areas checked, {}", input.name, names.len(), count(&all));
-    if briefing::diag::has_errors(&all) {
-        return Err(Error::Input(summary));
-    }
-    eprintln!("{summary}");
-    Ok(())
+    problems
+        .into_iter()
+        .map(|(i, mut diag, found)| {
+            diag.message = format!("{} ({})", diag.message, template::in_areas(&found, total));
+            (i, diag)
+        })
+        .collect()
 }
 
 /// Writes a copy of the built-in briefing and its data into `dir`.
