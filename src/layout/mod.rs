@@ -1124,6 +1124,33 @@ mod tests {
         }
     }
 
+    /// A document of a table of `n` years and values (`compact`: set in
+    /// blocks side by side when it is long and narrow), after `before`.
+    fn with_table(n: usize, compact: bool, before: Option<Block>) -> Document {
+        let table = Table {
+            caption: vec![Span::new("Table 1: Years", Face::SansBold)],
+            header: vec!["Year".into(), "Value".into()],
+            rows: (0..n).map(|i| vec![format!("{}", 1900 + i), format!("{i}")]).collect(),
+            source: vec![Span::new("Source: a", Face::Sans)],
+            floats: true,
+            compact,
+            description: Vec::new(),
+        };
+        Document {
+            title: "T".into(),
+            subtitle: None,
+            date: "27 June 2018".into(),
+            iso_date: "2018-06-27".into(),
+            author: None,
+            marking: None,
+            lang: "en-GB".into(),
+            paper: crate::input::manifest::Paper::A4,
+            keywords: Vec::new(),
+            blocks: before.into_iter().chain([Block::Table(table)]).collect(),
+            appendix: None,
+        }
+    }
+
     #[test]
     fn a_long_table_keeps_three_rows_either_side_of_every_break() {
         let fonts = Fonts::new();
@@ -1131,31 +1158,8 @@ mod tests {
         let ts = Typesetter::new(&fonts, &hyph);
         let mut split = 0;
         for n in 40..=140 {
-            let table = Table {
-                caption: vec![Span::new("Table 1: Long", Face::SansBold)],
-                header: vec!["Year".into(), "Value".into()],
-                rows: (0..n).map(|i| vec![format!("{}", 1900 + i), format!("{i}")]).collect(),
-                source: vec![Span::new("Source: a", Face::Sans)],
-                floats: true,
-                compact: false,
-                description: Vec::new(),
-            };
-            let doc = Document {
-                title: "T".into(),
-                subtitle: None,
-                date: "27 June 2018".into(),
-                iso_date: "2018-06-27".into(),
-                author: None,
-                marking: None,
-                lang: "en-GB".into(),
-                paper: crate::input::manifest::Paper::A4,
-                keywords: Vec::new(),
-                blocks: vec![
-                    Block::Paragraph(vec![Span::new("Text before. ".repeat(40), Face::Serif)]),
-                    Block::Table(table),
-                ],
-                appendix: None,
-            };
+            let before = Block::Paragraph(vec![Span::new("Text before. ".repeat(40), Face::Serif)]);
+            let doc = with_table(n, false, Some(before));
             let (b, _) = rows(&doc, &ts, 0.0);
             let (_, height) = doc.paper.size_pt();
             let pages = paginate(&b.rows, &b.headers, height - MARGIN_TOP - MARGIN_BOTTOM).pages;
@@ -1179,28 +1183,7 @@ mod tests {
         let ts = Typesetter::new(&fonts, &hyph);
         let mut blocked = 0;
         for n in 12..=60 {
-            let table = Table {
-                caption: vec![Span::new("Table 1: Short", Face::SansBold)],
-                header: vec!["Year".into(), "Value".into()],
-                rows: (0..n).map(|i| vec![format!("{}", 1900 + i), format!("{i}")]).collect(),
-                source: vec![Span::new("Source: a", Face::Sans)],
-                floats: true,
-                compact: true,
-                description: Vec::new(),
-            };
-            let doc = Document {
-                title: "T".into(),
-                subtitle: None,
-                date: "27 June 2018".into(),
-                iso_date: "2018-06-27".into(),
-                author: None,
-                marking: None,
-                lang: "en-GB".into(),
-                paper: crate::input::manifest::Paper::A4,
-                keywords: Vec::new(),
-                blocks: vec![Block::Table(table)],
-                appendix: None,
-            };
+            let doc = with_table(n, true, None);
             let (b, _) = rows(&doc, &ts, 0.0);
             let body: Vec<&Row> = b.rows.iter().filter(|r| r.repeat.is_some() && r.height == 15.0).collect();
             let rules = |r: &Row| r.items.iter().filter(|i| matches!(i, Item::Rect { color: Color::RULE, .. })).count();
