@@ -13,6 +13,7 @@
 //! structure tree.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
@@ -654,25 +655,15 @@ fn path<'a>(rings: impl IntoIterator<Item = &'a Vec<(f32, f32)>>, h: f32, paint:
 }
 
 /// Appends `v` rounded to hundredths, without trailing zeros (`12`, `12.5`,
-/// `-0.25`): what a PDF number needs, without float formatting.
+/// `-0.25`): what a PDF number needs, with integer formatting only.
 fn number(out: &mut String, v: f32) {
     let hundredths = (f64::from(v) * 100.0).round() as i64;
     if hundredths < 0 {
         out.push('-');
     }
     let n = hundredths.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut whole = n / 100;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (whole % 10) as u8;
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| d as char));
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", n / 100);
     let (tenths, rest) = ((n % 100) / 10, n % 10);
     if tenths != 0 || rest != 0 {
         out.push('.');
@@ -852,4 +843,20 @@ fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[Ob
 /// PDF y (from the bottom) for a layout y (from the top), a little above the target.
 fn h_top(height: f32, y: f32) -> f32 {
     (height - y + 4.0).min(height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn numbers_are_written_to_hundredths_without_trailing_zeros() {
+        for (v, want) in
+            [(12.0, "12"), (12.5, "12.5"), (-0.25, "-0.25"), (0.004, "0"), (841.89, "841.89"), (3.1, "3.1")]
+        {
+            let mut out = String::new();
+            number(&mut out, v);
+            assert_eq!(out, want, "{v}");
+        }
+    }
 }
